@@ -1,0 +1,126 @@
+"""The access policy: every permission is decided here, from role and scope.
+
+Scope is the subtree of the organisation where the user holds a role that grants the permission
+(an admin's scope is everything). Mentors and mentees hold no list permission: they see their own
+record and, through ``relation_checks``, the people of their own pairs.
+
+Every view is declared with :func:`rule` or :func:`public`; a view declared with neither is refused
+(default deny), so a route added without thinking about access cannot leak.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, current_app, request
+from flask_login import current_user
+
+from nastavnik.orgs.services import all_org_ids, subtree_ids
+
+ALL = "*"
+_VIEW = {"participants.view", "consents.view", "orgs.view", "audit.view"}
+_MANAGE = _VIEW | {"participants.edit", "consents.edit", "participants.export"}
+
+PERMISSIONS: dict[str, set[str]] = {
+    "admin": {ALL},
+    "municipal": _VIEW | {"participants.export"},
+    "director": _MANAGE,
+    "curator": _MANAGE,
+    "observer": {"participants.view", "consents.view", "orgs.view"},
+    "mentor": set(),
+    "mentee": set(),
+}
+# Only these grant administration of the installation (plugins, users, organisations).
+ADMIN_ONLY = {"admin.plugins", "admin.users", "orgs.edit"}
+
+
+def grants(role: str, permission: str) -> bool:
+    granted = PERMISSIONS.get(role, set())
+    return ALL in granted or (permission in granted and permission not in ADMIN_ONLY)
+
+
+def scope(user, permission: str) -> set[int]:
+    """Organisation ids where ``user`` has ``permission``."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if any(r.role == "admin" for r in user.roles):
+        return all_org_ids()
+    roots = [r.org_id for r in user.roles if grants(r.role, permission)]
+    return subtree_ids(roots) if roots else set()
+
+
+def can(user, permission: str, org_id: int | None = None) -> bool:
+    ids = scope(user, permission)
+    return bool(ids) if org_id is None else org_id in ids
+
+
+def require(permission: str, org_id: int | None = None) -> None:
+    """403 when the user lacks the permission anywhere; 404 for a record outside their scope,
+    so guessing ids does not even reveal that another school's record exists."""
+    if not can(current_user, permission):
+        abort(403)
+    if org_id is not None and not can(current_user, permission, org_id):
+        abort(404)
+
+
+def can_view_person(user, person) -> bool:
+    if can(user, "participants.view", person.org_id):
+        return True
+    if user.person_id is not None and user.person_id == person.id:
+        return True
+    return any(check(user, person) for check in relation_checks)
+
+
+# Later capabilities (pairs) add checks: "a mentor sees the people of their own pairs".
+relation_checks: list = []
+
+
+def require_person(person, permission: str = "participants.view") -> None:
+    if permission == "participants.view":
+        if not can_view_person(current_user, person):
+            abort(404)
+    else:
+        require(permission, person.org_id)
+
+
+def rule(*permissions: str, any_of: bool = False):
+    """Declare a view's permission: login is required and the user must hold the permission(s)
+    somewhere; object-level scope is checked inside the view with :func:`require`."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            checks = [can(current_user, p) for p in permissions]
+            if permissions and not (any(checks) if any_of else all(checks)):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper.access = permissions or ("login",)
+        return wrapper
+
+    return decorate
+
+
+def login_only(view):
+    """Any logged-in user (their own dashboard, their own record)."""
+    return rule()(view)
+
+
+def public(view):
+    """No login needed (the login page, static files)."""
+    view.access = ("public",)
+    return view
+
+
+def enforce_declared() -> None:
+    """before_request: refuse any endpoint that declares no access rule."""
+    if request.endpoint is None:
+        return
+    if request.endpoint == "static" or request.endpoint.endswith(".static"):
+        return
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "access", None) is None:
+        current_app.logger.error("Маршрут %s без правила доступа — отказано", request.endpoint)
+        abort(403)

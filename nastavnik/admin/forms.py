@@ -1,0 +1,20 @@
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from nastavnik.auth.models import ROLES
+from nastavnik.web.fields import TrimmedStringField
+
+
+class UserForm(FlaskForm):
+    username = TrimmedStringField(
+        "Логин",
+        validators=[
+            DataRequired("Укажите логин."),
+            Regexp(r"^[A-Za-z0-9_.-]{3,80}$", message="Логин: 3–80 латинских букв, цифр или знаков _ . -"),
+        ],
+    )
+    display_name = TrimmedStringField("Имя для отображения", validators=[DataRequired("Укажите имя."), Length(max=200)])
+    password = PasswordField("Пароль", validators=[DataRequired("Задайте пароль."), Length(min=8, message="Пароль — не короче 8 символов.")])
+    role = SelectField("Роль", choices=list(ROLES.items()))
+    org_id = SelectField("Организация", coerce=int)

@@ -1,0 +1,167 @@
+"""The application factory: a readable list of configure_* steps."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, generate_csrf
+
+from nastavnik import __version__, access
+from nastavnik.config import Config, from_environment
+from nastavnik.extensions import csrf, db, htmx, login_manager, migrate
+from nastavnik.periods import AcademicYear, ru_date
+from nastavnik.plugins.manager import build_plugin_manager, registry
+from nastavnik.plugins.templating import nav_links, run_hook
+from nastavnik.timeutil import today
+from nastavnik.web.htmx import is_htmx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None, plugins=None) -> Flask:
+    """Build the app.
+
+    :param config: a config class or object, or a dict of overrides (tests).
+    :param plugins: exact plugin modules to load instead of the ``nastavnik.plugins`` entry points.
+    """
+    app = Flask(
+        "nastavnik",
+        instance_path=os.environ.get("NASTAVNIK_INSTANCE_PATH", str(ROOT / "instance")),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(Path(__file__).parent / "static"),
+    )
+    configure_config(app, config)
+    configure_extensions(app)
+    build_plugin_manager(app, plugins)
+    configure_requests(app)
+    configure_templates(app)
+    configure_errors(app)
+    configure_cli(app)
+    return app
+
+
+def configure_config(app: Flask, config) -> None:
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    if not app.config.get("TESTING"):
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(from_environment())
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'nastavnik.sqlite'}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+
+
+def _instance_secret(path: Path) -> str:
+    """A random key made once per installation and kept in instance/ (git-ignored)."""
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def configure_extensions(app: Flask) -> None:
+    from nastavnik.audit.services import install as install_audit
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Войдите, чтобы продолжить."
+    login_manager.session_protection = "strong"
+    install_audit()
+
+
+@migrate.configure
+def _plugin_migrations(config):
+    """Add every plugin's migrations folder to Alembic's version_locations."""
+    from nastavnik.plugins.manager import hook
+
+    locations = [str(ROOT / "migrations" / "versions")]
+    locations += [path for path in hook().nastavnik_load_migrations() if path]
+    config.set_main_option("version_locations", " ".join(locations))
+    return config
+
+
+def configure_requests(app: Flask) -> None:
+    app.before_request(access.enforce_declared)
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        # htmx runs without eval or inline scripts: see htmx-config in base.html.
+        headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        )
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "static":
+            headers["Cache-Control"] = "no-store"  # pages carry personal data
+        return response
+
+
+def configure_templates(app: Flask) -> None:
+    app.jinja_env.filters["ru_date"] = ru_date
+    app.jinja_env.globals.update(
+        run_hook=run_hook,
+        nav_links=nav_links,
+        csrf_token=generate_csrf,
+        registry=registry,
+        can=lambda permission, org_id=None: access.can(current_user, permission, org_id),
+        today=today,
+        current_academic_year=lambda: AcademicYear.of(today()),
+        is_htmx=is_htmx,
+        version=__version__,
+    )
+
+
+def configure_errors(app: Flask) -> None:
+    messages = {
+        400: "Неверный запрос.",
+        403: "Недостаточно прав для этого действия.",
+        404: "Страница или запись не найдена (или недоступна вам).",
+        405: "Действие не поддерживается.",
+        413: "Файл слишком большой: допускается не более {limit} МБ.",
+        500: "Внутренняя ошибка. Изменения не сохранены; сообщите администратору.",
+    }
+
+    def handler(code):
+        def handle(error):
+            message = messages[code].format(limit=app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
+            template = "errors/_error.html" if is_htmx() else "errors/error.html"
+            return render_template(template, code=code, message=message), code
+
+        return handle
+
+    for code in messages:
+        app.register_error_handler(code, handler(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        message = "Форма устарела или отправлена не со страницы приложения (нет CSRF-токена). Обновите страницу и повторите."
+        template = "errors/_error.html" if is_htmx() else "errors/error.html"
+        return render_template(template, code=400, message=message), 400
+
+
+def configure_cli(app: Flask) -> None:
+    from nastavnik.cli import make_cli
+
+    group = make_cli()
+    app.extensions["nastavnik"].pm.hook.nastavnik_cli(cli=group)
+    app.cli.add_command(group)
+
+

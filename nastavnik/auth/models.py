@@ -1,0 +1,89 @@
+"""Пользователи, их роли в организациях и неудачные попытки входа."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from nastavnik.extensions import db
+from nastavnik.timeutil import utcnow
+
+ROLES = {
+    "admin": "Администратор",
+    "municipal": "Муниципальный координатор",
+    "director": "Руководитель ОО",
+    "curator": "Куратор внедрения",
+    "mentor": "Наставник",
+    "mentee": "Наставляемый",
+    "observer": "Наблюдатель",
+}
+
+
+class User(UserMixin, db.Model):
+    """Учётная запись; может быть связана с участником (Person)."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    roles: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    person = relationship("Person", foreign_keys=[person_id])
+
+    @property
+    def is_active(self) -> bool:  # flask-login refuses inactive accounts
+        return self.is_active_account
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def role_codes(self) -> set[str]:
+        return {r.role for r in self.roles}
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class RoleAssignment(db.Model):
+    """Роль пользователя в организации; действует на всё поддерево организации."""
+
+    __tablename__ = "role_assignment"
+    __table_args__ = (UniqueConstraint("user_id", "org_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship(back_populates="roles")
+    org = relationship("Organisation", lazy="joined")
+
+    @property
+    def role_title(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+
+class LoginFailure(db.Model):
+    """Неудачная попытка входа: по ним ограничивается подбор пароля."""
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    remote_addr: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

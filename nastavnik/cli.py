@@ -1,0 +1,97 @@
+"""``flask nastavnik …`` commands."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from nastavnik.audit.services import acting_as
+from nastavnik.extensions import db
+
+
+def make_cli() -> click.Group:
+    @click.group("nastavnik", help="Команды nastavnik: администратор, демо-данные, плагины, обезличивание.")
+    def group():
+        pass
+
+    for command in (create_admin, demo, plugins, anonymise):
+        group.add_command(command)
+    return group
+
+
+@click.command("create-admin")
+@click.option("--username", prompt="Логин")
+@click.option("--password", prompt="Пароль", hide_input=True, confirmation_prompt=True)
+@click.option("--name", "display_name", default="Администратор")
+@with_appcontext
+def create_admin(username, password, display_name):
+    """Создать первого администратора (роль admin на верхнем уровне)."""
+    from nastavnik.auth.models import User
+    from nastavnik.auth.services import create_user
+    from nastavnik.orgs.models import Organisation
+
+    if len(password) < 8:
+        raise click.ClickException("Пароль должен быть не короче 8 символов.")
+    if db.session.scalar(select(User.id).where(User.username == username)):
+        raise click.ClickException(f"Пользователь «{username}» уже есть.")
+    root = db.session.scalar(select(Organisation).where(Organisation.parent_id.is_(None)).order_by(Organisation.id))
+    if root is None:
+        root = Organisation(kind="region", name="Регион (переименуйте)")
+        db.session.add(root)
+        db.session.flush()
+    create_user(username, password, display_name, roles=[("admin", root.id)])
+    db.session.commit()
+    click.echo(f"Администратор «{username}» создан.")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Только если в базе ещё нет организаций (для первого запуска).")
+@with_appcontext
+def demo(if_empty):
+    """Загрузить демо-данные: муниципалитет, две школы, педагоги, обучающиеся, пользователи всех ролей."""
+    from nastavnik.demo import DEMO_PASSWORD, build_demo, has_data
+
+    if has_data():
+        if if_empty:
+            click.echo("Демо-данные уже загружены.")
+            return
+        raise click.ClickException("База не пуста: демо-данные загружаются только в пустую базу.")
+    with acting_as("демо-данные"):
+        users = build_demo()
+    click.echo("Демо-данные загружены. Пользователи (пароль у всех: %s):" % DEMO_PASSWORD)
+    for username, title in users:
+        click.echo(f"  {username:<12} {title}")
+
+
+@click.command("plugins")
+@with_appcontext
+def plugins():
+    """Список плагинов: версия и состояние."""
+    from nastavnik.plugins.manager import plugin_state
+
+    for info in plugin_state().infos.values():
+        kind = "встроенный" if info.internal else "плагин"
+        line = f"{info.name:<28} {info.version:<8} {kind:<10} {info.state_title}"
+        click.echo(line + (f" — {info.error}" if info.error else ""))
+
+
+@click.command("anonymise")
+@click.option("--dry-run", is_flag=True, help="Только показать, кого обезличить.")
+@with_appcontext
+def anonymise(dry_run):
+    """Обезличить данные тех, чьё согласие отозвано или истекло дольше срока хранения (для cron)."""
+    from nastavnik.consents.services import anonymise as anonymise_person
+    from nastavnik.consents.services import due_for_anonymisation
+    from nastavnik.timeutil import today
+
+    people = due_for_anonymisation(today(), current_app.config["PD_RETENTION_DAYS"])
+    for person in people:
+        click.echo(f"{'будет обезличен' if dry_run else 'обезличен'}: участник №{person.id}")
+        if not dry_run:
+            with acting_as("обезличивание по сроку хранения"):
+                anonymise_person(person)
+    if not dry_run:
+        db.session.commit()
+    click.echo(f"Итого: {len(people)}.")

@@ -1,0 +1,55 @@
+"""Configuration classes; values may be overridden by instance/config.py and NASTAVNIK_* variables."""
+
+from __future__ import annotations
+
+import os
+
+
+class Config:
+    SECRET_KEY: str | None = None  # read from instance/secret_key or NASTAVNIK_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite in instance/
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # uploads: 10 МБ
+    UPLOAD_EXTENSIONS = ("xlsx", "csv", "docx")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    WTF_CSRF_TIME_LIMIT = None  # a curator keeps a form open all day; the token lives with the session
+    DISABLED_PLUGINS: tuple[str, ...] = ()
+    # Участники
+    YOUNG_SPECIALIST_MAX_YEARS = 3  # «молодой специалист»: педагогический стаж до 3 лет
+    YOUNG_SPECIALIST_MAX_AGE = 35  # и возраст до 35 лет (локальные положения)
+    CONSENT_EXPIRING_DAYS = 30  # «скоро истекает»
+    PD_RETENTION_DAYS = 30  # ст. 21 ч. 5 152-ФЗ: уничтожить в течение 30 дней после отзыва
+    PAGE_SIZE = 25
+    # Вход
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("NASTAVNIK_TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
+    LOGIN_MAX_FAILURES = 3
+
+
+ENV_SETTINGS = {
+    "NASTAVNIK_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "NASTAVNIK_SECRET_KEY": ("SECRET_KEY", str),
+    "NASTAVNIK_DISABLED_PLUGINS": ("DISABLED_PLUGINS", lambda v: tuple(p.strip() for p in v.split(",") if p.strip())),
+    "NASTAVNIK_PD_RETENTION_DAYS": ("PD_RETENTION_DAYS", int),
+    "NASTAVNIK_YOUNG_SPECIALIST_MAX_YEARS": ("YOUNG_SPECIALIST_MAX_YEARS", int),
+    "NASTAVNIK_YOUNG_SPECIALIST_MAX_AGE": ("YOUNG_SPECIALIST_MAX_AGE", int),
+}
+
+
+def from_environment(environ=os.environ) -> dict:
+    """The NASTAVNIK_* variables that are set, as config keys."""
+    return {key: convert(environ[name]) for name, (key, convert) in ENV_SETTINGS.items() if environ.get(name)}

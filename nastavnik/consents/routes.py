@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, current_app, flash, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from nastavnik import access
+from nastavnik.consents import bp
+from nastavnik.consents.forms import ConsentForm, WithdrawForm
+from nastavnik.consents.models import SELF, Consent
+from nastavnik.consents.services import consent_state
+from nastavnik.extensions import db
+from nastavnik.participants.models import Person
+from nastavnik.participants.services import Conflict, save
+from nastavnik.plugins.manager import hook
+from nastavnik.timeutil import today
+from nastavnik.web.htmx import redirect_to, render_page_or_partial
+
+
+@bp.route("/")
+@access.rule("consents.view")
+def index():
+    """Кому не хватает согласия: нет, скоро истекает, истекло, отозвано (с датой обезличивания)."""
+    day, config = today(), current_app.config
+    org_ids = access.scope(current_user, "consents.view")
+    people = db.session.scalars(
+        select(Person)
+        .where(Person.org_id.in_(org_ids), Person.kind != "parent", Person.archived_at.is_(None),
+               Person.anonymised_at.is_(None))
+        .options(selectinload(Person.consents))
+        .order_by(Person.last_name, Person.first_name)
+    ).all()
+    groups = {"missing": [], "expiring": [], "expired": [], "withdrawn": []}
+    for person in people:
+        state = consent_state(person, day, config["CONSENT_EXPIRING_DAYS"])
+        if state in groups:
+            groups[state].append(person)
+    retention = timedelta(days=config["PD_RETENTION_DAYS"])
+    return render_page_or_partial(
+        "consents/index.html", "consents/_groups.html", groups=groups, retention=retention, day=day,
+    )
+
+
+def _person(person_id: int, permission: str) -> Person:
+    person = db.session.get(Person, person_id)
+    if person is None:
+        abort(404)
+    access.require(permission, person.org_id)
+    return person
+
+
+@bp.route("/new/<int:person_id>", methods=["GET", "POST"])
+@access.rule("consents.edit")
+def create(person_id):
+    person = _person(person_id, "consents.edit")
+    form = ConsentForm(person=person)
+    if request.method == "GET":
+        form.signed_on.data = today()
+        if person.is_minor_on(today()) and person.guardian_links:
+            link = person.guardian_links[0]
+            form.signatory_relation.data, form.signatory_name.data = link.relation, link.guardian.full_name
+        else:
+            form.signatory_relation.data, form.signatory_name.data = SELF, person.full_name
+    if form.validate_on_submit():
+        consent = Consent(person=person)
+        form.populate_obj(consent)
+        if consent.signatory_relation != SELF:
+            guardian = next((g.guardian for g in person.guardian_links if g.guardian.full_name == consent.signatory_name), None)
+            consent.signatory_person_id = guardian.id if guardian else None
+        db.session.add(consent)
+        db.session.commit()
+        flash(f"Согласие «{consent.kind_title.lower()}» внесено.", "success")
+        return redirect_to(url_for("participants.detail", person_id=person.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("consents/form.html", form=form, person=person), status
+
+
+@bp.route("/<int:consent_id>/withdraw", methods=["GET", "POST"])
+@access.rule("consents.edit")
+def withdraw(consent_id):
+    consent = db.session.get(Consent, consent_id) or abort(404)
+    person = _person(consent.person_id, "consents.edit")
+    form = WithdrawForm()
+    conflict = None
+    if request.method == "GET":
+        form.withdrawn_on.data, form.version.data = today(), consent.version
+    elif consent.withdrawn_on is not None:
+        conflict = "Согласие уже отозвано (возможно, другим пользователем)."
+    elif form.validate_on_submit():
+        try:
+            save(consent, {"withdrawn_on": form.withdrawn_on.data, "withdrawal_reason": form.withdrawal_reason.data},
+                 int(form.version.data or 0))
+        except Conflict:
+            conflict = "Согласие изменил другой пользователь; обновите страницу."
+        else:
+            hook().nastavnik_event_consent_withdrawn(consent=consent)
+            days = current_app.config["PD_RETENTION_DAYS"]
+            flash(
+                f"Согласие отозвано. «{person.full_name}» исключён(а) из выгрузок; персональные данные будут "
+                f"обезличены через {days} дн., если не появится новое согласие.", "success",
+            )
+            return redirect_to(url_for("participants.detail", person_id=person.id))
+    status = 409 if conflict else 422 if form.is_submitted() else 200
+    return render_page_or_partial(
+        "consents/withdraw.html", "consents/_withdraw_form.html", status=status,
+        form=form, consent=consent, person=person, conflict=conflict,
+    )
+
+
+@bp.route("/person/<int:person_id>")
+@access.rule("consents.view")
+def for_person(person_id):
+    person = _person(person_id, "consents.view")
+    return render_page_or_partial(
+        "consents/person.html", "consents/_list.html", person=person, state=consent_state(
+            person, today(), current_app.config["CONSENT_EXPIRING_DAYS"]),
+        can_edit=access.can(current_user, "consents.edit", person.org_id),
+    )

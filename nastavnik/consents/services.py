@@ -1,0 +1,85 @@
+"""Who may appear in lists and exports, who lacks a consent, and anonymisation after retention."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import and_, exists, or_, select
+
+from nastavnik.consents.models import Consent
+from nastavnik.extensions import db
+from nastavnik.participants.models import PERSONAL_FIELDS, Person
+from nastavnik.timeutil import utcnow
+
+
+def valid_consent_clause(day: date, kind: str = "pd_processing"):
+    """SQL condition: the person has a consent of ``kind`` valid on ``day``."""
+    return exists(
+        select(Consent.id).where(
+            Consent.person_id == Person.id,
+            Consent.kind == kind,
+            Consent.signed_on <= day,
+            or_(Consent.valid_until.is_(None), Consent.valid_until >= day),
+            or_(Consent.withdrawn_on.is_(None), Consent.withdrawn_on > day),
+        )
+    )
+
+
+def withdrawn_clause(day: date):
+    """SQL condition: the person withdrew a consent to processing (and has no newer valid one)."""
+    return and_(
+        exists(
+            select(Consent.id).where(
+                Consent.person_id == Person.id,
+                Consent.kind == "pd_processing",
+                Consent.withdrawn_on.is_not(None),
+                Consent.withdrawn_on <= day,
+            )
+        ),
+        ~valid_consent_clause(day),
+    )
+
+
+def export_eligible_clause(day: date):
+    """Only people with a valid consent to processing, not archived, not anonymised."""
+    return and_(valid_consent_clause(day), Person.anonymised_at.is_(None), Person.archived_at.is_(None))
+
+
+def has_valid_consent(person: Person, day: date, kind: str = "pd_processing") -> bool:
+    return any(c.kind == kind and c.is_valid_on(day) for c in person.consents)
+
+
+def consent_state(person: Person, day: date, expiring_days: int) -> str:
+    """Состояние согласия на обработку ПД: valid | expiring | expired | withdrawn | missing."""
+    states = [c.state_on(day, expiring_days) for c in person.consents if c.kind == "pd_processing"]
+    for state in ("valid", "expiring", "withdrawn", "expired"):
+        if state in states:
+            return state
+    return "missing"
+
+
+def due_for_anonymisation(day: date, retention_days: int) -> list[Person]:
+    """People whose processing consent ended (withdrawn or expired) more than ``retention_days`` ago."""
+    cutoff = day - timedelta(days=retention_days)
+    ended_long_ago = exists(
+        select(Consent.id).where(
+            Consent.person_id == Person.id,
+            Consent.kind == "pd_processing",
+            or_(Consent.withdrawn_on <= cutoff, Consent.valid_until < cutoff),
+        )
+    )
+    query = select(Person).where(Person.anonymised_at.is_(None), ended_long_ago, ~valid_consent_clause(day))
+    return list(db.session.scalars(query))
+
+
+def anonymise(person: Person) -> None:
+    """Обезличивание: personal fields are cleared; the record stays for the counts it feeds."""
+    from nastavnik.audit.services import scrub_person_history
+
+    for name in PERSONAL_FIELDS:
+        column = Person.__table__.c[name]
+        setattr(person, name, None if column.nullable else "")
+    person.last_name = f"Обезличен №{person.id}"
+    person.first_name = "—"
+    person.anonymised_at = utcnow()
+    scrub_person_history(person.id)

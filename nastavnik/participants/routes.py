@@ -1,0 +1,261 @@
+from __future__ import annotations
+
+import io
+import math
+
+from flask import abort, current_app, flash, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from nastavnik import access
+from nastavnik.audit.services import history
+from nastavnik.consents.services import consent_state, export_eligible_clause
+from nastavnik.extensions import db
+from nastavnik.orgs.models import Organisation
+from nastavnik.orgs.services import education_orgs
+from nastavnik.participants import bp
+from nastavnik.participants.forms import GuardianForm, PersonForm, RowForm
+from nastavnik.participants.models import PERSON_KINDS, Guardianship, Person
+from nastavnik.participants.services import CONSENT_FILTERS, Conflict, Filters, archive, export_xlsx, has_history, save, search
+from nastavnik.plugins.manager import hook
+from nastavnik.timeutil import today, utcnow
+from nastavnik.web.htmx import hx_trigger, is_htmx, redirect_to, render_page_or_partial, render_partial
+
+CONFLICT = (
+    "Запись изменил другой пользователь, пока вы её редактировали. Ниже — текущие данные; "
+    "внесите своё изменение ещё раз."
+)
+PERSON_FIELDS = (
+    "kind", "org_id", "last_name", "first_name", "middle_name", "birth_date", "email", "phone", "snils",
+    "personnel_number", "position", "subjects", "experience_years", "hired_on", "qualification_category",
+    "class_name", "notes",
+)
+
+
+def _org_choices(permission: str) -> list[tuple[int, str]]:
+    orgs = education_orgs(access.scope(current_user, permission))
+    return [(o.id, o.title) for o in orgs]
+
+
+def _filters() -> Filters:
+    args = request.args
+    return Filters(
+        q=args.get("q", "").strip()[:100],
+        org_id=args.get("org", type=int),
+        kind=args.get("kind", "") if args.get("kind") in PERSON_KINDS else "",
+        consent=args.get("consent", "") if args.get("consent") in CONSENT_FILTERS else "",
+        archived=args.get("archived") == "1",
+        page=max(args.get("page", 1, type=int), 1),
+    )
+
+
+def _state(person: Person) -> str:
+    return consent_state(person, today(), current_app.config["CONSENT_EXPIRING_DAYS"])
+
+
+def _get_person(person_id: int, permission: str = "participants.view") -> Person:
+    person = db.session.get(Person, person_id)
+    if person is None:
+        abort(404)
+    access.require_person(person, permission)
+    return person
+
+
+@bp.route("/")
+@access.rule("participants.view")
+def index():
+    filters = _filters()
+    org_ids = access.scope(current_user, "participants.view")
+    if filters.org_id and filters.org_id not in org_ids:
+        abort(404)
+    size = current_app.config["PAGE_SIZE"]
+    people, total = search(org_ids, filters, today(), current_app.config["CONSENT_EXPIRING_DAYS"], size)
+    context = dict(
+        people=people, total=total, filters=filters, pages=max(math.ceil(total / size), 1),
+        orgs=_org_choices("participants.view"), kinds=PERSON_KINDS, consent_filters=CONSENT_FILTERS,
+        state=_state, can_edit=access.can(current_user, "participants.edit"),
+    )
+    return render_page_or_partial("participants/index.html", "participants/_table.html", **context)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access.rule("participants.edit")
+def create():
+    form = PersonForm()
+    form.org_id.choices = _org_choices("participants.edit")
+    if request.method == "GET":
+        form.kind.data = request.args.get("kind", "staff")
+    if form.validate_on_submit():
+        access.require("participants.edit", form.org_id.data)
+        person = Person()
+        db.session.add(person)
+        save(person, {name: getattr(form, name).data for name in PERSON_FIELDS} | {"experience_on": today()}, None)
+        hook().nastavnik_event_participant_saved(person=person, is_new=True)
+        flash(f"Участник «{person.full_name}» добавлен. Теперь внесите согласие на обработку персональных данных.", "success")
+        return redirect_to(url_for("participants.detail", person_id=person.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("participants/form.html", form=form, person=None), status
+
+
+@bp.route("/<int:person_id>")
+@access.login_only
+def detail(person_id):
+    person = _get_person(person_id)
+    can_edit = access.can(current_user, "participants.edit", person.org_id)
+    return render_template(
+        "participants/detail.html", person=person, state=_state(person), can_edit=can_edit,
+        history=history(person.id) if access.can(current_user, "audit.view", person.org_id) else None,
+        guardian_form=GuardianForm() if can_edit else None, may_delete=not has_history(person),
+        config=current_app.config,
+    )
+
+
+@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
+@access.rule("participants.edit")
+def edit(person_id):
+    person = _get_person(person_id, "participants.edit")
+    form = PersonForm(obj=person)
+    form.org_id.choices = _org_choices("participants.edit")
+    conflict = False
+    if request.method == "GET":
+        form.version.data = person.version
+    elif form.validate_on_submit():
+        access.require("participants.edit", form.org_id.data)
+        values = {name: getattr(form, name).data for name in PERSON_FIELDS}
+        if values["experience_years"] != person.experience_years:
+            values["experience_on"] = today()
+        try:
+            save(person, values, int(form.version.data or 0))
+        except Conflict:
+            db.session.refresh(person)
+            form = PersonForm(obj=person, formdata=None)
+            form.org_id.choices = _org_choices("participants.edit")
+            form.version.data = person.version
+            conflict = True
+        else:
+            hook().nastavnik_event_participant_saved(person=person, is_new=False)
+            flash("Изменения сохранены.", "success")
+            return redirect_to(url_for("participants.detail", person_id=person.id))
+    status = 409 if conflict else 422 if form.is_submitted() else 200
+    return render_template("participants/form.html", form=form, person=person, conflict=conflict and CONFLICT), status
+
+
+def _row_form(person: Person, formdata=None) -> RowForm:
+    form = RowForm(obj=person, formdata=formdata)
+    if formdata is None:
+        form.version.data = person.version
+    return form
+
+
+@bp.route("/<int:person_id>/row")
+@access.rule("participants.view")
+def row(person_id):
+    person = _get_person(person_id)
+    return render_partial(
+        "participants/_row.html", person=person, state=_state,
+        can_edit=access.can(current_user, "participants.edit", person.org_id),
+    )
+
+
+@bp.route("/<int:person_id>/row/edit", methods=["GET", "POST"])
+@access.rule("participants.edit")
+def row_edit(person_id):
+    """Быстрая правка строки списка (HTMX); без JavaScript ведёт на полную форму."""
+    person = _get_person(person_id, "participants.edit")
+    if not is_htmx() and request.method == "GET":
+        return redirect_to(url_for("participants.edit", person_id=person.id))
+    form = _row_form(person, request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        fields = ("last_name", "first_name", "middle_name", "email", "phone")
+        values = {name: getattr(form, name).data for name in fields}
+        values["class_name" if person.kind == "student" else "position"] = (
+            form.class_name.data if person.kind == "student" else form.position.data
+        )
+        try:
+            save(person, values, form.version.data)
+        except Conflict:
+            db.session.refresh(person)
+            return render_partial(
+                "participants/_row_edit.html", person=person, form=_row_form(person), conflict=CONFLICT, status=409
+            )
+        hook().nastavnik_event_participant_saved(person=person, is_new=False)
+        if not is_htmx():
+            flash("Изменения сохранены.", "success")
+            return redirect_to(url_for("participants.index"))
+        response = render_partial("participants/_row.html", person=person, state=_state, can_edit=True)
+        return hx_trigger(response, "participant-saved")
+    status = 422 if request.method == "POST" else 200
+    return render_partial("participants/_row_edit.html", person=person, form=form, conflict=None, status=status)
+
+
+@bp.route("/<int:person_id>/archive", methods=["POST"])
+@access.rule("participants.edit")
+def archive_person(person_id):
+    person = _get_person(person_id, "participants.edit")
+    if request.form.get("restore") == "1":
+        person.archived_at = None
+        db.session.commit()
+        flash(f"«{person.full_name}» возвращён из архива.", "success")
+    else:
+        archive(person)
+        flash(f"«{person.full_name}» перенесён в архив. История и согласия сохранены.", "success")
+    return redirect_to(url_for("participants.detail", person_id=person.id))
+
+
+@bp.route("/<int:person_id>/delete", methods=["POST"])
+@access.rule("participants.edit")
+def delete(person_id):
+    person = _get_person(person_id, "participants.edit")
+    if has_history(person):
+        flash("У участника есть согласия или связи: его можно только перенести в архив.", "error")
+        return redirect_to(url_for("participants.detail", person_id=person.id))
+    db.session.delete(person)
+    db.session.commit()
+    flash("Ошибочно созданная запись удалена.", "success")
+    return redirect_to(url_for("participants.index"))
+
+
+@bp.route("/<int:person_id>/guardians", methods=["POST"])
+@access.rule("participants.edit")
+def add_guardian(person_id):
+    student = _get_person(person_id, "participants.edit")
+    form = GuardianForm()
+    if student.kind != "student":
+        abort(400)
+    if not form.validate_on_submit():
+        return render_template(
+            "participants/detail.html", person=student, state=_state(student), can_edit=True,
+            history=None, guardian_form=form, may_delete=False, config=current_app.config,
+        ), 422
+    guardian = Person(
+        kind="parent", org_id=student.org_id, last_name=form.last_name.data, first_name=form.first_name.data,
+        middle_name=form.middle_name.data, phone=form.phone.data, email=form.email.data,
+    )
+    db.session.add(Guardianship(student=student, guardian=guardian, relation=form.relation.data))
+    db.session.commit()
+    flash(f"Законный представитель «{guardian.full_name}» добавлен.", "success")
+    return redirect_to(url_for("participants.detail", person_id=student.id))
+
+
+@bp.route("/export.xlsx")
+@access.rule("participants.export")
+def export():
+    """Выгрузка: только участники с действующим согласием на обработку ПД."""
+    org_ids = access.scope(current_user, "participants.export")
+    org_id = request.args.get("org", type=int)
+    if org_id is not None:
+        if org_id not in org_ids:
+            abort(404)
+        org_ids = {org_id}
+    people = db.session.scalars(
+        select(Person)
+        .where(Person.org_id.in_(org_ids), Person.kind != "parent", export_eligible_clause(today()))
+        .order_by(Person.org_id, Person.last_name, Person.first_name)
+    ).all()
+    title = db.session.get(Organisation, org_id).title if org_id else "все доступные организации"
+    data = export_xlsx(people, title, today())
+    name = f"uchastniki_{utcnow():%Y%m%d}.xlsx"
+    return send_file(
+        io.BytesIO(data), as_attachment=True, download_name=name,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -1,0 +1,154 @@
+"""Queries and changes of participants."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import xlsxwriter
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from nastavnik.consents.models import Consent
+from nastavnik.consents.services import export_eligible_clause, valid_consent_clause, withdrawn_clause
+from nastavnik.extensions import db
+from nastavnik.participants.models import Guardianship, Person
+from nastavnik.periods import ru_date
+from nastavnik.timeutil import utcnow
+
+CONSENT_FILTERS = {
+    "eligible": "можно выгружать (согласие действует)",
+    "valid": "согласие действует",
+    "expiring": "согласие скоро истекает",
+    "missing": "нет согласия",
+    "withdrawn": "согласие отозвано",
+}
+
+
+class Conflict(Exception):
+    """The record changed since the user opened it."""
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    org_id: int | None = None
+    kind: str = ""
+    consent: str = ""
+    archived: bool = False
+    page: int = 1
+
+
+def _consent_condition(code: str, day: date, expiring_days: int):
+    if code == "eligible":
+        return export_eligible_clause(day)
+    if code == "valid":
+        return valid_consent_clause(day)
+    if code == "withdrawn":
+        return withdrawn_clause(day)
+    if code == "missing":
+        return ~exists(select(Consent.id).where(Consent.person_id == Person.id, Consent.kind == "pd_processing"))
+    if code == "expiring":
+        soon = day + timedelta(days=expiring_days)
+        return exists(
+            select(Consent.id).where(
+                Consent.person_id == Person.id,
+                Consent.kind == "pd_processing",
+                Consent.withdrawn_on.is_(None),
+                Consent.valid_until.between(day, soon),
+            )
+        )
+    return None
+
+
+def search(org_ids: set[int], filters: Filters, day: date, expiring_days: int, page_size: int):
+    """A page of participants within ``org_ids`` and the total count."""
+    query = select(Person).where(Person.org_id.in_(org_ids), Person.kind != "parent")
+    if filters.q:
+        for word in filters.q.split()[:4]:
+            like = f"%{word.lower()}%"
+            query = query.where(
+                or_(
+                    func.lower(Person.last_name).like(like),
+                    func.lower(Person.first_name).like(like),
+                    func.lower(Person.middle_name).like(like),
+                    func.lower(Person.class_name).like(like),
+                    func.lower(Person.position).like(like),
+                )
+            )
+    if filters.org_id:
+        query = query.where(Person.org_id == filters.org_id)
+    if filters.kind:
+        query = query.where(Person.kind == filters.kind)
+    condition = _consent_condition(filters.consent, day, expiring_days)
+    if condition is not None:
+        query = query.where(condition)
+    query = query.where(Person.archived_at.is_not(None) if filters.archived else Person.archived_at.is_(None))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(
+        query.options(selectinload(Person.consents))
+        .order_by(Person.last_name, Person.first_name, Person.id)
+        .limit(page_size)
+        .offset((filters.page - 1) * page_size)
+    ).all()
+    return rows, total
+
+
+def save(person: Person, values: dict, expected_version: int | None) -> None:
+    """Apply ``values`` unless someone else saved the record since ``expected_version``."""
+    if expected_version is not None and person.id is not None and person.version != expected_version:
+        raise Conflict
+    for key, value in values.items():
+        setattr(person, key, value)
+    try:
+        db.session.commit()
+    except StaleDataError:  # the row changed between our read and our write
+        db.session.rollback()
+        raise Conflict from None
+
+
+def has_history(person: Person) -> bool:
+    """Anyone with consents, guardians or an account is archived, never deleted."""
+    from nastavnik.auth.models import User
+
+    return bool(
+        person.consents
+        or person.guardian_links
+        or db.session.scalar(select(exists().where(User.person_id == person.id)))
+        or db.session.scalar(select(exists().where(Guardianship.guardian_id == person.id)))
+    )
+
+
+def archive(person: Person) -> None:
+    person.archived_at = utcnow()
+    db.session.commit()
+
+
+def export_xlsx(people: list[Person], org_title: str, day: date) -> bytes:
+    """Список участников с действующим согласием на обработку ПД."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Участники")
+    bold = book.add_format({"bold": True, "text_wrap": True, "border": 1, "valign": "top"})
+    cell = book.add_format({"text_wrap": True, "border": 1, "valign": "top"})
+    sheet.write(0, 0, f"Участники: {org_title}. Только лица с действующим согласием на обработку ПД на {ru_date(day)}")
+    headers = ["ФИО", "Кто", "Организация", "Дата рождения", "Класс / должность", "Предметы", "Телефон", "Эл. почта"]
+    widths = [34, 18, 30, 14, 22, 24, 16, 24]
+    for col, (title, width) in enumerate(zip(headers, widths, strict=True)):
+        sheet.write(2, col, title, bold)
+        sheet.set_column(col, col, width)
+    for row, person in enumerate(people, start=3):
+        values = [
+            person.full_name, person.kind_title, person.org.title, ru_date(person.birth_date),
+            person.class_name or person.position, person.subjects, person.phone, person.email,
+        ]
+        for col, value in enumerate(values):
+            sheet.write_string(row, col, value or "", cell)
+    sheet.freeze_panes(3, 1)
+    sheet.repeat_rows(2)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    book.close()
+    return buffer.getvalue()

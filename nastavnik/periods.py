@@ -1,0 +1,61 @@
+"""Academic years («учебный год», 1 сентября – 31 августа) and Russian date formatting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, order=True)
+class AcademicYear:
+    start_year: int
+
+    @classmethod
+    def of(cls, day: date) -> AcademicYear:
+        return cls(day.year if day.month >= 9 else day.year - 1)
+
+    @classmethod
+    def parse(cls, text: str) -> AcademicYear:
+        """«2024/2025» or «2024-2025» or «2024»."""
+        first, _, second = text.replace("-", "/").replace("–", "/").partition("/")
+        start = int(first.strip())
+        if second and int(second.strip()) != start + 1:
+            raise ValueError(f"учебный год «{text}»: второй год должен следовать за первым")
+        return cls(start)
+
+    @property
+    def starts(self) -> date:
+        return date(self.start_year, 9, 1)
+
+    @property
+    def ends(self) -> date:
+        return date(self.start_year + 1, 8, 31)
+
+    @property
+    def label(self) -> str:
+        return f"{self.start_year}/{self.start_year + 1}"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def ru_date(value: date | datetime | None) -> str:
+    """ДД.ММ.ГГГГ (with ЧЧ:ММ for a datetime); empty for None."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    return value.strftime("%d.%m.%Y")
+
+
+def parse_ru_date(text: str) -> date:
+    """Parse ДД.ММ.ГГГГ; raises ValueError with a Russian message."""
+    try:
+        return datetime.strptime(text.strip(), "%d.%m.%Y").date()
+    except ValueError:
+        raise ValueError(f"неверная дата «{text}»: ожидается ДД.ММ.ГГГГ") from None
+
+
+def years_between(earlier: date, later: date) -> int:
+    """Full years from ``earlier`` to ``later`` (age on a date)."""
+    return later.year - earlier.year - ((later.month, later.day) < (earlier.month, earlier.day))

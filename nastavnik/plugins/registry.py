@@ -1,0 +1,113 @@
+"""Value objects that plugins return, and the registry the core builds from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A coded choice with a Russian title (a variation, a mentee category …)."""
+
+    code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class MentoringKind:
+    """Форма наставничества, e.g. «учитель – учитель»."""
+
+    code: str
+    title: str
+    variations: tuple[Choice, ...]  # вариации ролевых моделей
+    mentor_person_kinds: tuple[str, ...]  # who may be a mentor: Person.kind codes
+    mentee_person_kinds: tuple[str, ...]  # who may be a mentee
+    mentee_categories: tuple[Choice, ...]  # категории наставляемых
+    groups_allowed: bool = True
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """Формат отчёта (ФСН-подобный или региональный)."""
+
+    code: str
+    title: str
+    build: object  # callable(org, as_of) -> bytes (xlsx)
+    region: str = ""
+
+
+@dataclass(frozen=True)
+class PartnerOrganisation:
+    """Организация-партнёр из регионального справочника."""
+
+    code: str
+    name: str
+    kind: str = "enterprise"  # enterprise | college | university | ngo
+    inn: str = ""
+
+
+@dataclass(frozen=True)
+class MissingKind:
+    """Stands in for a form of mentoring whose plugin is not installed (or disabled/broken)."""
+
+    code: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.code} (плагин не установлен)"
+
+    variations: tuple = ()
+    mentee_categories: tuple = ()
+    mentor_person_kinds: tuple = ()
+    mentee_person_kinds: tuple = ()
+    groups_allowed: bool = False
+    missing: bool = True
+
+
+class DuplicateCode(Exception):
+    pass
+
+
+@dataclass
+class Registry:
+    """Everything the plugins contributed, by code."""
+
+    kinds: dict[str, MentoringKind] = field(default_factory=dict)
+    report_formats: dict[str, ReportFormat] = field(default_factory=dict)
+    partners: dict[str, PartnerOrganisation] = field(default_factory=dict)
+    owner: dict[tuple[str, str], str] = field(default_factory=dict)  # (registry, code) -> plugin name
+
+    def kind(self, code: str) -> MentoringKind | MissingKind:
+        return self.kinds.get(code) or MissingKind(code)
+
+
+REGISTRY_HOOKS = {
+    # hook name -> (registry attribute, expected type)
+    "nastavnik_mentoring_kinds": ("kinds", MentoringKind),
+    "nastavnik_report_formats": ("report_formats", ReportFormat),
+    "nastavnik_partner_organisations": ("partners", PartnerOrganisation),
+}
+
+
+def validate_contribution(plugin_name: str, hook_name: str, values, registry: Registry) -> list:
+    """Check one plugin's answer to a registry hook; raise on a wrong type or a duplicate code."""
+    attribute, expected = REGISTRY_HOOKS[hook_name]
+    target = getattr(registry, attribute)
+    values = list(values or [])
+    seen = set()
+    for value in values:
+        if not isinstance(value, expected):
+            raise TypeError(f"{hook_name} вернул {type(value).__name__}, ожидался {expected.__name__}")
+        if not value.code or value.code in seen or value.code in target:
+            other = registry.owner.get((attribute, value.code), plugin_name)
+            raise DuplicateCode(f"код «{value.code}» уже зарегистрирован плагином {other}")
+        seen.add(value.code)
+    return values
+
+
+def add_contribution(plugin_name: str, hook_name: str, values: list, registry: Registry) -> None:
+    attribute, _ = REGISTRY_HOOKS[hook_name]
+    for value in values:
+        getattr(registry, attribute)[value.code] = value
+        registry.owner[(attribute, value.code)] = plugin_name

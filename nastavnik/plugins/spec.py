@@ -1,0 +1,144 @@
+"""Every hook of nastavnik, in one place.
+
+A plugin is a module (registered through the ``nastavnik.plugins`` entry-point group) whose
+functions are decorated with ``nastavnik.plugins.hookimpl`` and named after a hook below. The core
+registers its own capabilities through these same hooks.
+
+Hooks return data (value objects from ``nastavnik.plugins.registry``, blueprints, Markup); the core
+collects it, rejects duplicate codes at start-up and stores only codes in the database.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nastavnik.plugins import hookspec
+
+if TYPE_CHECKING:
+    import click
+    from flask import Flask
+    from markupsafe import Markup
+
+    from nastavnik.plugins.registry import MentoringKind, PartnerOrganisation, ReportFormat
+
+
+# --- Set-up ------------------------------------------------------------------------------------
+
+
+@hookspec
+def nastavnik_load_blueprints(app: Flask) -> None:
+    """Register the plugin's blueprints on ``app``.
+
+    Called once from ``create_app`` after the extensions are bound. A plugin mounts its blueprint
+    at ``/p/<plugin name>`` with ``template_folder="templates"`` and keeps its templates under
+    ``templates/<plugin name>/``.
+
+    :param app: the application being built.
+    :return: nothing.
+    """
+
+
+@hookspec
+def nastavnik_load_migrations() -> str | None:
+    """Return the path of the plugin's Alembic ``versions`` folder, or None.
+
+    Called when Flask-Migrate configures Alembic; the paths are added to ``version_locations``.
+    A plugin's first revision has ``branch_labels=("<plugin name>",)`` and ``depends_on`` the core
+    revision it needs; its tables are prefixed ``<plugin name>_``.
+
+    :return: an absolute directory path, or None when the plugin has no tables.
+    """
+
+
+@hookspec
+def nastavnik_cli(cli: click.Group) -> None:
+    """Add commands to ``flask nastavnik``.
+
+    Called once while the command group is built.
+
+    :param cli: the ``flask nastavnik`` click group.
+    :return: nothing.
+    """
+
+
+# --- Registries --------------------------------------------------------------------------------
+
+
+@hookspec
+def nastavnik_mentoring_kinds() -> list[MentoringKind]:
+    """Return the forms of mentoring («формы наставничества») the plugin provides.
+
+    Called once at start-up. The core names no form itself: «учитель – учитель», «ученик –
+    ученик» and the rest all come from plugins. A code that another plugin already provides makes
+    this plugin broken (reported on the admin page, skipped).
+
+    :return: a list of :class:`MentoringKind`.
+    """
+
+
+@hookspec
+def nastavnik_report_formats() -> list[ReportFormat]:
+    """Return the report formats (federal «ФСН»-style or regional) the plugin provides.
+
+    Called once at start-up; same duplicate rule as :func:`nastavnik_mentoring_kinds`.
+
+    :return: a list of :class:`ReportFormat`.
+    """
+
+
+@hookspec
+def nastavnik_partner_organisations() -> list[PartnerOrganisation]:
+    """Return partner organisations (enterprises, colleges, НКО) a region supplies as reference data.
+
+    Called once at start-up; same duplicate rule as :func:`nastavnik_mentoring_kinds`.
+
+    :return: a list of :class:`PartnerOrganisation`.
+    """
+
+
+# --- Events ------------------------------------------------------------------------------------
+
+
+@hookspec
+def nastavnik_event_participant_saved(person, is_new: bool) -> None:
+    """Called after a participant (a ``Person``) was created or edited and the change committed.
+
+    :param person: the saved ``nastavnik.participants.models.Person``.
+    :param is_new: True when the record was just created.
+    :return: nothing.
+    """
+
+
+@hookspec
+def nastavnik_event_consent_withdrawn(consent) -> None:
+    """Called after a consent was withdrawn and the change committed.
+
+    :param consent: the ``nastavnik.consents.models.Consent`` now withdrawn.
+    :return: nothing.
+    """
+
+
+# --- Template slots ----------------------------------------------------------------------------
+
+
+@hookspec
+def nastavnik_tpl_nav(user) -> list[tuple[str, str]]:
+    """Return navigation links for ``user`` as ``(title, url)`` pairs.
+
+    Called while the base layout renders, for a logged-in user; results of all plugins are joined
+    in registration order. Return only links the user may open.
+
+    :param user: the current ``User``.
+    :return: a list of ``(title, url)``; an empty list for none.
+    """
+
+
+@hookspec
+def nastavnik_tpl_dashboard_cards(user) -> Markup | None:
+    """Return HTML of extra cards for the dashboard of ``user``.
+
+    Called while the dashboard renders; the results are joined in registration order.
+
+    :param user: the current ``User``.
+    :return: Markup, or None for nothing.
+    """

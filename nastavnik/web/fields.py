@@ -1,0 +1,87 @@
+"""WTForms fields and validators that speak Russian and read dates as ДД.ММ.ГГГГ."""
+
+from __future__ import annotations
+
+import re
+
+from wtforms import Field, StringField
+from wtforms.validators import ValidationError
+from wtforms.widgets import TextInput
+
+from nastavnik.periods import parse_ru_date, ru_date
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class RuDateField(Field):
+    """A date typed as ДД.ММ.ГГГГ (a text input: works the same in every browser and with JS off)."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"placeholder": "ДД.ММ.ГГГГ", "inputmode": "numeric", "autocomplete": "off"}
+        render_kw.update(kwargs.pop("render_kw", {}) or {})
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return ru_date(self.data) if self.data else ""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = parse_ru_date(text)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(str(exc).capitalize()) from None
+
+
+class RuDecimalField(Field):
+    """A non-negative number that accepts a decimal comma («3,5»)."""
+
+    widget = TextInput()
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data:g}".replace(".", ",")
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip().replace(",", ".")
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = float(text)
+        except ValueError:
+            self.data = None
+            raise ValueError("Введите число, например 3 или 3,5.") from None
+
+
+class TrimmedStringField(StringField):
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.data = (self.data or "").strip()
+
+
+def email_check(form, field):
+    if field.data and not EMAIL.match(field.data):
+        raise ValidationError("Неверный адрес электронной почты.")
+
+
+def snils_check(form, field):
+    """СНИЛС: 11 цифр с контрольным числом."""
+    if not field.data:
+        return
+    digits = re.sub(r"\D", "", field.data)
+    if len(digits) != 11:
+        raise ValidationError("СНИЛС состоит из 11 цифр.")
+    total = sum(int(d) * (9 - i) for i, d in enumerate(digits[:9]))
+    check = total % 101 % 100
+    if int(digits[9:]) != check:
+        raise ValidationError("СНИЛС: не сходится контрольное число.")
+    field.data = f"{digits[:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"
