@@ -1,0 +1,301 @@
+"""Roadmap export to Word and Excel in the layout of the seed documents.
+
+Both files read back through tables.py and mapping.py into the same sections and items: a section
+is one bold row spanning the table, «1. Заголовок» with «Задача этапа – …» as its second line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import docx
+import xlsxwriter
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from nastavnik.roadmaps.structs import ItemDraft, RoadmapDraft, SectionDraft
+
+FONT = "Times New Roman"
+STATUS_HEADER = "Статус"
+DONE_HEADER = "Отметка о выполнении"
+
+
+@dataclass(frozen=True)
+class _Column:
+    header: str
+    width_mm: float  # docx; xlsx widths derive from it
+    value: str  # ItemDraft attribute
+
+
+_NUMBER = _Column("№ п/п", 16, "number")
+_NAME = _Column("Наименование мероприятия", 95, "name")
+_CONTENT = _Column("Содержание деятельности", 80, "content")
+_DEADLINE = _Column("Срок реализации", 35, "deadline_text")
+_RESPONSIBLE = _Column("Ответственный исполнитель", 50, "responsible_text")
+_RESULT = _Column("Результат, вид документа", 60, "result_text")
+_STATUS = _Column(STATUS_HEADER, 30, "")
+_DONE = _Column(DONE_HEADER, 45, "")
+
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _columns(draft: RoadmapDraft, with_status: bool) -> list[_Column]:
+    # «Содержание деятельности» (Komi layout) is only added when some item has it, so the
+    # common five-column layout stays exactly as in the seeds and nothing imported is lost.
+    columns = [_NUMBER, _NAME]
+    if any(item.content for item in draft.items()):
+        columns.append(_CONTENT)
+    columns += [_DEADLINE, _RESPONSIBLE, _RESULT]
+    if with_status:
+        columns += [_STATUS, _DONE]
+    return columns
+
+
+def _clean(text: str) -> str:
+    return _ILLEGAL_XML.sub("", text or "")
+
+
+def section_heading(section: SectionDraft) -> str:
+    return f"{section.number}. {section.title}".strip() if section.number else section.title
+
+
+def section_task_line(section: SectionDraft) -> str:
+    return f"Задача этапа – {section.task}" if section.task else ""
+
+
+def _has_row(section: SectionDraft) -> bool:
+    # The untitled section holding items above the first heading has no row of its own.
+    return bool(section.number or section.title or section.task)
+
+
+def _status_cells(status: dict | None) -> tuple[str, str]:
+    if not status:
+        return "", ""
+    status_lines = [status.get("status_label") or "", status.get("deadline_label") or ""]
+    done_on = status.get("done_on")
+    done_lines = [f"выполнено {_format_date(done_on)}" if done_on else ""]
+    done_lines += [str(name) for name in status.get("evidence") or []]
+    return _join_lines(status_lines), _join_lines(done_lines)
+
+
+def _format_date(value: dt.date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def _join_lines(lines: Sequence[str]) -> str:
+    return "\n".join(line for line in lines if line)
+
+
+def _item_cells(item: ItemDraft, columns: list[_Column], status: dict | None, with_status: bool) -> list[str]:
+    cells = [getattr(item, column.value) for column in columns if column.value]
+    if with_status:
+        cells += list(_status_cells(status))
+    return [_clean(cell) for cell in cells]
+
+
+def _rows(draft: RoadmapDraft, status_rows: list[dict] | None):
+    """("section", [heading, task]) and ("item", cells) in document order."""
+    with_status = status_rows is not None
+    columns = _columns(draft, with_status)
+    statuses = iter(status_rows or [])
+    for section in draft.sections:
+        if _has_row(section):
+            yield "section", [_clean(section_heading(section)), _clean(section_task_line(section))]
+        for item in section.items:
+            yield "item", _item_cells(item, columns, next(statuses, None), with_status)
+
+
+# -- Word ---------------------------------------------------------------------------------------
+
+
+def export_docx(draft: RoadmapDraft, status_rows: list[dict] | None = None) -> bytes:
+    document = docx.Document()
+    _setup_page(document)
+    if draft.approval_text:
+        _paragraph(document, draft.approval_text, align="right")
+    _paragraph(document, draft.title, bold=True, align="center")
+    columns = _columns(draft, status_rows is not None)
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    _fill_header(table, columns)
+    for kind, cells in _rows(draft, status_rows):
+        if kind == "section":
+            _add_section_row(table, cells)
+        else:
+            _add_item_row(table, cells)
+    _set_widths(table, columns)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _setup_page(document) -> None:
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin = section.bottom_margin = Mm(15)
+    style = document.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(12)
+    # Without eastAsia/cs fonts Word may fall back to another face for Cyrillic in some setups.
+    run_properties = style.element.get_or_add_rPr()
+    fonts = run_properties.get_or_add_rFonts()
+    for attribute in ("w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), FONT)
+    # The template says en-US, which would spell-check every Russian word as an error.
+    language = OxmlElement("w:lang")
+    language.set(qn("w:val"), "ru-RU")
+    run_properties.append(language)
+
+
+def _paragraph(container, text: str, bold: bool = False, align: str = "left") -> None:
+    paragraph = container.add_paragraph()
+    paragraph.alignment = getattr(WD_ALIGN_PARAGRAPH, align.upper())
+    _add_runs(paragraph, _clean(text), bold, None)
+
+
+def _add_runs(paragraph, text: str, bold: bool, size: float | None) -> None:
+    for index, line in enumerate(text.split("\n")):
+        run = paragraph.add_run()
+        if index:
+            run.add_break()
+        run.add_text(line)
+        run.bold = bold or None
+        if size:
+            run.font.size = Pt(size)
+
+
+def _set_cell(cell, text: str, bold: bool = False) -> None:
+    # One paragraph per line, as in a hand-made table.
+    lines = text.split("\n")
+    _add_runs(cell.paragraphs[0], lines[0], bold, 11)
+    for line in lines[1:]:
+        _add_runs(cell.add_paragraph(), line, bold, 11)
+
+
+def _fill_header(table, columns: list[_Column]) -> None:
+    row = table.rows[0]
+    for cell, column in zip(row.cells, columns, strict=True):
+        _set_cell(cell, column.header, bold=True)
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    header_flag = OxmlElement("w:tblHeader")
+    header_flag.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(header_flag)  # repeat on every page
+
+
+def _add_section_row(table, lines: list[str]) -> None:
+    row = table.add_row()
+    merged = row.cells[0].merge(row.cells[-1])
+    heading, task = lines
+    _set_cell(merged, heading, bold=True)
+    if task:
+        _add_runs(merged.add_paragraph(), task, False, 11)
+
+
+def _add_item_row(table, cells: list[str]) -> None:
+    row = table.add_row()
+    for cell, text in zip(row.cells, cells, strict=True):
+        _set_cell(cell, text)
+
+
+def _set_widths(table, columns: list[_Column]) -> None:
+    scale = min(1.0, 257 / sum(column.width_mm for column in columns))  # A4 landscape less margins
+    widths = [column.width_mm * scale for column in columns]
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)  # w:gridCol, which LibreOffice follows
+    for row in table.rows:
+        spans: dict[object, float] = {}
+        cells = {}
+        for cell, width in zip(row.cells, widths, strict=True):
+            spans[cell._tc] = spans.get(cell._tc, 0) + width  # a merged cell spans several columns
+            cells[cell._tc] = cell
+        for tc, cell in cells.items():
+            cell.width = Mm(spans[tc])
+
+
+# -- Excel --------------------------------------------------------------------------------------
+
+_POINTS_PER_LINE = 15
+_CHARS_PER_MM = 0.5  # Times New Roman 11 in Excel's width units, roughly
+
+
+def export_xlsx(draft: RoadmapDraft, status_rows: list[dict] | None = None) -> bytes:
+    out = io.BytesIO()
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = workbook.add_worksheet("Дорожная карта")
+    formats = _xlsx_formats(workbook)
+    columns = _columns(draft, status_rows is not None)
+    widths = [column.width_mm * _CHARS_PER_MM for column in columns]
+    last = len(columns) - 1
+    row = _xlsx_heading(sheet, draft, formats, widths)
+    header_row = row
+    for index, column in enumerate(columns):
+        sheet.set_column(index, index, widths[index])
+        sheet.write_string(header_row, index, column.header, formats["header"])
+    for kind, cells in _rows(draft, status_rows):
+        row += 1
+        if kind == "section":
+            text = _join_lines(cells)
+            sheet.merge_range(row, 0, row, last, text, formats["section"])
+            sheet.set_row(row, _row_height([text], [sum(widths)]))
+        else:
+            for index, text in enumerate(cells):
+                sheet.write_string(row, index, text, formats["cell"])
+            sheet.set_row(row, _row_height(cells, widths))
+    _xlsx_page_setup(sheet, header_row)
+    workbook.close()
+    return out.getvalue()
+
+
+def _xlsx_formats(workbook) -> dict:
+    text = {"font_name": FONT, "font_size": 12, "text_wrap": True}
+    cell = {**text, "font_size": 11, "valign": "top", "border": 1}
+    return {
+        "title": workbook.add_format({**text, "bold": True, "align": "center", "valign": "vcenter"}),
+        "approval": workbook.add_format({**text, "align": "right", "valign": "top"}),
+        "header": workbook.add_format({**cell, "bold": True, "align": "center", "valign": "vcenter"}),
+        "section": workbook.add_format({**cell, "bold": True}),
+        "cell": workbook.add_format(cell),
+    }
+
+
+def _xlsx_heading(sheet, draft: RoadmapDraft, formats: dict, widths: list[float]) -> int:
+    """Approval and title rows above the table; returns the header row index."""
+    last = len(widths) - 1
+    row = 0
+    for text, style in ((draft.approval_text, "approval"), (draft.title, "title")):
+        text = _clean(text)
+        if not text:
+            continue
+        sheet.merge_range(row, 0, row, last, text, formats[style])
+        sheet.set_row(row, _row_height([text], [sum(widths)]))
+        row += 1
+    return row + 1  # an empty row between the title and the table
+
+
+def _row_height(texts: Sequence[str], widths: Sequence[float]) -> float:
+    # Excel does not grow merged or pre-sized rows for wrapped text, so estimate the lines.
+    lines = 1
+    for text, width in zip(texts, widths, strict=False):
+        chars = max(int(width * 1.1), 1)
+        lines = max(lines, sum(max(1, math.ceil(len(part) / chars)) for part in text.split("\n")))
+    return lines * _POINTS_PER_LINE
+
+
+def _xlsx_page_setup(sheet, header_row: int) -> None:
+    sheet.freeze_panes(header_row + 1, 0)
+    sheet.repeat_rows(header_row)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.6, right=0.6, top=0.6, bottom=0.6)
