@@ -2,8 +2,17 @@
 
 from nastavnik.audit.models import AuditEntry
 from nastavnik.auth.models import LoginFailure, RoleAssignment, User
+from nastavnik.banks.models import (
+    MatchExclusion, MatchProposal, MatchRun, MatchSettings, MenteeProfile, MentorProfile, MentorQuestionnaire, Tag,
+)
 from nastavnik.consents.models import Consent
 from nastavnik.orgs.models import Organisation
+from nastavnik.pairs.models import Order, Pair, PairMember, SupportRecord
 from nastavnik.participants.models import Guardianship, Person
+from nastavnik.programmes.models import Meeting, PlanItem, Programme
 
-__all__ = ["AuditEntry", "Consent", "Guardianship", "LoginFailure", "Organisation", "Person", "RoleAssignment", "User"]
+__all__ = [
+    "AuditEntry", "Consent", "Guardianship", "LoginFailure", "MatchExclusion", "MatchProposal", "MatchRun",
+    "MatchSettings", "Meeting", "MenteeProfile", "MentorProfile", "MentorQuestionnaire", "Order", "Organisation",
+    "Pair", "PairMember", "Person", "PlanItem", "Programme", "RoleAssignment", "SupportRecord", "Tag", "User",
+]
