@@ -18,15 +18,19 @@ from flask_login import current_user
 from nastavnik.orgs.services import all_org_ids, subtree_ids
 
 ALL = "*"
-_VIEW = {"participants.view", "consents.view", "orgs.view", "audit.view"}
-_MANAGE = _VIEW | {"participants.edit", "consents.edit", "participants.export"}
+_VIEW = {"participants.view", "consents.view", "orgs.view", "audit.view", "banks.view", "pairs.view", "roadmaps.view"}
+_MANAGE = _VIEW | {
+    "participants.edit", "consents.edit", "participants.export", "banks.edit", "banks.export", "pairs.edit",
+    "matching.run", "roadmaps.edit",
+}
 
 PERMISSIONS: dict[str, set[str]] = {
     "admin": {ALL},
-    "municipal": _VIEW | {"participants.export"},
+    # A municipal coordinator reads the schools below and runs the municipal roadmap.
+    "municipal": _VIEW | {"participants.export", "banks.export", "roadmaps.edit"},
     "director": _MANAGE,
     "curator": _MANAGE,
-    "observer": {"participants.view", "consents.view", "orgs.view"},
+    "observer": {"participants.view", "consents.view", "orgs.view", "banks.view", "pairs.view", "roadmaps.view"},
     "mentor": set(),
     "mentee": set(),
 }

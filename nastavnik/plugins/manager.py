@@ -29,6 +29,10 @@ INTERNAL_PLUGINS = (
     "nastavnik.participants",
     "nastavnik.consents",
     "nastavnik.audit",
+    "nastavnik.banks",
+    "nastavnik.pairs",
+    "nastavnik.programmes",
+    "nastavnik.roadmaps",
     "nastavnik.admin",
     "nastavnik.dashboard",
 )

@@ -5,12 +5,9 @@ from __future__ import annotations
 import itertools
 import random
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo root, for a bare `pytest`
 
 from nastavnik.matching import (  # noqa: E402
     DEFAULT_WEIGHTS,
