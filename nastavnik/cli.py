@@ -60,7 +60,7 @@ def demo(if_empty):
         raise click.ClickException("База не пуста: демо-данные загружаются только в пустую базу.")
     with acting_as("демо-данные"):
         users = build_demo()
-    click.echo("Демо-данные загружены. Пользователи (пароль у всех: %s):" % DEMO_PASSWORD)
+    click.echo(f"Демо-данные загружены. Пользователи (пароль у всех: {DEMO_PASSWORD}):")
     for username, title in users:
         click.echo(f"  {username:<12} {title}")
 

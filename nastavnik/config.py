@@ -34,7 +34,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret"
+    SECRET_KEY = "test-secret"  # noqa: S105 - tests only
     SQLALCHEMY_DATABASE_URI = os.environ.get("NASTAVNIK_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
     LOGIN_MAX_FAILURES = 3

@@ -14,7 +14,7 @@ from nastavnik.orgs.models import Organisation
 from nastavnik.participants.models import Guardianship, Person
 from nastavnik.timeutil import today
 
-DEMO_PASSWORD = "nastavnik-demo"
+DEMO_PASSWORD = "nastavnik-demo"  # noqa: S105 - printed on purpose: demo data only
 MALE = ["Александр", "Дмитрий", "Максим", "Сергей", "Андрей", "Алексей", "Артём", "Илья", "Кирилл", "Михаил",
         "Никита", "Иван", "Егор", "Роман", "Павел"]
 FEMALE = ["Анна", "Мария", "Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Екатерина", "Светлана", "Юлия",

@@ -3,7 +3,14 @@
 from nastavnik.audit.models import AuditEntry
 from nastavnik.auth.models import LoginFailure, RoleAssignment, User
 from nastavnik.banks.models import (
-    MatchExclusion, MatchProposal, MatchRun, MatchSettings, MenteeProfile, MentorProfile, MentorQuestionnaire, Tag,
+    MatchExclusion,
+    MatchProposal,
+    MatchRun,
+    MatchSettings,
+    MenteeProfile,
+    MentorProfile,
+    MentorQuestionnaire,
+    Tag,
 )
 from nastavnik.consents.models import Consent
 from nastavnik.orgs.models import Organisation

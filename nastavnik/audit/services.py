@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import event, inspect, insert, select, update
+from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from nastavnik.audit.models import AuditEntry

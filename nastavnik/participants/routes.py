@@ -16,7 +16,16 @@ from nastavnik.orgs.services import education_orgs
 from nastavnik.participants import bp
 from nastavnik.participants.forms import GuardianForm, PersonForm, RowForm
 from nastavnik.participants.models import PERSON_KINDS, Guardianship, Person
-from nastavnik.participants.services import CONSENT_FILTERS, Conflict, Filters, archive, export_xlsx, has_history, save, search
+from nastavnik.participants.services import (
+    CONSENT_FILTERS,
+    Conflict,
+    Filters,
+    archive,
+    export_xlsx,
+    has_history,
+    save,
+    search,
+)
 from nastavnik.plugins.manager import hook
 from nastavnik.timeutil import today, utcnow
 from nastavnik.web.htmx import hx_trigger, is_htmx, redirect_to, render_page_or_partial, render_partial

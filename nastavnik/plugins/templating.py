@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from nastavnik.plugins.manager import hook
 
@@ -10,7 +10,8 @@ from nastavnik.plugins.manager import hook
 def run_hook(name: str, **kwargs) -> Markup:
     """Join the HTML every implementation of a ``nastavnik_tpl_*`` hook returns."""
     parts = getattr(hook(), name)(**kwargs)
-    return Markup("").join(Markup(p) for p in reversed(parts) if p)
+    # Slot hooks return Markup they escaped themselves (see spec); plain strings are escaped here.
+    return Markup("").join(p if isinstance(p, Markup) else escape(p) for p in reversed(parts) if p)
 
 
 def nav_links(user) -> list[tuple[str, str]]:
