@@ -1,5 +1,7 @@
 """A curator fixes a typo in a participant's surname inline (HTMX), without leaving the list."""
 
+import re
+
 import pytest
 
 from nastavnik.extensions import db
@@ -21,7 +23,7 @@ def test_inline_edit_of_a_row(page, live_server, live_app, world):
     page.get_by_role("button", name="Сохранить").click()
 
     saved = page.locator(f"#person-{world.teacher.id}")
-    saved.get_by_role("link", name="Петрова-Сидорова Анна Сергеевна").wait_for()
+    saved.get_by_role("link", name=re.compile("^Петрова-Сидорова Анна")).wait_for()
     assert page.url.startswith(f"{live_server}/participants/")  # still on the list: swapped in place
     assert saved.locator("input").count() == 0
     with live_app.app_context():
