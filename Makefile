@@ -1,0 +1,55 @@
+# nastavnik: `make run` serves the demo, `make test` runs everything. Both set up .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HTMX_VERSION := 2.0.8
+HTMX := nastavnik/static/vendor/htmx.min.js
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export FLASK_APP := wsgi.py
+
+.PHONY: setup run test lint test-sqlite test-postgres test-browser bench clean
+
+setup: $(STAMP) $(HTMX)
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# htmx is served by the app itself (intranet, no CDN): taken from the npm package at a pinned version.
+$(HTMX):
+	mkdir -p .make $(dir $(HTMX))
+	cd .make && npm pack --silent htmx.org@$(HTMX_VERSION) >/dev/null
+	tar -xzf .make/htmx.org-$(HTMX_VERSION).tgz -C .make package/dist/htmx.min.js
+	cp .make/package/dist/htmx.min.js $(HTMX)
+
+run: setup
+	$(BIN)/flask db upgrade heads
+	$(BIN)/flask nastavnik demo --if-empty
+	@echo "nastavnik: http://$(HOST):$(PORT)/  (Ctrl+C — остановить)"
+	$(BIN)/waitress-serve --host $(HOST) --port $(PORT) --threads 8 wsgi:app
+
+lint: setup
+	$(BIN)/ruff check .
+
+test-sqlite: setup
+	@echo "== pytest on SQLite"
+	$(BIN)/pytest -q -m "not browser"
+
+test-postgres: setup
+	@bash .ci/test-postgres.sh
+
+test-browser: setup
+	@bash .ci/test-browser.sh
+
+test: lint test-sqlite test-postgres test-browser
+	@echo "== make test: done"
+
+bench: setup
+	$(BIN)/python bench/bench_matching.py
+
+clean:
+	rm -rf $(VENV) .make $(dir $(HTMX)) .pytest_cache .ruff_cache
