@@ -33,7 +33,7 @@ fi
 
 db="nastavnik_test_$$"
 password="test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-psql_admin() { runuser -u postgres -- psql -p "$port" -v ON_ERROR_STOP=1 -qAt "$@"; }
+psql_admin() { PGOPTIONS="-c client_min_messages=warning" runuser -u postgres -- psql -p "$port" -v ON_ERROR_STOP=1 -qAt "$@"; }
 psql_admin -c "DROP ROLE IF EXISTS $db" -c "CREATE ROLE $db LOGIN PASSWORD '$password'" >/dev/null
 psql_admin -c "CREATE DATABASE $db OWNER $db" >/dev/null
 cleanup() {
