@@ -1,6 +1,6 @@
 """Built-in roadmap templates: the five seed roadmaps, item for item.
 
-The JSON files in ``nastavnik/roadmaps/data/`` are generated once by ``tools/build_seed_templates.py``
+The JSON files in ``nastavnik/roadmaps/data/`` are generated once by ``python -m nastavnik.roadmaps.seedgen``
 from the text extracts of the originals and committed; texts are verbatim (whitespace collapsed,
 extraction markup removed). Oddities of the originals are kept; `oddities.check` flags them.
 

@@ -1,7 +1,7 @@
 """Build the built-in roadmap templates from the seed text extracts (one-off generator).
 
-    .venv/bin/python tools/build_seed_templates.py            # writes nastavnik/roadmaps/data/*.json
-    .venv/bin/python tools/build_seed_templates.py --check    # fails if the JSON is out of date
+    .venv/bin/python -m nastavnik.roadmaps.seedgen            # writes nastavnik/roadmaps/data/*.json
+    .venv/bin/python -m nastavnik.roadmaps.seedgen --check    # fails if the JSON is out of date
 
 Every seed has its own layout, so each has its own reader. Texts are taken verbatim; the only
 changes are whitespace (runs of spaces/newlines → one space, stripped) and extraction markup
@@ -20,8 +20,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+REPO = Path(__file__).resolve().parents[2]
 
 from nastavnik.roadmaps.builtin import draft_to_dict  # noqa: E402
 from nastavnik.roadmaps.structs import ItemDraft, RoadmapDraft, SectionDraft  # noqa: E402
