@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from nastavnik.periods import AcademicYear
+from nastavnik.roadmaps.models import LEVELS, STORED_STATUSES
+from nastavnik.roadmaps.services import MAX_YEARS
+from nastavnik.timeutil import today
+from nastavnik.web.fields import RuDateField, TrimmedStringField
+
+# The rows of an uploaded table travel between the import steps in a hidden field: this bounds it.
+MAX_ROWS_JSON = 1_000_000
+
+
+def year_choices() -> list[tuple[int, str]]:
+    current = AcademicYear.of(today()).start_year
+    return [(year, AcademicYear(year).label) for year in range(current - 3, current + 3)]
+
+
+class _PlanFields:
+    org_id = SelectField("Организация", coerce=int, validators=[DataRequired("Выберите организацию.")])
+    academic_year = SelectField("Учебный год (первый)", coerce=int)
+    year_count = IntegerField(
+        "Сколько учебных лет",
+        default=1,
+        validators=[NumberRange(1, MAX_YEARS, f"От 1 до {MAX_YEARS} учебных лет.")],
+    )
+
+
+class AdoptForm(_PlanFields, FlaskForm):
+    template = SelectField("Шаблон", validators=[DataRequired("Выберите шаблон.")])
+    shift_dates = BooleanField("Перенести даты шаблона на выбранный учебный год", default=True)
+    title = TrimmedStringField("Название (если нужно другое)", validators=[Length(max=1000)])
+
+
+class StatusForm(FlaskForm):
+    status = SelectField("Статус", choices=list(STORED_STATUSES.items()))
+    done_on = RuDateField("Дата выполнения", validators=[Optional()])
+    version = HiddenField()
+
+    class Meta:
+        csrf = False  # checked by the app-wide CSRFProtect (the row form carries the token)
+
+
+class EvidenceForm(FlaskForm):
+    file = FileField("Файл (PDF, DOCX, XLSX, JPG, PNG; до 5 МБ)")
+    link_url = TrimmedStringField("или ссылка", validators=[Length(max=1000)])
+    title = TrimmedStringField("Описание", validators=[Length(max=300)])
+
+    class Meta:
+        csrf = False
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField("Файл Word (.docx) или Excel (.xlsx)")
+    text = TextAreaField("или вставьте таблицу из Word или Excel", validators=[Length(max=500_000)])
+
+
+class ImportMapForm(_PlanFields, FlaskForm):
+    rows_json = HiddenField(validators=[Length(max=MAX_ROWS_JSON, message="Таблица слишком большая.")])
+    header_row = IntegerField("Строка заголовка", default=-1)
+    title = TrimmedStringField(
+        "Название дорожной карты", validators=[DataRequired("Укажите название."), Length(max=1000)]
+    )
+    level = SelectField("Уровень", choices=list(LEVELS.items()))

@@ -1,0 +1,658 @@
+"""Roadmaps as living plans: adopting a template, assigning items to schools, statuses, evidence.
+
+The pure modules (deadlines, mapping, oddities, export) know nothing of the database; this module
+turns their drafts into rows and back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from nastavnik import access
+from nastavnik.extensions import db
+from nastavnik.orgs.models import Organisation
+from nastavnik.orgs.services import education_orgs, path, subtree_ids
+from nastavnik.roadmaps import oddities
+from nastavnik.roadmaps.builtin import draft_to_dict
+from nastavnik.roadmaps.deadlines import MONTHS_NOMINATIVE, UNPARSED_LABEL, Deadline, parse_deadline, resolve
+from nastavnik.roadmaps.models import CLOSED, STATUSES, Roadmap, RoadmapEvidence, RoadmapItem, RoadmapSection
+from nastavnik.roadmaps.structs import ItemDraft, RoadmapDraft, SectionDraft
+
+# More occurrences than this (weekly items) would flood the plan: such an item stays one row
+# spanning its occurrences.
+MAX_OCCURRENCES = 12
+MAX_YEARS = 5
+
+
+class Conflict(Exception):
+    """The item changed since the user opened it."""
+
+
+class EvidenceError(ValueError):
+    """An upload or link that cannot be kept; the message is shown as is."""
+
+
+# -- templates ----------------------------------------------------------------------------------
+
+
+def templates() -> dict[str, RoadmapDraft]:
+    """Every template of every plugin (the built-in seeds come through the same hook)."""
+    from nastavnik.plugins.manager import hook
+
+    found: dict[str, RoadmapDraft] = {}
+    for contribution in reversed(hook().nastavnik_roadmap_templates()):
+        for code, draft in contribution or []:
+            found.setdefault(code, draft)
+    return found
+
+
+def template_version(draft: RoadmapDraft) -> str:
+    """Hash of the template's JSON: a changed template gives a new version."""
+    text = json.dumps(draft_to_dict(draft), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# -- responsible and document type ------------------------------------------------------------
+
+# (pattern, kind, code). First match wins; more specific phrases come first.
+_RESPONSIBLE_RULES: tuple[tuple[str, str, str], ...] = (
+    (r"заместител[а-я]* директора|зам\. ?директора", "role", "deputy"),
+    (r"директор|руководител[а-я]* оо", "role", "director"),
+    (r"куратор", "role", "curator"),
+    (r"совет[а-я]* наставник|экспертн[а-я]* совет|методическ[а-я]* совет|\bмо\b", "role", "council"),
+    (r"социальн[а-я]* педагог", "role", "social_pedagogue"),
+    (r"классн[а-я]* руководител", "role", "class_teacher"),
+    (r"педагог[а-я]*-психолог|психолог", "role", "psychologist"),
+    (r"мку ?уо|управлени[а-я]* образовани|\bуо\b", "org", "authority"),
+    (r"\bимо\b|методическ[а-я]* (?:служб|отдел|центр)", "org", "methodical"),
+    (r"\bоо\b|образовательн[а-я]* организац", "org", "school"),
+)
+RESPONSIBLE_ROLES = {
+    "director": "директор",
+    "deputy": "заместитель директора",
+    "curator": "куратор",
+    "council": "совет наставников",
+    "social_pedagogue": "социальный педагог",
+    "class_teacher": "классный руководитель",
+    "psychologist": "педагог-психолог",
+    "authority": "МКУ УО",
+    "methodical": "ИМО",
+    "school": "ОО",
+}
+# Which user roles answer for which responsible codes in «мои мероприятия».
+USER_ROLE_RESPONSIBLE = {
+    "director": {"director"},
+    "curator": {"curator", "deputy", "council"},
+    "municipal": {"authority", "methodical"},
+}
+_DOCUMENT_TYPES: tuple[tuple[str, str], ...] = (
+    (r"аналитическ[а-я]* справк", "аналитическая справка"),
+    (r"дорожн[а-я]* карт", "дорожная карта"),
+    (r"приказ|распорядительн", "приказ"),
+    (r"положени", "положение"),
+    (r"справк", "справка"),
+    (r"отч[её]т", "отчёт"),
+    (r"\bбаз[аы]\b|банк|реестр", "база"),
+    (r"программ", "программа"),
+    (r"сертификат|свидетельств", "сертификат"),
+    (r"протокол", "протокол"),
+    (r"соглашени", "соглашение"),
+    (r"стать[яи]|публикац", "статья"),
+    (r"план\b|индивидуальн[а-я]* план", "план"),
+)
+
+
+def _norm(text: str) -> str:
+    return " ".join((text or "").lower().replace("ё", "е").split())
+
+
+def parse_responsible(text: str) -> tuple[str, str]:
+    """(kind, code) of a verbatim «Ответственный исполнитель»; ("text", "") when nothing matches."""
+    s = _norm(text)
+    for pattern, kind, code in _RESPONSIBLE_RULES:
+        if re.search(pattern, s):
+            return kind, code
+    return "text", ""
+
+
+def names_schools(text: str) -> bool:
+    """«ОО», «ИМО, ОО»: the schools of the municipality are (co-)responsible."""
+    return bool(re.search(r"(?<![а-я])оо(?![а-я])", _norm(text)))
+
+
+def document_type(result_text: str) -> str:
+    s = _norm(result_text)
+    for pattern, title in _DOCUMENT_TYPES:
+        if re.search(pattern, s):
+            return title
+    return ""
+
+
+# -- planning: draft → dated items --------------------------------------------------------------
+
+
+@dataclass
+class PlannedItem:
+    draft: ItemDraft
+    deadline: Deadline
+    due_start: date | None
+    due_end: date | None
+    occurrence_label: str = ""
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlannedSection:
+    draft: SectionDraft
+    items: list[PlannedItem] = field(default_factory=list)
+
+
+def template_start_year(draft: RoadmapDraft) -> int | None:
+    years = oddities.roadmap_years(draft)
+    return years[0] if years else None
+
+
+def _shift(day: date | None, years: int) -> date | None:
+    if day is None or not years:
+        return day
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _occurrence_label(start: date, end: date) -> str:
+    if start.year == end.year and start.month == end.month:
+        return f"{MONTHS_NOMINATIVE[start.month]} {start.year}"
+    first = f"{MONTHS_NOMINATIVE[start.month]}" + ("" if start.year == end.year else f" {start.year}")
+    return f"{first} – {MONTHS_NOMINATIVE[end.month]} {end.year}"
+
+
+def _repeats_each_year(deadline: Deadline) -> bool:
+    # «Ежегодно, сентябрь» and a month without a year («Май») come back every academic year.
+    return deadline.kind == "recurring" or (deadline.kind in ("range", "date") and deadline.year_missing)
+
+
+def plan_item(item: ItemDraft, first_year: int | None, year_count: int, shift: int) -> list[PlannedItem]:
+    """Dated occurrences of one template item in the adopted years (at least one row)."""
+    deadline = parse_deadline(item.deadline_text)
+    flags = list(item.flags)
+    if deadline.kind == "unparsed" and UNPARSED_LABEL not in flags:
+        flags.append(UNPARSED_LABEL)
+    if first_year is None or deadline.kind in ("empty", "unparsed"):
+        return [PlannedItem(item, deadline, None, None, flags=flags)]
+    years = range(first_year, first_year + year_count)
+    if _repeats_each_year(deadline):
+        spans = [span for year in years for span in resolve(deadline, year)]
+        if len(spans) > MAX_OCCURRENCES:
+            spans = [(spans[0][0], spans[-1][1])]
+        labelled = deadline.kind == "recurring" or len(spans) > 1
+        return [
+            PlannedItem(
+                item, deadline, start, end, _occurrence_label(start, end) if labelled else "", list(flags)
+            )
+            for start, end in spans
+        ]
+    if deadline.kind == "open" and deadline.start is None:
+        first, last = resolve(deadline, first_year)[0], resolve(deadline, years[-1])[0]
+        return [PlannedItem(item, deadline, first[0], last[1], flags=flags)]
+    spans = resolve(deadline, first_year)
+    if not spans:
+        return [PlannedItem(item, deadline, None, None, flags=flags)]
+    start, end = spans[0]
+    return [PlannedItem(item, deadline, _shift(start, shift), _shift(end, shift), flags=flags)]
+
+
+def plan(draft: RoadmapDraft, first_year: int | None, year_count: int = 1, shift_dates: bool = True):
+    """Sections with dated items for adoption; dates of a template written for another year move
+    by whole years when ``shift_dates`` (the verbatim text stays as the document says)."""
+    oddities.check(draft)
+    start = template_start_year(draft)
+    shift = first_year - start if (shift_dates and first_year is not None and start is not None) else 0
+    return [
+        PlannedSection(
+            section, [p for item in section.items for p in plan_item(item, first_year, year_count, shift)]
+        )
+        for section in draft.sections
+    ]
+
+
+# -- saving ---------------------------------------------------------------------------------------
+
+
+def _org_of_kind(owner: Organisation, kind: str) -> Organisation | None:
+    """The organisation of ``kind`` near the owner: itself, an ancestor, or a sibling under its parent."""
+    for org in reversed(path(owner)):
+        if org.kind == kind:
+            return org
+    for org in reversed(path(owner)):
+        for child in org.children:
+            if child.kind == kind:
+                return child
+    return None
+
+
+def _apply_responsible(item: RoadmapItem, owner: Organisation) -> None:
+    kind, code = parse_responsible(item.responsible_text)
+    item.responsible_kind, item.responsible_role = kind, code
+    if kind == "org":
+        target = owner if code == "school" and owner.is_education else _org_of_kind(owner, code)
+        item.responsible_org_id = target.id if target is not None else None
+
+
+def _new_item(planned: PlannedItem, roadmap: Roadmap, position: int) -> RoadmapItem:
+    source = planned.draft
+    return RoadmapItem(
+        roadmap=roadmap,
+        position=position,
+        number=source.number,
+        name=source.name,
+        content=source.content,
+        deadline_text=source.deadline_text,
+        responsible_text=source.responsible_text,
+        result_text=source.result_text,
+        deadline_kind=planned.deadline.kind,
+        deadline_label=planned.deadline.label[:300],
+        due_start=planned.due_start,
+        due_end=planned.due_end,
+        occurrence_label=planned.occurrence_label,
+        document_type=document_type(source.result_text),
+        flags=list(planned.flags),
+    )
+
+
+def create_roadmap(
+    draft: RoadmapDraft,
+    owner: Organisation,
+    first_year: int | None,
+    year_count: int = 1,
+    shift_dates: bool = True,
+    template_code: str | None = None,
+) -> Roadmap:
+    """A roadmap from a draft (template or import); added to the session, not committed."""
+    sections = plan(draft, first_year, year_count, shift_dates)
+    roadmap = Roadmap(
+        org_id=owner.id,
+        org=owner,
+        level=draft.level if draft.level in ("school", "municipality", "region") else "school",
+        title=draft.title,
+        period_text=draft.period_text,
+        academic_year=first_year,
+        year_count=year_count,
+        approval_text=draft.approval_text,
+        goal=draft.goal,
+        tasks=draft.tasks,
+        expected_results=draft.expected_results,
+        forms_text=draft.forms_text,
+        template_code=template_code,
+        template_version=template_version(draft) if template_code else None,
+        flags=list(draft.flags),
+    )
+    db.session.add(roadmap)
+    position = 0
+    for index, planned_section in enumerate(sections):
+        source = planned_section.draft
+        section = RoadmapSection(number=source.number, title=source.title, task=source.task, position=index)
+        roadmap.sections.append(section)
+        for planned in planned_section.items:
+            item = _new_item(planned, roadmap, position)
+            _apply_responsible(item, owner)
+            section.items.append(item)
+            position += 1
+    if roadmap.level != "school":
+        assign_to_schools(roadmap)
+    return roadmap
+
+
+def assign_to_schools(roadmap: Roadmap) -> list[Roadmap]:
+    """Each school under the owner gets a roadmap with its share of the «ОО» items, linked back."""
+    assigned = [item for item in roadmap.items() if names_schools(item.responsible_text)]
+    if not assigned:
+        return []
+    schools = [o for o in education_orgs(subtree_ids([roadmap.org_id])) if o.id != roadmap.org_id]
+    children = []
+    for school in schools:
+        child = Roadmap(
+            org_id=school.id,
+            org=school,
+            level="school",
+            parent=roadmap,
+            title=f"{roadmap.title} — {school.title}",
+            period_text=roadmap.period_text,
+            academic_year=roadmap.academic_year,
+            year_count=roadmap.year_count,
+            approval_text=roadmap.approval_text,
+            template_code=roadmap.template_code,
+            template_version=roadmap.template_version,
+            flags=[],
+        )
+        db.session.add(child)
+        position = 0
+        for section in roadmap.sections:
+            mine = [item for item in section.items if item in assigned]
+            if not mine:
+                continue
+            copy = RoadmapSection(
+                number=section.number, title=section.title, task=section.task, position=section.position
+            )
+            child.sections.append(copy)
+            for item in mine:
+                copy.items.append(_child_item(item, child, school, position))
+                position += 1
+        children.append(child)
+    return children
+
+
+def _child_item(item: RoadmapItem, child: Roadmap, school: Organisation, position: int) -> RoadmapItem:
+    names = (
+        "number",
+        "name",
+        "content",
+        "deadline_text",
+        "responsible_text",
+        "result_text",
+        "deadline_kind",
+        "deadline_label",
+        "due_start",
+        "due_end",
+        "occurrence_label",
+        "document_type",
+    )
+    copy = RoadmapItem(
+        roadmap=child,
+        position=position,
+        parent_item=item,
+        flags=list(item.flags or []),
+        **{name: getattr(item, name) for name in names},
+    )
+    copy.responsible_kind, copy.responsible_role, copy.responsible_org_id = "org", "school", school.id
+    return copy
+
+
+# -- access -----------------------------------------------------------------------------------------
+
+
+def _ancestor_ids(org_ids: set[int]) -> set[int]:
+    found: set[int] = set()
+    for org_id in org_ids:
+        org = db.session.get(Organisation, org_id)
+        found |= {o.id for o in path(org)} if org else set()
+    return found
+
+
+def visible_roadmaps_query(user):
+    """Own organisations' roadmaps, and municipal/regional roadmaps of the organisations above."""
+    scope = access.scope(user, "roadmaps.view")
+    above = _ancestor_ids(scope) - scope
+    return select(Roadmap).where(
+        or_(Roadmap.org_id.in_(scope), (Roadmap.org_id.in_(above) & (Roadmap.level != "school")))
+    )
+
+
+def can_view(user, roadmap: Roadmap) -> bool:
+    scope = access.scope(user, "roadmaps.view")
+    if roadmap.org_id in scope:
+        return True
+    return roadmap.level != "school" and roadmap.org_id in _ancestor_ids(scope)
+
+
+def can_edit(user, roadmap: Roadmap) -> bool:
+    return access.can(user, "roadmaps.edit", roadmap.org_id)
+
+
+# -- statuses ---------------------------------------------------------------------------------------
+
+
+def set_status(item: RoadmapItem, status: str, done_on: date | None, expected_version: int | None, day: date):
+    """Store a status; «выполнено» without a date means today; raises Conflict on a stale version."""
+    if expected_version is not None and item.version != expected_version:
+        raise Conflict
+    item.status = status
+    item.done_on = (done_on or day) if status == "done" else None
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict from None
+
+
+@dataclass
+class Rollup:
+    item: RoadmapItem
+    total: int
+    done: int
+    overdue: int
+    in_progress: int
+    rows: list[tuple[Organisation, RoadmapItem]]
+
+    @property
+    def text(self) -> str:
+        return f"выполнено в {self.done} из {self.total}, просрочено в {self.overdue}"
+
+
+def rollup(roadmap: Roadmap, day: date) -> list[Rollup]:
+    """Per municipal item assigned to schools: how many schools have done it or are late."""
+    result = []
+    for item in roadmap.items():
+        children = db.session.scalars(
+            select(RoadmapItem)
+            .where(RoadmapItem.parent_item_id == item.id)
+            .options(selectinload(RoadmapItem.roadmap))
+        ).all()
+        if not children:
+            continue
+        states = Counter(child.display_status(day) for child in children)
+        rows = sorted(((child.roadmap.org, child) for child in children), key=lambda pair: pair[0].title)
+        result.append(
+            Rollup(item, len(children), states["done"], states["overdue"], states["in_progress"], rows)
+        )
+    return result
+
+
+def status_counts(items: list[RoadmapItem], day: date) -> Counter:
+    return Counter(item.display_status(day) for item in items)
+
+
+# -- evidence ---------------------------------------------------------------------------------------
+
+MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
+_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+}
+ALLOWED_EXTENSIONS = ("pdf", "docx", "xlsx", "jpg", "png")
+
+
+def _zip_holds(data: bytes, folder: str) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return any(name.startswith(folder) for name in archive.namelist())
+    except zipfile.BadZipFile:
+        return False
+
+
+def _magic_ok(extension: str, data: bytes) -> bool:
+    if extension == "pdf":
+        return data.startswith(b"%PDF-")
+    if extension in ("jpg", "jpeg"):
+        return data.startswith(b"\xff\xd8\xff")
+    if extension == "png":
+        return data.startswith(b"\x89PNG\r\n\x1a\n")
+    if extension == "docx":
+        return data.startswith(b"PK\x03\x04") and _zip_holds(data, "word/")
+    if extension == "xlsx":
+        return data.startswith(b"PK\x03\x04") and _zip_holds(data, "xl/")
+    return False
+
+
+def check_upload(filename: str, data: bytes) -> str:
+    """The file's extension if it may be kept; EvidenceError with a Russian message otherwise."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension not in _CONTENT_TYPES:
+        raise EvidenceError("Недопустимый тип файла: можно загрузить PDF, DOCX, XLSX, JPG или PNG.")
+    if not data:
+        raise EvidenceError("Файл пустой.")
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise EvidenceError("Файл слишком большой: допускается не более 5 МБ.")
+    if not _magic_ok(extension, data):
+        raise EvidenceError(
+            f"Содержимое файла не похоже на {extension.upper()}: проверьте, что выбран нужный файл."
+        )
+    return extension
+
+
+def check_link(url: str) -> str:
+    url = url.strip()
+    if not url:
+        raise EvidenceError("Укажите файл или ссылку.")
+    if not (re.match(r"^/[a-z]", url) or re.match(r"^https?://\S+$", url)) or len(url) > 1000:
+        raise EvidenceError(
+            "Ссылка должна вести на запись приложения («/participants/…») или начинаться с http(s)://."
+        )
+    return url
+
+
+def add_file(item: RoadmapItem, filename: str, data: bytes, title: str, user) -> RoadmapEvidence:
+    extension = check_upload(filename, data)
+    evidence = RoadmapEvidence(
+        item=item,
+        kind="file",
+        filename=filename[-255:],
+        content=data,
+        size=len(data),
+        content_type=_CONTENT_TYPES[extension],
+        title=title[:300],
+        uploaded_by_id=user.id,
+    )
+    db.session.add(evidence)
+    db.session.commit()
+    return evidence
+
+
+def add_link(item: RoadmapItem, url: str, title: str, user) -> RoadmapEvidence:
+    evidence = RoadmapEvidence(
+        item=item, kind="link", link_url=check_link(url), title=title[:300], uploaded_by_id=user.id
+    )
+    db.session.add(evidence)
+    db.session.commit()
+    return evidence
+
+
+# -- export -------------------------------------------------------------------------------------------
+
+
+def to_draft(roadmap: Roadmap) -> RoadmapDraft:
+    """The stored roadmap as a document draft (verbatim texts), for the exporters."""
+    return RoadmapDraft(
+        title=roadmap.title,
+        level=roadmap.level,
+        period_text=roadmap.period_text,
+        approval_text=roadmap.approval_text,
+        goal=roadmap.goal,
+        tasks=roadmap.tasks,
+        expected_results=roadmap.expected_results,
+        forms_text=roadmap.forms_text,
+        sections=[
+            SectionDraft(
+                number=section.number,
+                title=section.title,
+                task=section.task,
+                items=[
+                    ItemDraft(
+                        number=item.number,
+                        name=item.name,
+                        content=item.content,
+                        deadline_text=item.deadline_text,
+                        responsible_text=item.responsible_text,
+                        result_text=item.result_text,
+                    )
+                    for item in section.items
+                ],
+            )
+            for section in roadmap.sections
+        ],
+    )
+
+
+def deadline_display(item: RoadmapItem) -> str:
+    """What the plan shows as the deadline: the dated occurrence, else the parsed meaning."""
+    from nastavnik.periods import ru_date
+
+    if item.occurrence_label:
+        return item.occurrence_label
+    if item.due_end and item.due_start and item.due_start != item.due_end:
+        return f"{ru_date(item.due_start)} – {ru_date(item.due_end)}"
+    if item.due_end:
+        return f"до {ru_date(item.due_end)}"
+    return item.deadline_label or UNPARSED_LABEL
+
+
+def status_rows(roadmap: Roadmap, day: date) -> list[dict]:
+    return [
+        {
+            "status_label": STATUSES[item.display_status(day)],
+            "deadline_label": deadline_display(item),
+            "done_on": item.done_on,
+            "evidence": [evidence.label for evidence in item.evidence],
+        }
+        for item in roadmap.items()
+    ]
+
+
+# -- lists for people -----------------------------------------------------------------------------
+
+
+def my_items_query(user):
+    """Items of the user's person, or of the user's role in the organisation that owns the roadmap."""
+    conditions = []
+    if user.person_id is not None:
+        conditions.append(RoadmapItem.responsible_person_id == user.person_id)
+    for assignment in user.roles:
+        codes = USER_ROLE_RESPONSIBLE.get(assignment.role, set())
+        if not codes:
+            continue
+        org_ids = subtree_ids([assignment.org_id]) if assignment.role == "municipal" else {assignment.org_id}
+        conditions.append(
+            RoadmapItem.roadmap.has(Roadmap.org_id == assignment.org_id)
+            & RoadmapItem.responsible_role.in_(codes)
+        )
+        if assignment.role in ("director", "curator"):
+            conditions.append(
+                (RoadmapItem.responsible_role == "school") & RoadmapItem.responsible_org_id.in_(org_ids)
+            )
+        else:
+            conditions.append(RoadmapItem.responsible_org_id == assignment.org_id)
+    if not conditions:
+        return None
+    return select(RoadmapItem).where(or_(*conditions))
+
+
+def attention_items(user, day: date) -> tuple[list[RoadmapItem], list[RoadmapItem]]:
+    """(overdue, due within 30 days) of the roadmaps the user runs, soonest first."""
+    scope = access.scope(user, "roadmaps.edit")
+    if not scope:
+        return [], []
+    items = db.session.scalars(
+        select(RoadmapItem)
+        .join(Roadmap, RoadmapItem.roadmap_id == Roadmap.id)
+        .where(Roadmap.org_id.in_(scope), RoadmapItem.status.not_in(CLOSED), RoadmapItem.due_end.is_not(None))
+        .order_by(RoadmapItem.due_end, RoadmapItem.id)
+    ).all()
+    overdue = [item for item in items if item.display_status(day) == "overdue"]
+    upcoming = [item for item in items if item.is_upcoming(day)]
+    return overdue, upcoming
