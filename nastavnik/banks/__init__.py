@@ -1,1 +1,41 @@
 """Банки наставников и наставляемых."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, url_for
+from markupsafe import Markup
+
+from nastavnik import access
+from nastavnik.plugins import hookimpl
+
+bp = Blueprint("banks", __name__, url_prefix="/banks")
+
+
+@hookimpl
+def nastavnik_load_blueprints(app):
+    from nastavnik.banks import routes  # noqa: F401
+
+    app.register_blueprint(bp)
+
+
+@hookimpl
+def nastavnik_tpl_nav(user):
+    links = []
+    if access.can(user, "banks.view"):
+        links.append(("Банки", url_for("banks.mentees")))
+    if access.can(user, "matching.run"):
+        links.append(("Подбор", url_for("banks.settings")))
+    if user.person_id is not None and not access.can(user, "banks.edit"):
+        links.append(("Анкета наставника", url_for("banks.questionnaire")))
+    return links
+
+
+@hookimpl
+def nastavnik_tpl_dashboard_cards(user):
+    if not access.can(user, "banks.view"):
+        return None
+    from nastavnik.banks.services import dashboard_counts
+
+    counts = dashboard_counts(access.scope(user, "banks.view"))
+    html = render_template("banks/_dashboard_card.html", counts=counts)
+    return Markup(html)  # noqa: S704 - render_template autoescapes

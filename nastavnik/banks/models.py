@@ -22,23 +22,38 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from nastavnik.extensions import db
 from nastavnik.timeutil import utcnow
 
-MENTOR_STATUSES = {"potential": "потенциальный", "in_bank": "в базе", "assigned": "закреплён", "inactive": "неактивен"}
+MENTOR_STATUSES = {
+    "potential": "потенциальный",
+    "in_bank": "в базе",
+    "assigned": "закреплён",
+    "inactive": "неактивен",
+}
 MENTEE_STATUSES = {
-    "in_bank": "в базе", "in_pair": "в паре", "finished": "завершил", "left": "выбыл", "unmatched": "не подобран",
+    "in_bank": "в базе",
+    "in_pair": "в паре",
+    "finished": "завершил",
+    "left": "выбыл",
+    "unmatched": "не подобран",
 }
 MENTOR_ORIGINS = {
-    "teacher": "педагог", "student_15_18": "обучающийся 15–18 лет", "graduate": "выпускник",
-    "employee": "работник предприятия", "university_student": "студент", "other_org_teacher": "педагог другой ОО / вуза",
+    "teacher": "педагог",
+    "student_15_18": "обучающийся 15–18 лет",
+    "graduate": "выпускник",
+    "employee": "работник предприятия",
+    "university_student": "студент",
+    "other_org_teacher": "педагог другой ОО / вуза",
     "veteran": "ветеран / пенсионер",
 }
 
 mentor_tag = Table(
-    "mentor_tag", db.metadata,
+    "mentor_tag",
+    db.metadata,
     Column("mentor_id", ForeignKey("mentor_profile.id", ondelete="CASCADE"), primary_key=True),
     Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True),
 )
 mentee_tag = Table(
-    "mentee_tag", db.metadata,
+    "mentee_tag",
+    db.metadata,
     Column("mentee_id", ForeignKey("mentee_profile.id", ondelete="CASCADE"), primary_key=True),
     Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True),
 )
@@ -202,7 +217,9 @@ class MatchProposal(db.Model):
     mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor_profile.id"))
     score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[list] = mapped_column(JSON, default=list)
-    state: Mapped[str] = mapped_column(String(20), default="proposed")  # proposed | pinned | rejected | published
+    state: Mapped[str] = mapped_column(
+        String(20), default="proposed"
+    )  # proposed | pinned | rejected | published
 
     run: Mapped[MatchRun] = relationship(back_populates="proposals")
     mentee: Mapped[MenteeProfile] = relationship()

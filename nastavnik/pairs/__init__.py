@@ -1,1 +1,54 @@
 """Наставнические пары и группы, приказы о закреплении."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, url_for
+from markupsafe import Markup
+
+from nastavnik import access
+from nastavnik.plugins import hookimpl
+
+bp = Blueprint("pairs", __name__, url_prefix="/pairs")
+
+
+def _shares_live_pair(user, person) -> bool:
+    from nastavnik.pairs.services import shares_live_pair
+
+    return shares_live_pair(user, person)
+
+
+# A mentor or mentee may open the records of the people of their own live pairs.
+if _shares_live_pair not in access.relation_checks:
+    access.relation_checks.append(_shares_live_pair)
+
+
+@hookimpl
+def nastavnik_load_blueprints(app):
+    from nastavnik.pairs import routes  # noqa: F401
+
+    app.register_blueprint(bp)
+
+
+@hookimpl
+def nastavnik_tpl_nav(user):
+    if access.can(user, "pairs.view"):
+        return [("Пары", url_for("pairs.index"))]
+    if user.person_id is not None:
+        return [("Мои пары", url_for("pairs.index"))]
+    return []
+
+
+@hookimpl
+def nastavnik_tpl_dashboard_cards(user):
+    if not access.can(user, "pairs.view"):
+        return None
+    from nastavnik.pairs.services import dashboard_counts, stalled_pairs
+    from nastavnik.timeutil import today
+
+    org_ids = access.scope(user, "pairs.view")
+    days = current_app.config["STALLED_PAIR_DAYS"]
+    stalled = stalled_pairs(org_ids, days, today())
+    html = render_template(
+        "pairs/_dashboard_card.html", counts=dashboard_counts(org_ids), stalled=stalled, days=days
+    )
+    return Markup(html)  # noqa: S704 - render_template autoescapes

@@ -10,7 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from nastavnik.extensions import db
 from nastavnik.timeutil import utcnow
 
-PAIR_STATUSES = {"forming": "формируется", "active": "активна", "finished": "завершена", "interrupted": "прервана"}
+PAIR_STATUSES = {
+    "forming": "формируется",
+    "active": "активна",
+    "finished": "завершена",
+    "interrupted": "прервана",
+}
 LIVE_STATUSES = ("forming", "active")
 
 
@@ -97,7 +102,9 @@ class SupportRecord(db.Model):
     __tablename__ = "support_record"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    mentee_profile_id: Mapped[int] = mapped_column(ForeignKey("mentee_profile.id", ondelete="CASCADE"), index=True)
+    mentee_profile_id: Mapped[int] = mapped_column(
+        ForeignKey("mentee_profile.id", ondelete="CASCADE"), index=True
+    )
     happened_on: Mapped[date] = mapped_column(Date)
     text: Mapped[str] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

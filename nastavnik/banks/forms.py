@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from nastavnik.banks.matching_service import MODES
+from nastavnik.banks.models import MENTEE_STATUSES, MENTOR_ORIGINS, MENTOR_STATUSES
+from nastavnik.web.fields import RuDecimalField, TrimmedStringField
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes: usable with JavaScript off and with a keyboard."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AddMenteeForm(FlaskForm):
+    person_id = SelectField("Участник", coerce=int, validators=[DataRequired("Выберите участника.")])
+    kind_code = SelectField(
+        "Форма наставничества", validators=[DataRequired("Выберите форму наставничества.")]
+    )
+    academic_year = SelectField("Учебный год", coerce=int)
+
+
+class AddMentorForm(FlaskForm):
+    person_id = SelectField("Участник", coerce=int, validators=[DataRequired("Выберите участника.")])
+
+
+class TagsMixin:
+    tag_ids = CheckboxesField("Из словаря", coerce=int)
+    new_tags = TextAreaField("Новые элементы словаря (через запятую)", validators=[Length(max=1000)])
+
+
+class MenteeProfileForm(TagsMixin, FlaskForm):
+    category = SelectField("Категория наставляемого", validate_choice=False)
+    request_text = TextAreaField("Запрос своими словами", validators=[Length(max=4000)])
+    status = SelectField("Статус", choices=list(MENTEE_STATUSES.items()))
+    version = HiddenField()
+
+
+class MentorProfileForm(TagsMixin, FlaskForm):
+    origin = SelectField("Кто наставник", choices=list(MENTOR_ORIGINS.items()))
+    kind_codes = CheckboxesField("Формы наставничества")
+    capacity = IntegerField(
+        "Сколько наставляемых может вести",
+        validators=[
+            DataRequired("Укажите число от 1 до 10."),
+            NumberRange(1, 10, "Укажите число от 1 до 10."),
+        ],
+    )
+    preferred_age_min = IntegerField(
+        "Желаемый возраст наставляемых: от", validators=[Optional(), NumberRange(5, 90)]
+    )
+    preferred_age_max = IntegerField("до", validators=[Optional(), NumberRange(5, 90)])
+    time_place = TextAreaField("Время/ресурс и место встреч", validators=[Length(max=2000)])
+    achievements = TextAreaField("Важные для программы достижения", validators=[Length(max=4000)])
+    interests = TextAreaField("Интересы", validators=[Length(max=2000)])
+    training = TextAreaField("Обучение, сертификаты", validators=[Length(max=2000)])
+    case_url = TrimmedStringField("Ссылка на кейс/отзыв", validators=[Length(max=500)])
+    status = SelectField("Статус", choices=list(MENTOR_STATUSES.items()))
+    version = HiddenField()
+
+    def validate_preferred_age_max(self, field):
+        low = self.preferred_age_min.data
+        if (low is None) != (field.data is None):
+            raise ValidationError("Укажите обе границы возраста или ни одной.")
+        if low is not None and field.data < low:
+            raise ValidationError("Верхняя граница возраста меньше нижней.")
+
+
+class TagForm(FlaskForm):
+    title = TrimmedStringField(
+        "Запрос / компетенция", validators=[DataRequired("Введите название."), Length(max=200)]
+    )
+    group = TrimmedStringField("Раздел", validators=[Length(max=100)])
+
+
+class QuestionnaireForm(TagsMixin, FlaskForm):
+    kind_codes = CheckboxesField(
+        "В каких формах готовы быть наставником",
+        validators=[DataRequired("Отметьте хотя бы одну форму наставничества.")],
+    )
+    capacity = IntegerField(
+        "Скольких наставляемых готовы вести",
+        default=1,
+        validators=[DataRequired("Укажите число от 1 до 5."), NumberRange(1, 5, "Укажите число от 1 до 5.")],
+    )
+    achievements = TextAreaField("Ваши достижения, важные для наставничества", validators=[Length(max=4000)])
+    interests = TextAreaField("Интересы", validators=[Length(max=2000)])
+    time_place = TextAreaField("Когда и где удобно встречаться", validators=[Length(max=2000)])
+    training = TextAreaField("Обучение по наставничеству, сертификаты", validators=[Length(max=2000)])
+
+
+class DecisionForm(FlaskForm):
+    note = TextAreaField("Комментарий", validators=[Length(max=2000)])
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Файл (.xlsx или .csv)")
+    kind = SelectField(
+        "Что загружаем", choices=[("staff", "кадровый список (педагоги)"), ("student", "список обучающихся")]
+    )
+    org_id = SelectField("Организация", coerce=int)
+
+
+class SettingsForm(FlaskForm):
+    must_share_subject = BooleanField("Обязателен общий предмет")
+    min_experience_gap = RuDecimalField(
+        "Желательная разница в стаже, лет",
+        validators=[DataRequired("Укажите число лет."), NumberRange(0, 40, "От 0 до 40 лет.")],
+    )
+    min_score = RuDecimalField(
+        "Порог: ниже этого балла пару не предлагать",
+        validators=[Optional(), NumberRange(0, 100, "Балл — от 0 до 100.")],
+    )
+    mode = SelectField("Цель подбора", choices=list(MODES.items()))
+    version = HiddenField()
+
+
+class ExclusionForm(FlaskForm):
+    mentee_person_id = SelectField("Наставляемый", coerce=int)
+    mentor_person_id = SelectField("Наставник", coerce=int)
+    reason = TrimmedStringField("Причина", validators=[Length(max=500)])

@@ -1,0 +1,372 @@
+"""The database side of matching: engine inputs from the banks, settings, suggestions and draft runs.
+
+The engine (``nastavnik.matching``) is pure; here profiles become ``MenteeIn``/``MentorIn``,
+the curator's settings become ``Settings`` and results become ``MatchRun``/``MatchProposal`` rows.
+Engine ids are person ids (the engine refuses a pair of one person with itself), mapped back to
+profiles here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from nastavnik.banks.models import (
+    MatchExclusion,
+    MatchProposal,
+    MatchRun,
+    MatchSettings,
+    MenteeProfile,
+    MentorProfile,
+)
+from nastavnik.extensions import db
+from nastavnik.matching import (
+    DEFAULT_WEIGHTS,
+    TITLES,
+    MatchingError,
+    MenteeIn,
+    MentorIn,
+    Settings,
+    assign,
+    suggest,
+)
+from nastavnik.plugins.manager import hook
+from nastavnik.timeutil import utcnow
+
+MODES = {"max_score": "наибольший суммарный балл", "max_participation": "как можно больше пар"}
+OPEN_MENTEE = ("in_bank", "unmatched")
+OPEN_MENTOR = ("in_bank", "assigned")
+
+
+@dataclass(frozen=True, kw_only=True)
+class MentorRow(MentorIn):
+    """A mentor input that also carries the qualification category (read by plugin criteria)."""
+
+    qualification_category: str = ""
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def _subjects(person) -> frozenset[str]:
+    return frozenset(s.lower() for s in person.subject_list)
+
+
+def mentee_input(profile: MenteeProfile, day: date) -> MenteeIn:
+    person = profile.person
+    return MenteeIn(
+        id=person.id,
+        org_id=profile.org_id,
+        kind_code=profile.kind_code,
+        tags={t.title for t in profile.tags},
+        subjects=_subjects(person),
+        experience_years=person.experience_on_date(day),
+        age=person.age_on(day),
+        category=profile.category or None,
+    )
+
+
+def mentor_input(profile: MentorProfile, day: date) -> MentorRow:
+    person = profile.person
+    age = (
+        (profile.preferred_age_min, profile.preferred_age_max)
+        if profile.preferred_age_min is not None and profile.preferred_age_max is not None
+        else None
+    )
+    return MentorRow(
+        id=person.id,
+        org_id=profile.org_id,
+        kind_codes=set(profile.kinds),
+        capacity=profile.capacity,
+        load=profile.load,
+        tags={t.title for t in profile.tags},
+        subjects=_subjects(person),
+        experience_years=person.experience_on_date(day),
+        age=person.age_on(day),
+        preferred_age=age,
+        qualification_category=person.qualification_category or "",
+    )
+
+
+def snapshot_input(item: MenteeIn | MentorIn) -> dict:
+    """The fields the engine used, as JSON (recorded with the run)."""
+    data = asdict(item)
+    for key, value in data.items():
+        if isinstance(value, frozenset | set):
+            data[key] = sorted(value, key=str)
+        elif isinstance(value, tuple):
+            data[key] = list(value)
+    return data
+
+
+def open_mentees(org_id: int, kind_code: str, year: int) -> list[MenteeProfile]:
+    return list(
+        db.session.scalars(
+            select(MenteeProfile)
+            .where(
+                MenteeProfile.org_id == org_id,
+                MenteeProfile.kind_code == kind_code,
+                MenteeProfile.academic_year == year,
+                MenteeProfile.status.in_(OPEN_MENTEE),
+            )
+            .order_by(MenteeProfile.id)
+        ).unique()
+    )
+
+
+def pool_mentors(org_ids: set[int], kind_code: str) -> list[MentorProfile]:
+    """Mentors of the organisations the curator matches for who offer this form."""
+    mentors = db.session.scalars(
+        select(MentorProfile)
+        .where(MentorProfile.org_id.in_(org_ids), MentorProfile.status.in_(OPEN_MENTOR))
+        .order_by(MentorProfile.id)
+    ).unique()
+    return [m for m in mentors if kind_code in m.kinds]
+
+
+# ---------------------------------------------------------------- settings
+
+
+def settings_row(org_id: int, kind_code: str) -> MatchSettings:
+    """The stored settings, or fresh defaults (not added to the session)."""
+    row = db.session.scalar(
+        select(MatchSettings).where(MatchSettings.org_id == org_id, MatchSettings.kind_code == kind_code)
+    )
+    if row is None:
+        row = MatchSettings(
+            org_id=org_id,
+            kind_code=kind_code,
+            weights=dict(DEFAULT_WEIGHTS),
+            must_share_subject=False,
+            min_experience_gap=5.0,
+            min_score=30.0,
+            mode="max_score",
+        )
+    return row
+
+
+def plugin_criteria(kind_code: str) -> list:
+    return [c for part in hook().nastavnik_matching_criteria(kind_code=kind_code) for c in (part or [])]
+
+
+def criteria_titles(kind_code: str) -> dict[str, str]:
+    return dict(TITLES) | {c.code: c.title for c in plugin_criteria(kind_code)}
+
+
+def exclusions(org_id: int) -> list[MatchExclusion]:
+    return list(
+        db.session.scalars(
+            select(MatchExclusion).where(MatchExclusion.org_id == org_id).order_by(MatchExclusion.id)
+        )
+    )
+
+
+def engine_settings(row: MatchSettings, kind_code: str, overrides: dict | None = None) -> Settings:
+    values = {
+        "weights": dict(row.weights or {}),
+        "must_share_subject": row.must_share_subject,
+        "min_experience_gap": row.min_experience_gap,
+        "min_score": row.min_score,
+        "mode": row.mode,
+    } | (overrides or {})
+    pairs = {(e.mentee_person_id, e.mentor_person_id) for e in exclusions(row.org_id)}
+    return Settings(exclusions=pairs, extra_criteria=tuple(plugin_criteria(kind_code)), **values)
+
+
+# ---------------------------------------------------------------- suggestions and preview
+
+
+@dataclass
+class Suggested:
+    mentor: MentorProfile
+    score: float
+    reasons: list
+    blocked_by: list[str]
+
+
+def suggestions(mentee: MenteeProfile, pool_org_ids: set[int], day: date) -> list[Suggested]:
+    """Ranked eligible mentors, then the blocked ones with why."""
+    row = settings_row(mentee.org_id, mentee.kind_code)
+    settings = engine_settings(row, mentee.kind_code)
+    mentors = {m.person_id: m for m in pool_mentors(pool_org_ids, mentee.kind_code)}
+    found = suggest(
+        mentee_input(mentee, day),
+        [mentor_input(m, day) for m in mentors.values()],
+        settings,
+        limit=None,
+        include_blocked=True,
+    )
+    return [Suggested(mentors[s.mentor_id], s.score, s.reasons, s.blocked_by) for s in found]
+
+
+def preview(
+    org_id: int, kind_code: str, year: int, pool_org_ids: set[int], settings: Settings, day: date
+) -> dict:
+    mentees = open_mentees(org_id, kind_code, year)
+    mentors = pool_mentors(pool_org_ids, kind_code)
+    result = assign(
+        [mentee_input(m, day) for m in mentees], [mentor_input(m, day) for m in mentors], settings
+    )
+    return {
+        "mentees": len(mentees),
+        "mentors": len(mentors),
+        "matched": len(result.pairs),
+        "unmatched": len(result.unmatched),
+        "total": result.total_score,
+    }
+
+
+# ---------------------------------------------------------------- cohort runs
+
+
+def _reasons_json(reasons) -> list[dict]:
+    return [asdict(r) for r in reasons]
+
+
+def create_run(
+    org_id: int, kind_code: str, year: int, pool_org_ids: set[int], user_id: int, day: date
+) -> MatchRun:
+    run = MatchRun(
+        org_id=org_id, kind_code=kind_code, academic_year=year, created_by_id=user_id, status="draft"
+    )
+    db.session.add(run)
+    run.inputs = {"pool_org_ids": sorted(pool_org_ids)}
+    compute(run, day)
+    return run
+
+
+def compute(run: MatchRun, day: date) -> None:
+    """(Re)compute the draft: pinned proposals stay, rejected pairs are forbidden, the rest is replaced."""
+    pool = set(run.inputs.get("pool_org_ids") or [run.org_id])
+    mentees = {m.person_id: m for m in open_mentees(run.org_id, run.kind_code, run.academic_year)}
+    mentors = {m.person_id: m for m in pool_mentors(pool, run.kind_code)}
+    pinned = [p for p in run.proposals if p.state == "pinned"]
+    rejected = [p for p in run.proposals if p.state == "rejected"]
+    for proposal in list(run.proposals):
+        if proposal.state == "proposed":
+            run.proposals.remove(proposal)
+    mentee_inputs = [mentee_input(m, day) for m in mentees.values()]
+    mentor_inputs = [mentor_input(m, day) for m in mentors.values()]
+    settings = engine_settings(settings_row(run.org_id, run.kind_code), run.kind_code)
+    pins = [(p.mentee.person_id, p.mentor.person_id) for p in pinned]
+    rejects = [(p.mentee.person_id, p.mentor.person_id) for p in rejected]
+    result = assign(mentee_inputs, mentor_inputs, settings, pins=pins, rejected=rejects)
+    by_pin = {(p.mentee.person_id, p.mentor.person_id): p for p in pinned}
+    for pair in result.pairs:
+        if pair.pinned:
+            proposal = by_pin[(pair.mentee_id, pair.mentor_id)]
+            proposal.score, proposal.reasons = pair.score, _reasons_json(pair.reasons)
+            continue
+        run.proposals.append(
+            MatchProposal(
+                mentee=mentees[pair.mentee_id],
+                mentor=mentors[pair.mentor_id],
+                score=pair.score,
+                reasons=_reasons_json(pair.reasons),
+                state="proposed",
+            )
+        )
+    run.algorithm = result.algorithm
+    run.settings = result.settings_snapshot
+    run.inputs = {
+        "pool_org_ids": sorted(pool),
+        "mentees": [snapshot_input(m) | {"profile_id": mentees[m.id].id} for m in mentee_inputs],
+        "mentors": [snapshot_input(m) | {"profile_id": mentors[m.id].id} for m in mentor_inputs],
+    }
+    run.result = {
+        "total_score": result.total_score,
+        "matched": len(result.pairs),
+        "unmatched": [
+            {
+                "mentee_profile_id": mentees[u.mentee_id].id,
+                "name": mentees[u.mentee_id].person.full_name,
+                "why": u.why,
+                "best_score": u.best_score,
+            }
+            for u in result.unmatched
+        ],
+        "computed_at": utcnow().isoformat(),
+    }
+
+
+def swap(proposal: MatchProposal, mentor: MentorProfile, day: date) -> None:
+    """Replace the proposal's mentor by the curator's choice; the new pair is pinned and re-explained."""
+    run = proposal.run
+    settings = engine_settings(settings_row(run.org_id, run.kind_code), run.kind_code)
+    found = suggest(
+        mentee_input(proposal.mentee, day),
+        [mentor_input(mentor, day)],
+        settings,
+        limit=None,
+        include_blocked=True,
+    )[0]
+    hard = [t for t in found.blocked_by if "ниже порога" not in t and not t.startswith("нет свободных")]
+    if hard:
+        raise MatchingError("Эту пару составить нельзя: " + "; ".join(hard))
+    proposal.mentor, proposal.mentor_id = mentor, mentor.id
+    proposal.score, proposal.reasons, proposal.state = found.score, _reasons_json(found.reasons), "pinned"
+
+
+def check_capacity(run: MatchRun) -> list[str]:
+    """Mentors the draft asks for more places than they have left (after swaps)."""
+    need: dict[int, int] = {}
+    for p in run.proposals:
+        if p.state in ("proposed", "pinned"):
+            need[p.mentor_id] = need.get(p.mentor_id, 0) + 1
+    problems = []
+    for mentor_id, count in need.items():
+        mentor = db.session.get(MentorProfile, mentor_id)
+        if count > mentor.free_slots:
+            problems.append(f"«{mentor.person.full_name}»: предложено {count}, свободно {mentor.free_slots}")
+    return problems
+
+
+def publish(run: MatchRun, day: date) -> list:
+    """Create a forming pair for every accepted proposal; the caller commits (all or nothing)."""
+    from nastavnik.pairs.services import create_pair
+
+    pairs = []
+    for proposal in run.proposals:
+        if proposal.state not in ("proposed", "pinned"):
+            continue
+        pairs.append(
+            create_pair(
+                org_id=run.org_id,
+                kind_code=run.kind_code,
+                variation_code="",
+                mentors=[proposal.mentor],
+                mentees=[proposal.mentee],
+                academic_year=run.academic_year,
+                match_run_id=run.id,
+            )
+        )
+        proposal.state = "published"
+    accepted = {p.mentee_id for p in run.proposals if p.state == "published"}
+    for item in run.result.get("unmatched", []):
+        mentee = db.session.get(MenteeProfile, item["mentee_profile_id"])
+        if mentee is not None and mentee.id not in accepted and mentee.status == "in_bank":
+            mentee.status = "unmatched"
+    run.status, run.published_at = "published", utcnow()
+    return pairs
+
+
+def last_why(mentee: MenteeProfile) -> str:
+    """What the last run said about this mentee (for the «не подобраны» list)."""
+    runs = db.session.scalars(
+        select(MatchRun)
+        .where(MatchRun.org_id == mentee.org_id, MatchRun.kind_code == mentee.kind_code)
+        .order_by(MatchRun.id.desc())
+        .limit(5)
+    )
+    for run in runs:
+        for item in (run.result or {}).get("unmatched", []):
+            if item.get("mentee_profile_id") == mentee.id:
+                return f"прогон № {run.id}: {item['why']}"
+    return ""
+
+
+def reasons_of(proposal: MatchProposal) -> Sequence[dict]:
+    return proposal.reasons or []

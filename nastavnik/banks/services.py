@@ -1,0 +1,542 @@
+"""Banks of mentors and mentees: entry (consent first), profiles, vocabulary, questionnaires, exports, import."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from nastavnik.banks import bank_export
+from nastavnik.banks.models import MenteeProfile, MentorProfile, MentorQuestionnaire, Tag
+from nastavnik.banks.people_import import ImportPreview, PersonRow, natural_key
+from nastavnik.consents.services import export_eligible_clause, has_valid_consent
+from nastavnik.extensions import db
+from nastavnik.pairs.models import LIVE_STATUSES, Pair, PairMember
+from nastavnik.participants.models import Person
+from nastavnik.periods import AcademicYear
+from nastavnik.plugins.manager import registry
+from nastavnik.timeutil import utcnow
+
+PD_CONSENT = "согласие на обработку персональных данных"
+
+
+class Conflict(Exception):
+    """The record changed since the user opened it."""
+
+
+class BankRefusal(Exception):
+    """A person cannot enter a bank; ``message`` (Russian) says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# ---------------------------------------------------------------- choices
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(code, kind.title) for code, kind in registry().kinds.items()]
+
+
+def category_choices(kind_code: str) -> list[tuple[str, str]]:
+    return [(c.code, c.title) for c in registry().kind(kind_code).mentee_categories]
+
+
+def variation_choices(kind_code: str) -> list[tuple[str, str]]:
+    return [(c.code, c.title) for c in registry().kind(kind_code).variations]
+
+
+def active_tags() -> list[Tag]:
+    return list(db.session.scalars(select(Tag).where(~Tag.archived).order_by(Tag.group, Tag.title)))
+
+
+# ---------------------------------------------------------------- lists
+
+
+@dataclass
+class BankFilters:
+    q: str = ""
+    org_id: int | None = None
+    kind: str = ""
+    status: str = ""
+    tag_id: int | None = None
+
+
+def _name_filter(query, q: str):
+    for word in q.split()[:4]:
+        like = f"%{word.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Person.last_name).like(like),
+                func.lower(Person.first_name).like(like),
+                func.lower(Person.middle_name).like(like),
+            )
+        )
+    return query
+
+
+def search_mentees(org_ids: set[int], f: BankFilters) -> list[MenteeProfile]:
+    query = (
+        select(MenteeProfile)
+        .join(Person, MenteeProfile.person_id == Person.id)
+        .where(MenteeProfile.org_id.in_(org_ids))
+    )
+    query = _name_filter(query, f.q)
+    if f.org_id:
+        query = query.where(MenteeProfile.org_id == f.org_id)
+    if f.kind:
+        query = query.where(MenteeProfile.kind_code == f.kind)
+    if f.status:
+        query = query.where(MenteeProfile.status == f.status)
+    if f.tag_id:
+        query = query.where(MenteeProfile.tags.any(Tag.id == f.tag_id))
+    return list(
+        db.session.scalars(query.order_by(Person.last_name, Person.first_name, MenteeProfile.id)).unique()
+    )
+
+
+def search_mentors(org_ids: set[int], f: BankFilters) -> list[MentorProfile]:
+    query = (
+        select(MentorProfile)
+        .join(Person, MentorProfile.person_id == Person.id)
+        .where(MentorProfile.org_id.in_(org_ids))
+    )
+    query = _name_filter(query, f.q)
+    if f.org_id:
+        query = query.where(MentorProfile.org_id == f.org_id)
+    if f.kind:
+        query = query.where(MentorProfile.kind_codes.like(f"%{f.kind}%"))
+    if f.status:
+        query = query.where(MentorProfile.status == f.status)
+    if f.tag_id:
+        query = query.where(MentorProfile.tags.any(Tag.id == f.tag_id))
+    return list(
+        db.session.scalars(query.order_by(Person.last_name, Person.first_name, MentorProfile.id)).unique()
+    )
+
+
+# ---------------------------------------------------------------- entering a bank
+
+
+def _check_consent(person: Person, day: date) -> None:
+    if person.is_archived or person.anonymised_at is not None:
+        raise BankRefusal(
+            f"«{person.full_name}» в архиве: в банк можно включить только действующего участника."
+        )
+    if not has_valid_consent(person, day):
+        raise BankRefusal(
+            f"Нельзя включить «{person.full_name}» в банк: нет действующего согласия на обработку "
+            "персональных данных. Сначала внесите это согласие на странице участника."
+        )
+
+
+def add_mentee(person: Person, kind_code: str, academic_year: int, day: date) -> MenteeProfile:
+    """A new entry of the mentee bank (one per person, form and academic year). The caller commits."""
+    _check_consent(person, day)
+    kind = registry().kind(kind_code)
+    if getattr(kind, "missing", False):
+        raise BankRefusal(f"Форма «{kind.title}» недоступна.")
+    if person.kind not in kind.mentee_person_kinds:
+        raise BankRefusal(
+            f"«{person.full_name}» ({person.kind_title.lower()}) не может быть наставляемым в форме «{kind.title}»."
+        )
+    existing = db.session.scalar(
+        select(MenteeProfile).where(
+            MenteeProfile.person_id == person.id,
+            MenteeProfile.kind_code == kind_code,
+            MenteeProfile.academic_year == academic_year,
+        )
+    )
+    if existing is not None:
+        raise BankRefusal(
+            f"«{person.full_name}» уже в базе наставляемых по форме «{kind.title}» на {AcademicYear(academic_year)} учебный год."
+        )
+    profile = MenteeProfile(
+        person=person,
+        person_id=person.id,
+        org_id=person.org_id,
+        kind_code=kind_code,
+        academic_year=academic_year,
+        entered_on=day,
+        status="in_bank",
+    )
+    db.session.add(profile)
+    return profile
+
+
+def add_mentor(person: Person, day: date) -> MentorProfile:
+    _check_consent(person, day)
+    if db.session.scalar(select(MentorProfile.id).where(MentorProfile.person_id == person.id)) is not None:
+        raise BankRefusal(f"«{person.full_name}» уже в базе наставников.")
+    origin = {"student": "student_15_18", "graduate": "graduate", "partner_employee": "employee"}.get(
+        person.kind, "teacher"
+    )
+    kinds = [code for code, kind in registry().kinds.items() if person.kind in kind.mentor_person_kinds]
+    profile = MentorProfile(
+        person=person,
+        person_id=person.id,
+        org_id=person.org_id,
+        origin=origin,
+        entered_on=day,
+        kind_codes=",".join(kinds),
+        status="in_bank",
+        capacity=1,
+        load=0,
+    )
+    db.session.add(profile)
+    return profile
+
+
+# ---------------------------------------------------------------- editing
+
+
+def resolve_tags(ids: Iterable[int], new_titles: str, may_create: bool) -> list[Tag]:
+    """Tags chosen from the vocabulary plus new ones typed by a curator (one per line or comma)."""
+    tags = list(db.session.scalars(select(Tag).where(Tag.id.in_(list(ids))))) if ids else []
+    if may_create:
+        for title in (t.strip() for t in new_titles.replace("\n", ",").split(",")):
+            if not title:
+                continue
+            tag = db.session.scalar(select(Tag).where(func.lower(Tag.title) == title.lower()))
+            if tag is None:
+                tag = Tag(title=title[:200], group="")
+                db.session.add(tag)
+            if tag not in tags:
+                tags.append(tag)
+    return tags
+
+
+def save_profile(
+    profile: MenteeProfile | MentorProfile, values: dict, tags: list[Tag], expected_version: int | None
+) -> None:
+    """Apply ``values`` and tags unless someone else saved the record since ``expected_version``."""
+    if expected_version is not None and profile.version != expected_version:
+        raise Conflict
+    for key, value in values.items():
+        setattr(profile, key, value)
+    profile.tags = tags
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict from None
+
+
+# ---------------------------------------------------------------- questionnaire
+
+
+def accept_questionnaire(q: MentorQuestionnaire, user_id: int, day: date) -> MentorProfile:
+    """Create or update the mentor profile from the answers. The caller commits."""
+    person = q.person
+    profile = db.session.scalar(select(MentorProfile).where(MentorProfile.person_id == person.id))
+    if profile is None:
+        profile = add_mentor(person, day)
+    else:
+        _check_consent(person, day)
+    answers = q.answers or {}
+    profile.kind_codes = ",".join(answers.get("kind_codes") or []) or profile.kind_codes
+    profile.capacity = max(int(answers.get("capacity") or profile.capacity or 1), profile.load, 1)
+    for key in ("achievements", "interests", "time_place", "training"):
+        if answers.get(key):
+            setattr(profile, key, answers[key])
+    profile.tags = resolve_tags(answers.get("tag_ids") or [], answers.get("new_tags") or "", may_create=True)
+    if profile.status == "potential":
+        profile.status = "in_bank"
+    q.status, q.decided_by_id, q.decided_at = "accepted", user_id, utcnow()
+    return profile
+
+
+# ---------------------------------------------------------------- exports
+
+
+def _contacts(person: Person) -> str:
+    return ", ".join(p for p in (person.phone, person.email) if p)
+
+
+def mentee_export_rows(org_ids: set[int], day: date) -> list[bank_export.MenteeBankRow]:
+    """Only people with a valid consent: filtered in SQL, checked again per row."""
+    profiles = (
+        db.session.scalars(
+            select(MenteeProfile)
+            .join(Person, MenteeProfile.person_id == Person.id)
+            .where(MenteeProfile.org_id.in_(org_ids), export_eligible_clause(day))
+            .order_by(Person.last_name, Person.first_name)
+        )
+        .unique()
+        .all()
+    )
+    rows = []
+    for p in profiles:
+        pair = _pair_of(p.person_id, "mentee")
+        mentor = pair.mentors[0].person if pair and pair.mentors else None
+        rows.append(
+            bank_export.MenteeBankRow(
+                full_name=p.person.full_name,
+                has_consent=has_valid_consent(p.person, day),
+                contacts=_contacts(p.person),
+                request=", ".join([t.title for t in p.tags] + ([p.request_text] if p.request_text else [])),
+                entered_on=p.entered_on,
+                mentor_name=mentor.full_name if mentor and has_valid_consent(mentor, day) else "",
+                mentor_workplace=mentor.org.title if mentor else "",
+                form=registry().kind(p.kind_code).title,
+                place=p.person.org.title,
+                finished_on=pair.ended_on if pair else None,
+            )
+        )
+    return rows
+
+
+def mentor_export_rows(org_ids: set[int], day: date) -> list[bank_export.MentorBankRow]:
+    profiles = (
+        db.session.scalars(
+            select(MentorProfile)
+            .join(Person, MentorProfile.person_id == Person.id)
+            .where(MentorProfile.org_id.in_(org_ids), export_eligible_clause(day))
+            .order_by(Person.last_name, Person.first_name)
+        )
+        .unique()
+        .all()
+    )
+    rows = []
+    for p in profiles:
+        mentees = _live_mentees(p.person_id)
+        age = (
+            f"{p.preferred_age_min}–{p.preferred_age_max} лет"
+            if p.preferred_age_min and p.preferred_age_max
+            else ""
+        )
+        rows.append(
+            bank_export.MentorBankRow(
+                full_name=p.person.full_name,
+                has_consent=has_valid_consent(p.person, day),
+                contacts=_contacts(p.person),
+                workplace=p.person.org.title,
+                competences=[t.title for t in p.tags],
+                achievements=p.achievements,
+                interests=p.interests,
+                desired_mentee_age=age,
+                meeting_time_place=p.time_place,
+                form=", ".join(registry().kind(c).title for c in p.kinds),
+                place=p.person.org.title,
+                mentee_names=[m.full_name for m in mentees if has_valid_consent(m, day)],
+                case_url=p.case_url,
+            )
+        )
+    return rows
+
+
+def _pair_of(person_id: int, role: str) -> Pair | None:
+    return db.session.scalar(
+        select(Pair)
+        .join(PairMember)
+        .where(PairMember.person_id == person_id, PairMember.role == role)
+        .order_by(Pair.id.desc())
+        .limit(1)
+    )
+
+
+def _live_mentees(mentor_person_id: int) -> list[Person]:
+    pairs = (
+        select(PairMember.pair_id)
+        .join(Pair)
+        .where(
+            PairMember.person_id == mentor_person_id,
+            PairMember.role == "mentor",
+            Pair.status.in_(LIVE_STATUSES),
+        )
+    )
+    members = db.session.scalars(
+        select(PairMember).where(PairMember.pair_id.in_(pairs), PairMember.role == "mentee")
+    ).all()
+    return [m.person for m in members]
+
+
+def bank_header(title: str, day: date) -> bank_export.BankHeader:
+    return {"organisation": title, "academic_year": AcademicYear.of(day).label, "as_of": day}
+
+
+# ---------------------------------------------------------------- import: carrying the file
+
+
+IMPORT_MAX_AGE = 24 * 3600
+
+
+def _imports_dir(instance_path: str) -> Path:
+    folder = Path(instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def store_upload(instance_path: str, user_id: int, filename: str, data: bytes, meta: dict) -> str:
+    """Keep the uploaded bytes server-side between preview and confirmation.
+
+    The client only gets a random token; the file is bound to the uploader, so a token guessed or
+    leaked to someone else is useless. Stale files (older than a day) are removed on every upload.
+    """
+    folder = _imports_dir(instance_path)
+    cleanup_uploads(folder)
+    token = secrets.token_urlsafe(24)
+    (folder / f"{token}.bin").write_bytes(data)
+    info = meta | {"user_id": user_id, "filename": filename}
+    (folder / f"{token}.json").write_text(json.dumps(info, ensure_ascii=False))
+    return token
+
+
+def load_upload(instance_path: str, token: str, user_id: int) -> tuple[bytes, dict] | None:
+    if not token or not token.replace("-", "").replace("_", "").isalnum():
+        return None
+    folder = _imports_dir(instance_path)
+    data_path, meta_path = folder / f"{token}.bin", folder / f"{token}.json"
+    if not data_path.exists() or not meta_path.exists():
+        return None
+    meta = json.loads(meta_path.read_text())
+    if meta.get("user_id") != user_id or time.time() - data_path.stat().st_mtime > IMPORT_MAX_AGE:
+        return None
+    return data_path.read_bytes(), meta
+
+
+def drop_upload(instance_path: str, token: str) -> None:
+    folder = _imports_dir(instance_path)
+    for suffix in (".bin", ".json"):
+        (folder / f"{token}{suffix}").unlink(missing_ok=True)
+
+
+def cleanup_uploads(folder: Path) -> None:
+    now = time.time()
+    for path in folder.glob("*.*"):
+        if now - path.stat().st_mtime > IMPORT_MAX_AGE:
+            path.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------- import: commit
+
+
+CATEGORY_CODES = {
+    "высшая": "highest",
+    "первая": "first",
+    "соответствие занимаемой должности": "conformity",
+    "без категории": "none",
+}
+
+
+def _person_key(person: Person) -> tuple[str, ...]:
+    if person.personnel_number:
+        return ("tab", person.personnel_number)
+    name = " ".join(person.full_name.lower().replace("ё", "е").split())
+    return ("fio", name, person.birth_date.isoformat() if person.birth_date else "")
+
+
+def _row_values(row: PersonRow, kind: str, day: date) -> dict:
+    values = {
+        "last_name": row.last_name,
+        "first_name": row.first_name,
+        "middle_name": row.middle_name,
+    }
+    optional = {
+        "birth_date": row.birth_date,
+        "phone": row.phone,
+        "email": row.email,
+        "snils": row.snils,
+        "personnel_number": row.personnel_number,
+        "hired_on": row.hired_on,
+    }
+    if kind == "staff":
+        optional |= {
+            "position": row.position,
+            "subjects": ", ".join(row.subjects),
+            "qualification_category": CATEGORY_CODES.get(row.category, ""),
+        }
+        if row.experience_years is not None:
+            values |= {"experience_years": row.experience_years, "experience_on": day}
+    else:
+        optional["class_name"] = row.class_name
+    # An empty cell does not erase what the school already knows.
+    values |= {k: v for k, v in optional.items() if v not in (None, "")}
+    return values
+
+
+def apply_import(preview: ImportPreview, org_id: int, kind: str, day: date) -> tuple[int, int]:
+    """Create or update people from a clean preview, all in the current transaction.
+
+    Existing people of the organisation are matched by the importer's natural key (табельный
+    номер, else ФИО + дата рождения), so a re-import updates instead of duplicating. The caller
+    commits once; an exception means nothing is written.
+    """
+    if not preview.ok:
+        raise ValueError("preview has errors")
+    existing: dict[tuple[str, ...], Person] = {}
+    for person in db.session.scalars(select(Person).where(Person.org_id == org_id, Person.kind == kind)):
+        existing.setdefault(_person_key(person), person)
+        if person.personnel_number:  # a file without табельный номер still finds them by name
+            name = " ".join(person.full_name.lower().replace("ё", "е").split())
+            existing.setdefault(
+                ("fio", name, person.birth_date.isoformat() if person.birth_date else ""), person
+            )
+    created = updated = 0
+    for row in preview.rows:
+        values = _row_values(row, kind, day)
+        person = existing.get(natural_key(row))
+        if person is not None and person.experience_years == values.get("experience_years"):
+            values.pop("experience_on", None)  # same стаж: keep the date it was recorded on
+        if person is None:
+            person = Person(org_id=org_id, kind=kind, **values)
+            db.session.add(person)
+            existing[natural_key(row)] = person
+            created += 1
+        else:
+            for key, value in values.items():
+                if getattr(person, key) != value:
+                    setattr(person, key, value)
+            updated += 1
+    db.session.flush()
+    return created, updated
+
+
+def preview_cells(preview: ImportPreview) -> list[tuple[str, str]]:
+    """(field, label) of the columns found, in file order, for the preview table."""
+    from nastavnik.banks.people_import import FIELD_LABELS
+
+    if preview.columns is None:
+        return []
+    ordered = sorted(preview.columns.columns.items(), key=lambda item: item[1])
+    return [(name, FIELD_LABELS.get(name, name)) for name, _ in ordered]
+
+
+def profile_summary(profiles: Sequence[MenteeProfile]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for p in profiles:
+        counts[p.status] = counts.get(p.status, 0) + 1
+    return counts
+
+
+def dashboard_counts(org_ids: set[int]) -> dict[str, int]:
+    def count(model, *where) -> int:
+        return (
+            db.session.scalar(
+                select(func.count()).select_from(model).where(model.org_id.in_(org_ids), *where)
+            )
+            or 0
+        )
+
+    return {
+        "mentees": count(MenteeProfile, MenteeProfile.status == "in_bank"),
+        "unmatched": count(MenteeProfile, MenteeProfile.status == "unmatched"),
+        "mentors": count(MentorProfile, MentorProfile.status.in_(("in_bank", "assigned"))),
+        "free": db.session.scalar(
+            select(func.coalesce(func.sum(MentorProfile.capacity - MentorProfile.load), 0)).where(
+                MentorProfile.org_id.in_(org_ids),
+                MentorProfile.status.in_(("in_bank", "assigned")),
+                MentorProfile.load < MentorProfile.capacity,
+            )
+        )
+        or 0,
+        "questionnaires": count(MentorQuestionnaire, MentorQuestionnaire.status == "submitted"),
+    }

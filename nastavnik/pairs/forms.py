@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from nastavnik.pairs.services import END_INITIATORS
+from nastavnik.web.fields import RuDateField, TrimmedStringField
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PairForm(FlaskForm):
+    org_id = SelectField("Организация", coerce=int)
+    kind_code = SelectField("Форма наставничества", validators=[DataRequired("Выберите форму.")])
+    variation_code = SelectField("Вариация", validate_choice=False)
+    mentor_ids = CheckboxesField(
+        "Наставник(и)", coerce=int, validators=[DataRequired("Выберите наставника.")]
+    )
+    mentee_ids = CheckboxesField(
+        "Наставляемый(е)", coerce=int, validators=[DataRequired("Выберите наставляемого.")]
+    )
+    ends_on = RuDateField("Плановое окончание", validators=[Optional()])
+
+
+class OrderForm(FlaskForm):
+    number = TrimmedStringField(
+        "Номер приказа", validators=[DataRequired("Укажите номер приказа."), Length(max=50)]
+    )
+    issued_on = RuDateField("Дата приказа", validators=[DataRequired("Укажите дату приказа.")])
+    pair_ids = CheckboxesField(
+        "Пары и группы", coerce=int, validators=[DataRequired("Отметьте хотя бы одну пару.")]
+    )
+
+
+class EndForm(FlaskForm):
+    initiator = SelectField("Кто инициировал", choices=list(END_INITIATORS.items()))
+    ended_on = RuDateField("Дата", validators=[DataRequired("Укажите дату.")])
+    reason = TextAreaField("Причина", validators=[DataRequired("Укажите причину."), Length(max=2000)])
+
+
+class SupportForm(FlaskForm):
+    happened_on = RuDateField("Дата", validators=[DataRequired("Укажите дату.")])
+    text = TextAreaField(
+        "Что сделано (психолого-педагогическое сопровождение)",
+        validators=[DataRequired("Опишите сопровождение."), Length(max=4000)],
+    )

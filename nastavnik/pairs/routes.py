@@ -1,0 +1,427 @@
+from __future__ import annotations
+
+import io
+
+from flask import abort, flash, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from nastavnik import access
+from nastavnik.banks import matching_service as ms
+from nastavnik.banks.models import MatchProposal, MatchRun, MenteeProfile, MentorProfile
+from nastavnik.extensions import db
+from nastavnik.matching import MatchingError
+from nastavnik.orgs.models import Organisation
+from nastavnik.orgs.services import education_orgs
+from nastavnik.pairs import bp
+from nastavnik.pairs import services as svc
+from nastavnik.pairs.forms import EndForm, OrderForm, PairForm, SupportForm
+from nastavnik.pairs.models import PAIR_STATUSES, Order, Pair, SupportRecord
+from nastavnik.pairs.order_docx import HEADERS, build_order_docx, order_rows
+from nastavnik.periods import AcademicYear
+from nastavnik.plugins.manager import registry
+from nastavnik.timeutil import today
+from nastavnik.web.htmx import is_htmx, redirect_to, render_page_or_partial, render_partial
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _get_pair(pair_id: int) -> Pair:
+    pair = db.session.get(Pair, pair_id)
+    if pair is None or not svc.can_view_pair(current_user, pair):
+        abort(404)
+    return pair
+
+
+def _get(model, object_id: int, permission: str):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    access.require(permission, obj.org_id)
+    return obj
+
+
+def _orgs(permission: str) -> list[Organisation]:
+    return education_orgs(access.scope(current_user, permission))
+
+
+# ---------------------------------------------------------------- pairs
+
+
+@bp.route("/")
+@access.login_only
+def index():
+    filters = svc.PairFilters(
+        status=request.args.get("status", "") if request.args.get("status") in PAIR_STATUSES else "",
+        kind=request.args.get("kind", "")[:50],
+    )
+    pairs = svc.list_pairs(current_user, filters)
+    return render_page_or_partial(
+        "pairs/index.html",
+        "pairs/_table.html",
+        pairs=pairs,
+        filters=filters,
+        statuses=PAIR_STATUSES,
+        registry=registry(),
+        kinds=registry().kinds,
+        can_edit=access.can(current_user, "pairs.edit"),
+        can_match=access.can(current_user, "matching.run"),
+    )
+
+
+@bp.route("/<int:pair_id>")
+@access.login_only
+def detail(pair_id):
+    pair = _get_pair(pair_id)
+    kind = registry().kind(pair.kind_code)
+    variation = dict((c.code, c.title) for c in kind.variations).get(pair.variation_code, pair.variation_code)
+    return render_template(
+        "pairs/detail.html",
+        pair=pair,
+        kind=kind,
+        variation=variation,
+        can_edit=access.can(current_user, "pairs.edit", pair.org_id),
+        initiators=svc.END_INITIATORS,
+    )
+
+
+def _pair_form() -> PairForm:
+    form = PairForm()
+    orgs = _orgs("pairs.edit")
+    form.org_id.choices = [(o.id, o.title) for o in orgs]
+    org_id = request.values.get("org_id", type=int) or (orgs[0].id if orgs else None)
+    if org_id is not None:
+        access.require("pairs.edit", org_id)
+    form.kind_code.choices = [(c, k.title) for c, k in registry().kinds.items()]
+    kind_code = request.values.get("kind_code") or (
+        form.kind_code.choices[0][0] if form.kind_code.choices else ""
+    )
+    form.variation_code.choices = [
+        ("", "—"),
+        *[(c.code, c.title) for c in registry().kind(kind_code).variations],
+    ]
+    mentors = svc.free_mentors({org_id} if org_id else set(), kind_code)
+    form.mentor_ids.choices = [
+        (m.id, f"{m.person.full_name} (свободно {m.free_slots} из {m.capacity})") for m in mentors
+    ]
+    year = AcademicYear.of(today()).start_year
+    mentees = ms.open_mentees(org_id, kind_code, year) if org_id else []
+    form.mentee_ids.choices = [(m.id, m.person.full_name) for m in mentees]
+    if request.method == "GET":
+        form.org_id.data, form.kind_code.data = org_id, kind_code
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access.rule("pairs.edit")
+def create():
+    form = _pair_form()
+    error = None
+    if form.validate_on_submit():
+        mentors = [_get(MentorProfile, i, "pairs.edit") for i in form.mentor_ids.data]
+        mentees = [_get(MenteeProfile, i, "pairs.edit") for i in form.mentee_ids.data]
+        try:
+            pair = svc.create_pair(
+                org_id=form.org_id.data,
+                kind_code=form.kind_code.data,
+                variation_code=form.variation_code.data or "",
+                mentors=mentors,
+                mentees=mentees,
+                academic_year=AcademicYear.of(today()).start_year,
+                ends_on=form.ends_on.data,
+            )
+        except svc.PairError as exc:
+            db.session.rollback()
+            error = exc.message
+            form = _pair_form()
+            return render_template("pairs/form.html", form=form, error=error), 409 if isinstance(
+                exc, svc.CapacityError
+            ) else 422
+        db.session.commit()
+        flash("Пара создана («формируется»). Закрепите её приказом.", "success")
+        return redirect_to(url_for("pairs.detail", pair_id=pair.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("pairs/form.html", form=form, error=error), status
+
+
+@bp.route("/<int:pair_id>/end", methods=["GET", "POST"])
+@access.rule("pairs.edit")
+def end(pair_id):
+    pair = _get(Pair, pair_id, "pairs.edit")
+    form = EndForm()
+    early = request.values.get("mode", "early") != "finish"
+    if request.method == "GET":
+        form.ended_on.data = today()
+    if form.validate_on_submit():
+        try:
+            svc.end_pair(
+                pair,
+                reason=form.reason.data,
+                initiator=form.initiator.data,
+                ended_on=form.ended_on.data,
+                user_id=current_user.id,
+                early=early,
+            )
+        except svc.PairError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return redirect_to(url_for("pairs.detail", pair_id=pair.id))
+        db.session.commit()
+        flash("Пара прервана; наставляемый возвращён в базу." if early else "Пара завершена.", "success")
+        return redirect_to(url_for("pairs.detail", pair_id=pair.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("pairs/end.html", form=form, pair=pair, early=early), status
+
+
+# ---------------------------------------------------------------- orders
+
+
+@bp.route("/orders/new", methods=["GET", "POST"])
+@access.rule("pairs.edit")
+def new_order():
+    orgs = _orgs("pairs.edit")
+    org_id = request.values.get("org", type=int) or (orgs[0].id if orgs else None)
+    if org_id is None:
+        abort(404)
+    access.require("pairs.edit", org_id)
+    forming = (
+        db.session.scalars(
+            select(Pair).where(Pair.org_id == org_id, Pair.status == "forming").order_by(Pair.id)
+        )
+        .unique()
+        .all()
+    )
+    form = OrderForm()
+    form.pair_ids.choices = [
+        (
+            p.id,
+            "; ".join(m.person.full_name for m in p.mentors)
+            + " → "
+            + "; ".join(m.person.full_name for m in p.mentees),
+        )
+        for p in forming
+    ]
+    if request.method == "GET":
+        form.issued_on.data = today()
+        form.pair_ids.data = [p.id for p in forming]
+    error = None
+    if form.validate_on_submit():
+        chosen = [p for p in forming if p.id in set(form.pair_ids.data)]
+        try:
+            order = svc.issue_order(org_id, form.number.data, form.issued_on.data, chosen, today())
+        except svc.PairError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            flash(f"Приказ № {order.number} сохранён; пары активны.", "success")
+            return redirect_to(url_for("pairs.order", order_id=order.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("pairs/order_form.html", form=form, orgs=orgs, org_id=org_id, error=error), status
+
+
+def _order_context(order_id: int):
+    order = _get(Order, order_id, "pairs.view")
+    pairs = sorted(order.pairs, key=lambda p: p.id)
+    org = db.session.get(Organisation, order.org_id)
+    return order, org, order_rows(pairs, registry())
+
+
+@bp.route("/orders/<int:order_id>")
+@access.rule("pairs.view")
+def order(order_id):
+    order, org, rows = _order_context(order_id)
+    return render_template("pairs/order.html", order=order, org=org, rows=rows, headers=HEADERS)
+
+
+@bp.route("/orders/<int:order_id>.docx")
+@access.rule("pairs.view")
+def order_docx(order_id):
+    order, org, rows = _order_context(order_id)
+    data = build_order_docx(order, org.title, rows)
+    return send_file(
+        io.BytesIO(data),
+        as_attachment=True,
+        mimetype=DOCX,
+        download_name=f"prikaz_{order.number}_{order.issued_on:%Y%m%d}.docx".replace("/", "-"),
+    )
+
+
+# ---------------------------------------------------------------- unmatched and support
+
+
+@bp.route("/unmatched")
+@access.rule("pairs.view")
+def unmatched():
+    org_ids = access.scope(current_user, "pairs.view")
+    mentees = svc.unmatched_mentees(org_ids)
+    return render_template(
+        "pairs/unmatched.html",
+        mentees=mentees,
+        why={m.id: ms.last_why(m) for m in mentees},
+        records={m.id: svc.support_records(m.id) for m in mentees},
+        registry=registry(),
+        form=SupportForm(),
+        can_edit=access.can(current_user, "pairs.edit"),
+    )
+
+
+@bp.route("/unmatched/<int:mentee_id>/support", methods=["POST"])
+@access.rule("pairs.edit")
+def add_support(mentee_id):
+    mentee = _get(MenteeProfile, mentee_id, "pairs.edit")
+    form = SupportForm()
+    if not form.validate_on_submit():
+        flash(
+            "Сопровождение не сохранено: " + "; ".join(e for errs in form.errors.values() for e in errs),
+            "error",
+        )
+        return redirect_to(url_for("pairs.unmatched"))
+    db.session.add(
+        SupportRecord(
+            mentee_profile_id=mentee.id,
+            happened_on=form.happened_on.data,
+            text=form.text.data,
+            created_by_id=current_user.id,
+        )
+    )
+    db.session.commit()
+    flash(f"Сопровождение «{mentee.person.full_name}» записано.", "success")
+    return redirect_to(url_for("pairs.unmatched"))
+
+
+# ---------------------------------------------------------------- cohort matching drafts
+
+
+def _get_run(run_id: int) -> MatchRun:
+    return _get(MatchRun, run_id, "matching.run")
+
+
+@bp.route("/match/")
+@access.rule("matching.run")
+def runs():
+    org_ids = access.scope(current_user, "matching.run")
+    items = db.session.scalars(
+        select(MatchRun).where(MatchRun.org_id.in_(org_ids)).order_by(MatchRun.id.desc())
+    ).all()
+    return render_template("pairs/runs.html", runs=items, registry=registry(), orgs=_orgs("matching.run"))
+
+
+@bp.route("/match/new", methods=["GET", "POST"])
+@access.rule("matching.run")
+def new_run():
+    orgs = _orgs("matching.run")
+    if request.method == "GET":
+        return render_template(
+            "pairs/run_new.html", orgs=orgs, kinds=registry().kinds, year=AcademicYear.of(today())
+        )
+    org_id = request.form.get("org", type=int)
+    kind_code = request.form.get("kind", "")
+    if org_id is None or kind_code not in registry().kinds:
+        abort(400)
+    access.require("matching.run", org_id)
+    try:
+        run = ms.create_run(
+            org_id,
+            kind_code,
+            AcademicYear.of(today()).start_year,
+            access.scope(current_user, "matching.run"),
+            current_user.id,
+            today(),
+        )
+    except MatchingError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect_to(url_for("pairs.new_run"))
+    db.session.commit()
+    return redirect_to(url_for("pairs.run", run_id=run.id))
+
+
+def _draft_context(run: MatchRun, error: str | None = None) -> dict:
+    active = [p for p in run.proposals if p.state != "rejected"]
+    mentors = ms.pool_mentors(set(run.inputs.get("pool_org_ids") or [run.org_id]), run.kind_code)
+    return dict(
+        run=run,
+        proposals=active,
+        rejected=[p for p in run.proposals if p.state == "rejected"],
+        mentors=mentors,
+        kind=registry().kind(run.kind_code),
+        error=error,
+        capacity_problems=ms.check_capacity(run) if run.status == "draft" else [],
+    )
+
+
+@bp.route("/match/<int:run_id>")
+@access.rule("matching.run")
+def run(run_id):
+    match_run = _get_run(run_id)
+    return render_page_or_partial("pairs/run.html", "pairs/_draft.html", **_draft_context(match_run))
+
+
+def _after_change(match_run: MatchRun, error: str | None = None, status: int = 200):
+    if is_htmx():
+        return render_partial("pairs/_draft.html", status=status, **_draft_context(match_run, error))
+    if error:
+        flash(error, "error")
+    return redirect_to(url_for("pairs.run", run_id=match_run.id))
+
+
+@bp.route("/match/<int:run_id>/proposals/<int:proposal_id>/<action>", methods=["POST"])
+@access.rule("matching.run")
+def proposal_action(run_id, proposal_id, action):
+    if action not in ("pin", "unpin", "reject", "restore", "swap"):
+        abort(404)
+    match_run = _get_run(run_id)
+    proposal = db.session.get(MatchProposal, proposal_id)
+    if proposal is None or proposal.run_id != match_run.id:
+        abort(404)
+    if match_run.status != "draft":
+        return _after_change(match_run, "Прогон уже опубликован: изменения невозможны.", 409)
+    if action == "swap":
+        mentor = db.session.get(MentorProfile, request.form.get("mentor_id", type=int) or 0)
+        if mentor is None:
+            return _after_change(match_run, "Выберите наставника.", 422)
+        access.require("matching.run", mentor.org_id)
+        try:
+            ms.swap(proposal, mentor, today())
+        except MatchingError as exc:
+            db.session.rollback()
+            return _after_change(match_run, str(exc), 422)
+    else:
+        proposal.state = {"pin": "pinned", "unpin": "proposed", "reject": "rejected", "restore": "proposed"}[
+            action
+        ]
+    db.session.commit()
+    return _after_change(match_run)
+
+
+@bp.route("/match/<int:run_id>/rerun", methods=["POST"])
+@access.rule("matching.run")
+def rerun(run_id):
+    match_run = _get_run(run_id)
+    if match_run.status != "draft":
+        return _after_change(match_run, "Прогон уже опубликован.", 409)
+    try:
+        ms.compute(match_run, today())
+    except MatchingError as exc:
+        db.session.rollback()
+        return _after_change(match_run, str(exc), 422)
+    db.session.commit()
+    return _after_change(match_run)
+
+
+@bp.route("/match/<int:run_id>/publish", methods=["POST"])
+@access.rule("matching.run", "pairs.edit")
+def publish(run_id):
+    match_run = _get_run(run_id)
+    access.require("pairs.edit", match_run.org_id)
+    if match_run.status != "draft":
+        return _after_change(match_run, "Прогон уже опубликован.", 409)
+    try:
+        pairs = ms.publish(match_run, today())
+    except svc.PairError as exc:
+        db.session.rollback()
+        return _after_change(match_run, exc.message + " Ничего не опубликовано.", 409)
+    db.session.commit()
+    flash(f"Опубликовано пар: {len(pairs)}. Они «формируются» — закрепите их приказом.", "success")
+    return redirect_to(url_for("pairs.index", status="forming"))

@@ -1,0 +1,315 @@
+"""Pairs and groups: mentor slots under concurrency, orders, early ending, who sees which pair."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from nastavnik import access
+from nastavnik.banks.models import MenteeProfile, MentorProfile
+from nastavnik.consents.services import has_valid_consent
+from nastavnik.extensions import db
+from nastavnik.pairs.models import LIVE_STATUSES, Order, Pair, PairMember, SupportRecord
+from nastavnik.plugins.manager import registry
+
+END_INITIATORS = {"mentor": "наставник", "mentee": "наставляемый", "school": "образовательная организация"}
+
+
+class PairError(Exception):
+    """A pair cannot be created or changed; ``message`` is Russian and shown as is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class CapacityError(PairError):
+    pass
+
+
+# ---------------------------------------------------------------- mentor slots
+
+
+def take_slot(mentor: MentorProfile) -> None:
+    """Occupy one place of ``mentor`` in the current transaction, or raise CapacityError.
+
+    One conditional UPDATE: the database checks ``load < capacity`` and increments in the same
+    statement, so two curators confirming the last place at once cannot both succeed (the second
+    UPDATE waits for the first transaction's row lock and then sees the new load).
+    """
+    try:
+        result = db.session.execute(
+            update(MentorProfile)
+            .where(MentorProfile.id == mentor.id, MentorProfile.load < MentorProfile.capacity)
+            # The status changes here too: an ORM write would bump the row version and make the
+            # other curator's transaction fail with a stale-data error instead of this message.
+            .values(load=MentorProfile.load + 1, status="assigned")
+            .execution_options(synchronize_session=False)
+        )
+    except OperationalError:  # SQLite: the other writer held the lock past the busy timeout
+        raise CapacityError(
+            "Другой пользователь в этот момент закреплял пару с тем же наставником. Обновите страницу и повторите."
+        ) from None
+    if result.rowcount != 1:
+        db.session.expire(mentor, ["load", "status"])
+        raise CapacityError(
+            f"У наставника «{mentor.person.full_name}» нет свободных мест "
+            f"(занято {mentor.load} из {mentor.capacity}): пару не сохранили. Выберите другого наставника "
+            "или увеличьте его нагрузку."
+        )
+    db.session.expire(mentor, ["load", "status"])
+
+
+def release_slot(mentor_profile_id: int) -> None:
+    db.session.execute(
+        update(MentorProfile)
+        .where(MentorProfile.id == mentor_profile_id, MentorProfile.load > 0)
+        .values(load=MentorProfile.load - 1)
+        .execution_options(synchronize_session=False)
+    )
+    mentor = db.session.get(MentorProfile, mentor_profile_id)
+    if mentor is not None:
+        db.session.expire(mentor, ["load"])
+
+
+# ---------------------------------------------------------------- creating pairs
+
+
+def create_pair(
+    *,
+    org_id: int,
+    kind_code: str,
+    variation_code: str,
+    mentors: Sequence[MentorProfile],
+    mentees: Sequence[MenteeProfile],
+    academic_year: int,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    match_run_id: int | None = None,
+) -> Pair:
+    """A new pair/group «формируется»; takes a place of every mentor. The caller commits."""
+    if not mentors or not mentees:
+        raise PairError("В паре должен быть хотя бы один наставник и хотя бы один наставляемый.")
+    kind = registry().kind(kind_code)
+    is_group = len(mentees) > 1 or len(mentors) > 1
+    if is_group and not kind.groups_allowed:
+        raise PairError(
+            f"Форма «{kind.title}» не допускает групп: выберите одного наставника и одного наставляемого."
+        )
+    mentor_people = {m.person_id for m in mentors}
+    if mentor_people & {m.person_id for m in mentees}:
+        raise PairError("Один и тот же человек не может быть наставником и наставляемым в одной паре.")
+    for mentee in mentees:
+        if mentee.status not in ("in_bank", "unmatched"):
+            raise PairError(f"«{mentee.person.full_name}» уже в паре или выбыл из базы наставляемых.")
+    pair = Pair(
+        org_id=org_id,
+        kind_code=kind_code,
+        variation_code=variation_code,
+        is_group=is_group,
+        status="forming",
+        academic_year=academic_year,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        match_run_id=match_run_id,
+    )
+    db.session.add(pair)
+    for mentor in mentors:
+        take_slot(mentor)
+        pair.members.append(
+            PairMember(person_id=mentor.person_id, role="mentor", mentor_profile_id=mentor.id)
+        )
+    for mentee in mentees:
+        mentee.status = "in_pair"
+        pair.members.append(
+            PairMember(person_id=mentee.person_id, role="mentee", mentee_profile_id=mentee.id)
+        )
+    try:
+        db.session.flush()
+    except StaleDataError:  # the mentee's record changed meanwhile (e.g. paired by someone else)
+        raise PairError(
+            "Запись наставляемого только что изменил другой пользователь. Обновите страницу и повторите."
+        ) from None
+    return pair
+
+
+# ---------------------------------------------------------------- orders
+
+
+def missing_duties_consents(pairs: Sequence[Pair], day: date) -> list[str]:
+    """Mentors who have no valid written consent to the additional duties («mentor_duties»)."""
+    names = []
+    for pair in pairs:
+        for member in pair.mentors:
+            if not has_valid_consent(member.person, day, "mentor_duties"):
+                names.append(member.person.full_name)
+    return sorted(set(names))
+
+
+def issue_order(org_id: int, number: str, issued_on: date, pairs: Sequence[Pair], day: date) -> Order:
+    """Fix forming pairs by an order: they become active from the order's date. The caller commits."""
+    if not pairs:
+        raise PairError("Отметьте хотя бы одну формирующуюся пару.")
+    for pair in pairs:
+        if pair.status != "forming" or pair.org_id != org_id:
+            raise PairError("В приказ можно включить только формирующиеся пары этой организации.")
+    missing = missing_duties_consents(pairs, day)
+    if missing:
+        raise PairError(
+            "Нет действующего согласия наставника на возложение дополнительных обязанностей: "
+            + ", ".join(missing)
+            + ". Внесите согласие, затем издайте приказ."
+        )
+    taken = db.session.scalar(
+        select(exists().where(Order.org_id == org_id, Order.number == number, Order.issued_on == issued_on))
+    )
+    if taken:
+        raise PairError(f"Приказ № {number} от этой даты уже есть.")
+    order = Order(org_id=org_id, number=number, issued_on=issued_on, kind="pairs")
+    db.session.add(order)
+    for pair in pairs:
+        pair.order = order
+        pair.status = "active"
+        pair.starts_on = pair.starts_on or issued_on
+    db.session.flush()
+    return order
+
+
+# ---------------------------------------------------------------- ending
+
+
+def end_pair(
+    pair: Pair, *, reason: str, initiator: str, ended_on: date, user_id: int | None, early: bool
+) -> None:
+    """Finish or interrupt a live pair: release the mentors' places, return mentees to the bank
+    when interrupted. The caller commits."""
+    if pair.status not in LIVE_STATUSES:
+        raise PairError("Пара уже завершена или прервана.")
+    if initiator not in END_INITIATORS:
+        raise PairError("Укажите, кто инициировал завершение.")
+    pair.status = "interrupted" if early else "finished"
+    pair.ended_on, pair.end_reason, pair.end_initiator, pair.ended_by_id = (
+        ended_on,
+        reason,
+        initiator,
+        user_id,
+    )
+    for member in pair.members:
+        if member.role == "mentor" and member.mentor_profile_id:
+            release_slot(member.mentor_profile_id)
+        if member.role == "mentee" and member.mentee_profile_id:
+            mentee = db.session.get(MenteeProfile, member.mentee_profile_id)
+            mentee.status = "in_bank" if early else "finished"
+
+
+# ---------------------------------------------------------------- who sees what
+
+
+def member_pair_ids(person_id: int | None):
+    return select(PairMember.pair_id).where(PairMember.person_id == person_id)
+
+
+def visible_pairs_clause(user):
+    """Pairs in the user's scope, plus the pairs the user is a member of."""
+    org_ids = access.scope(user, "pairs.view")
+    own = Pair.id.in_(member_pair_ids(user.person_id)) if user.person_id else None
+    if own is None:
+        return Pair.org_id.in_(org_ids)
+    return or_(Pair.org_id.in_(org_ids), own)
+
+
+def can_view_pair(user, pair: Pair) -> bool:
+    if access.can(user, "pairs.view", pair.org_id):
+        return True
+    return user.person_id is not None and any(m.person_id == user.person_id for m in pair.members)
+
+
+def shares_live_pair(user, person) -> bool:
+    """Relation check: a mentor/mentee sees the people of their own live pairs."""
+    if not getattr(user, "is_authenticated", False) or user.person_id is None:
+        return False
+    mine = (
+        select(PairMember.pair_id)
+        .join(Pair)
+        .where(PairMember.person_id == user.person_id, Pair.status.in_(LIVE_STATUSES))
+    )
+    query = select(exists().where(PairMember.person_id == person.id, PairMember.pair_id.in_(mine)))
+    return bool(db.session.scalar(query))
+
+
+@dataclass
+class PairFilters:
+    status: str = ""
+    org_id: int | None = None
+    kind: str = ""
+
+
+def list_pairs(user, filters: PairFilters) -> list[Pair]:
+    query = select(Pair).where(visible_pairs_clause(user)).options(selectinload(Pair.members))
+    if filters.status:
+        query = query.where(Pair.status == filters.status)
+    if filters.org_id:
+        query = query.where(Pair.org_id == filters.org_id)
+    if filters.kind:
+        query = query.where(Pair.kind_code == filters.kind)
+    return list(db.session.scalars(query.order_by(Pair.created_at.desc(), Pair.id.desc())))
+
+
+def stalled_pairs(org_ids: set[int], days: int, day: date) -> list[Pair]:
+    """Live pairs with no meeting in the last ``days`` days (counting from the start if none)."""
+    from nastavnik.programmes.models import Meeting
+
+    cutoff = day - timedelta(days=days)
+    last = select(func.max(Meeting.held_on)).where(Meeting.pair_id == Pair.id).scalar_subquery()
+    # An active pair always has starts_on (set by the order); a fresh pair is not stalled yet.
+    query = select(Pair).where(
+        Pair.org_id.in_(org_ids),
+        Pair.status == "active",
+        or_(last < cutoff, last.is_(None) & (Pair.starts_on < cutoff)),
+    )
+    return list(db.session.scalars(query.order_by(Pair.id)))
+
+
+def unmatched_mentees(org_ids: set[int]) -> list[MenteeProfile]:
+    return list(
+        db.session.scalars(
+            select(MenteeProfile)
+            .where(MenteeProfile.org_id.in_(org_ids), MenteeProfile.status.in_(("unmatched", "in_bank")))
+            .order_by(MenteeProfile.status.desc(), MenteeProfile.entered_on)
+        )
+    )
+
+
+def support_records(mentee_id: int) -> list[SupportRecord]:
+    return list(
+        db.session.scalars(
+            select(SupportRecord)
+            .where(SupportRecord.mentee_profile_id == mentee_id)
+            .order_by(SupportRecord.happened_on)
+        )
+    )
+
+
+def free_mentors(org_ids: set[int], kind_code: str | None = None) -> list[MentorProfile]:
+    query = select(MentorProfile).where(
+        MentorProfile.org_id.in_(org_ids),
+        MentorProfile.status.in_(("in_bank", "assigned")),
+        MentorProfile.load < MentorProfile.capacity,
+    )
+    mentors = list(db.session.scalars(query))
+    if kind_code:
+        mentors = [m for m in mentors if kind_code in m.kinds]
+    return sorted(mentors, key=lambda m: m.person.full_name)
+
+
+def dashboard_counts(org_ids: set[int]) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Pair.status, func.count()).where(Pair.org_id.in_(org_ids)).group_by(Pair.status)
+    ).all()
+    return {status: n for status, n in rows}
