@@ -11,8 +11,11 @@ from nastavnik.extensions import db
 from nastavnik.timeutil import utcnow
 
 MEETING_KINDS = {
-    "intro": "встреча-знакомство", "trial": "пробная рабочая встреча", "planning": "встреча-планирование",
-    "joint": "совместная работа", "final": "итоговая встреча",
+    "intro": "встреча-знакомство",
+    "trial": "пробная рабочая встреча",
+    "planning": "встреча-планирование",
+    "joint": "совместная работа",
+    "final": "итоговая встреча",
 }
 MEETING_FORMATS = {"offline": "очно", "online": "дистанционно"}
 PLAN_STATUSES = {"planned": "запланировано", "done": "выполнено", "cancelled": "отменено"}

@@ -1,0 +1,420 @@
+"""Персонализированные программы: кто что видит, создание по шаблону, встречи, завершение, банк практик.
+
+The one access rule of this capability is :func:`pair_access`; every page and every HTMX fragment
+goes through it (via :func:`require_pair`), so a fragment can never show more than its page.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort
+from sqlalchemy import exists, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from nastavnik import access
+from nastavnik.extensions import db
+from nastavnik.orgs.models import Organisation
+from nastavnik.orgs.services import path, subtree_ids
+from nastavnik.pairs.models import LIVE_STATUSES, Pair, PairMember
+from nastavnik.plugins.manager import hook, registry
+from nastavnik.plugins.registry import ProgrammeTemplate
+from nastavnik.programmes.models import Meeting, PlanItem, Programme
+
+# Levels of access to a pair's programme and meetings, weakest first.
+LEVELS = ("view", "feedback", "edit")
+
+
+class Conflict(Exception):
+    """The record changed since the user opened it."""
+
+
+class AlreadyExists(Exception):
+    """The pair already has a programme (one programme per pair)."""
+
+
+# --- Access -------------------------------------------------------------------------------------
+
+
+def member_role(user, pair: Pair) -> str | None:
+    """«mentor» / «mentee» when the user's own person is a member of the pair."""
+    person_id = getattr(user, "person_id", None)
+    if person_id is None:
+        return None
+    for member in pair.members:
+        if member.person_id == person_id:
+            return member.role
+    return None
+
+
+def pair_access(user, pair: Pair) -> str | None:
+    """What ``user`` may do with the programme and meetings of ``pair``.
+
+    - ``"edit"``: a curator/director of the pair's school (pairs.edit) or a mentor of the pair;
+    - ``"feedback"``: a mentee of the pair — reads and adds their own feedback to meetings;
+    - ``"view"``: municipal coordinators and observers (pairs.view);
+    - ``None``: everyone else — the pair is not even shown to exist (404).
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if access.can(user, "pairs.edit", pair.org_id):
+        return "edit"
+    role = member_role(user, pair)
+    if role == "mentor":
+        return "edit"
+    if role == "mentee":
+        return "feedback"
+    if access.can(user, "pairs.view", pair.org_id):
+        return "view"
+    return None
+
+
+def allows(level: str | None, need: str) -> bool:
+    return level is not None and LEVELS.index(level) >= LEVELS.index(need)
+
+
+def require_pair(user, pair: Pair | None, need: str = "view") -> str:
+    """404 when the user may not see the pair at all, 403 when they see it but may not do ``need``."""
+    level = pair_access(user, pair) if pair is not None else None
+    if level is None:
+        abort(404)
+    if not allows(level, need):
+        abort(403)
+    return level
+
+
+def member_pair_ids(user) -> set[int]:
+    person_id = getattr(user, "person_id", None)
+    if person_id is None:
+        return set()
+    return set(db.session.scalars(select(PairMember.pair_id).where(PairMember.person_id == person_id)))
+
+
+def visible_pairs(user, statuses: tuple[str, ...] | None = None) -> list[Pair]:
+    """Pairs whose programme the user may at least read, newest first."""
+    org_ids = access.scope(user, "pairs.view")
+    conditions = [Pair.id.in_(member_pair_ids(user))]
+    if org_ids:
+        conditions.append(Pair.org_id.in_(org_ids))
+    query = select(Pair).where(or_(*conditions)).options(selectinload(Pair.members))
+    if statuses:
+        query = query.where(Pair.status.in_(statuses))
+    return db.session.scalars(query.order_by(Pair.academic_year.desc(), Pair.id.desc())).all()
+
+
+def programme_of(pair: Pair) -> Programme | None:
+    return db.session.scalar(select(Programme).where(Programme.pair_id == pair.id))
+
+
+def programmes_by_pair(pair_ids) -> dict[int, Programme]:
+    if not pair_ids:
+        return {}
+    rows = db.session.scalars(select(Programme).where(Programme.pair_id.in_(list(pair_ids)))).all()
+    return {p.pair_id: p for p in rows}
+
+
+def pair_title(pair: Pair) -> str:
+    mentors = ", ".join(m.person.short_name for m in pair.mentors) or "—"
+    mentees = ", ".join(m.person.short_name for m in pair.mentees) or "—"
+    return f"{mentors} → {mentees}"
+
+
+# --- Templates and dates ------------------------------------------------------------------------
+
+
+def kind_title(kind_code: str) -> str:
+    return registry().kind(kind_code).title
+
+
+def kind_missing(kind_code: str) -> bool:
+    return bool(getattr(registry().kind(kind_code), "missing", False))
+
+
+def templates_for(kind_code: str) -> list[ProgrammeTemplate]:
+    """Templates the form's plugin supplies; none when the plugin is missing."""
+    if kind_missing(kind_code):
+        return []
+    found: list[ProgrammeTemplate] = []
+    for answer in hook().nastavnik_programme_templates(kind_code=kind_code):
+        found.extend(t for t in answer or [] if isinstance(t, ProgrammeTemplate) and t.kind_code == kind_code)
+    return found
+
+
+def find_template(kind_code: str, code: str) -> ProgrammeTemplate | None:
+    return next((t for t in templates_for(kind_code) if t.code == code), None)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later; the 31st becomes the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def months_between(start: date, later: date) -> int:
+    return max((later.year - start.year) * 12 + later.month - start.month, 0)
+
+
+def start_of(pair: Pair, day: date) -> date:
+    return pair.starts_on or day
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    due_on: date | None
+    content: str
+    responsible: str
+    result: str
+
+
+def template_plan(template: ProgrammeTemplate | None, start: date) -> list[PlanRow]:
+    if template is None:
+        return []
+    return [
+        PlanRow(add_months(start, offset), content, responsible, result)
+        for offset, content, responsible, result in template.plan
+    ]
+
+
+def mentee_prefill(pair: Pair) -> str:
+    """The mentees' requests from the bank (text and tags) — the starting point for «затруднения»."""
+    from nastavnik.banks.models import MenteeProfile
+
+    parts = []
+    mentees = pair.mentees
+    for member in mentees:
+        if member.mentee_profile_id is None:
+            continue
+        profile = db.session.get(MenteeProfile, member.mentee_profile_id)
+        if profile is None:
+            continue
+        tags = ", ".join(t.title for t in profile.tags)
+        text = "; ".join(p for p in (profile.request_text.strip(), f"запросы: {tags}" if tags else "") if p)
+        if text:
+            parts.append(f"{member.person.short_name}: {text}" if len(mentees) > 1 else text)
+    return "\n".join(parts)
+
+
+# --- Changes ------------------------------------------------------------------------------------
+
+PROGRAMME_FIELDS = ("goal", "tasks", "difficulties", "strengths", "duration_months", "planned_results")
+
+
+def create_programme(pair: Pair, values: dict, template_code: str, plan: list[PlanRow]) -> Programme:
+    """One commit: the programme and its plan, or nothing (a second programme for the pair is refused)."""
+    programme = Programme(pair_id=pair.id, template_code=template_code, **values)
+    programme.items = [
+        PlanItem(
+            position=i, due_on=row.due_on, content=row.content, responsible=row.responsible, result=row.result
+        )
+        for i, row in enumerate(plan)
+    ]
+    db.session.add(programme)
+    try:
+        db.session.commit()
+    except IntegrityError:  # someone created it a moment ago (pair_id is unique)
+        db.session.rollback()
+        raise AlreadyExists from None
+    return programme
+
+
+def save(record, values: dict, expected_version: int | None) -> None:
+    """Apply ``values`` unless someone else saved the record since ``expected_version``."""
+    if expected_version is not None and record.version != expected_version:
+        raise Conflict
+    for key, value in values.items():
+        setattr(record, key, value)
+    try:
+        db.session.commit()
+    except StaleDataError:  # the row changed between our read and our write
+        db.session.rollback()
+        raise Conflict from None
+
+
+def add_item(programme: Programme, values: dict) -> PlanItem:
+    position = max((i.position for i in programme.items), default=-1) + 1
+    item = PlanItem(position=position, **values)
+    programme.items.append(item)
+    db.session.commit()
+    return item
+
+
+def sorted_items(programme: Programme) -> list[PlanItem]:
+    return sorted(programme.items, key=lambda i: (i.due_on or date.max, i.position, i.id or 0))
+
+
+def next_item(programme: Programme) -> PlanItem | None:
+    return next((i for i in sorted_items(programme) if i.status == "planned"), None)
+
+
+def finish_pair(pair: Pair, ended_on: date, user_id: int | None, initiator: str) -> None:
+    """Finish the pair through the pairs capability, which owns the mentor's load and the mentee's
+    bank status; without it, only the pair's own fields are set."""
+    try:
+        from nastavnik.pairs import services as pair_services
+    except ImportError:
+        pair_services = None
+    end_pair = getattr(pair_services, "end_pair", None)
+    if end_pair is not None:
+        end_pair(
+            pair,
+            reason="Программа наставничества завершена",
+            initiator=initiator,
+            ended_on=ended_on,
+            user_id=user_id,
+            early=False,
+        )
+        return
+    release_pair = getattr(pair_services, "release_pair", None)
+    if release_pair is not None:
+        release_pair(pair)
+    pair.status, pair.ended_on, pair.ended_by_id = "finished", ended_on, user_id
+
+
+def complete(
+    programme: Programme, values: dict, expected_version: int, user_id: int | None, initiator: str
+) -> None:
+    """Close the programme and finish its pair, in one commit."""
+    if programme.version != expected_version:
+        raise Conflict
+    for key, value in values.items():
+        setattr(programme, key, value)
+    programme.status = "completed"
+    finish_pair(programme.pair, values["completed_on"], user_id, initiator)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict from None
+
+
+# --- Meetings -----------------------------------------------------------------------------------
+
+
+def missing_feedback(meeting: Meeting) -> list[str]:
+    """What keeps a «совместная работа» meeting from counting as complete."""
+    if meeting.kind != "joint":
+        return []
+    missing = []
+    if not meeting.mentor_feedback.strip():
+        missing.append("нет обратной связи наставника")
+    if not meeting.mentee_feedback.strip():
+        missing.append("нет обратной связи наставляемого")
+    return missing
+
+
+def meetings_of(pair: Pair) -> list[Meeting]:
+    return db.session.scalars(
+        select(Meeting).where(Meeting.pair_id == pair.id).order_by(Meeting.held_on.desc(), Meeting.id.desc())
+    ).all()
+
+
+# --- Bank of programmes («база эффективных программ») ---------------------------------------------
+
+
+def _municipality_subtree(org_id: int) -> set[int]:
+    org = db.session.get(Organisation, org_id)
+    chain = path(org) if org else []
+    municipality = next((o for o in reversed(chain) if o.kind == "municipality"), None)
+    return subtree_ids([municipality.id if municipality else org_id])
+
+
+def practice_org_ids(user) -> set[int]:
+    """Schools whose effective practices the user may reuse: their pairs.view scope, and for a
+    curator/director every school of their municipality (read-only, without personal data)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    ids = set(access.scope(user, "pairs.view"))
+    for role in user.roles:
+        if access.grants(role.role, "pairs.edit"):
+            ids |= _municipality_subtree(role.org_id)
+    return ids
+
+
+def practices_query(org_ids: set[int]):
+    return (
+        select(Programme)
+        .join(Pair, Programme.pair_id == Pair.id)
+        .where(
+            Programme.status == "completed", Programme.effective_practice.is_(True), Pair.org_id.in_(org_ids)
+        )
+        .order_by(Programme.completed_on.desc(), Programme.id.desc())
+    )
+
+
+def practices(user) -> list[Programme]:
+    org_ids = practice_org_ids(user)
+    return db.session.scalars(practices_query(org_ids)).all() if org_ids else []
+
+
+def practice_or_404(user, programme_id: int) -> Programme:
+    org_ids = practice_org_ids(user)
+    programme = (
+        db.session.scalar(practices_query(org_ids).where(Programme.id == programme_id)) if org_ids else None
+    )
+    if programme is None:
+        abort(404)
+    return programme
+
+
+def scrub(text: str, pair: Pair) -> str:
+    """Remove participants' names from a text shown outside the pair's school."""
+    for member in pair.members:
+        person = member.person
+        for name in (person.last_name, person.first_name):
+            # Russian names decline («Петрова» → «Петровой»): match the stem and any ending.
+            stem = re.sub(r"[аяийыоеьу]+$", "", (name or "").strip(), flags=re.IGNORECASE)
+            if len(stem) >= 3:
+                text = re.sub(rf"\b{re.escape(stem)}\w{{0,3}}\b", "[участник]", text, flags=re.IGNORECASE)
+    return text
+
+
+def practice_plan(programme: Programme) -> list[tuple[int, str, str, str]]:
+    """The plan as (month offset, content, responsible, result), free of names, for reuse."""
+    items = sorted_items(programme)
+    dated = [i.due_on for i in items if i.due_on]
+    start = programme.pair.starts_on or (min(dated) if dated else None)
+    return [
+        (
+            months_between(start, i.due_on) if start and i.due_on else 0,
+            scrub(i.content, programme.pair),
+            scrub(i.responsible, programme.pair),
+            scrub(i.result, programme.pair),
+        )
+        for i in items
+    ]
+
+
+def as_template(programme: Programme) -> ProgrammeTemplate:
+    """An effective practice as a template for another pair (participants' names removed)."""
+    pair = programme.pair
+    return ProgrammeTemplate(
+        code=f"practice:{programme.id}",
+        title=f"Эффективная практика № {programme.id}",
+        kind_code=pair.kind_code,
+        goal=scrub(programme.goal, pair),
+        tasks=scrub(programme.tasks, pair),
+        planned_results=scrub(programme.planned_results, pair),
+        duration_months=programme.duration_months,
+        plan=tuple(practice_plan(programme)),
+    )
+
+
+# --- Dashboard ----------------------------------------------------------------------------------
+
+
+def live_pairs_without_programme(org_ids: set[int]) -> list[Pair]:
+    if not org_ids:
+        return []
+    has_programme = exists(select(Programme.id).where(Programme.pair_id == Pair.id))
+    return db.session.scalars(
+        select(Pair)
+        .where(Pair.org_id.in_(org_ids), Pair.status.in_(LIVE_STATUSES), ~has_programme)
+        .options(selectinload(Pair.members))
+        .order_by(Pair.id)
+    ).all()
