@@ -23,6 +23,8 @@ class Config:
     CONSENT_EXPIRING_DAYS = 30  # «скоро истекает»
     PD_RETENTION_DAYS = 30  # ст. 21 ч. 5 152-ФЗ: уничтожить в течение 30 дней после отзыва
     PAGE_SIZE = 25
+    # Пары
+    STALLED_PAIR_DAYS = 30  # пара без встреч дольше этого срока — отметка на главной куратора
     # Вход
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
@@ -38,6 +40,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("NASTAVNIK_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
     LOGIN_MAX_FAILURES = 3
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashing for tests; production: scrypt
 
 
 ENV_SETTINGS = {

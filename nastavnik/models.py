@@ -17,9 +17,11 @@ from nastavnik.orgs.models import Organisation
 from nastavnik.pairs.models import Order, Pair, PairMember, SupportRecord
 from nastavnik.participants.models import Guardianship, Person
 from nastavnik.programmes.models import Meeting, PlanItem, Programme
+from nastavnik.roadmaps.models import Roadmap, RoadmapEvidence, RoadmapItem, RoadmapSection
 
 __all__ = [
     "AuditEntry", "Consent", "Guardianship", "LoginFailure", "MatchExclusion", "MatchProposal", "MatchRun",
     "MatchSettings", "Meeting", "MenteeProfile", "MentorProfile", "MentorQuestionnaire", "Order", "Organisation",
-    "Pair", "PairMember", "Person", "PlanItem", "Programme", "RoleAssignment", "SupportRecord", "Tag", "User",
+    "Pair", "PairMember", "Person", "PlanItem", "Programme", "Roadmap", "RoadmapEvidence", "RoadmapItem",
+    "RoadmapSection", "RoleAssignment", "SupportRecord", "Tag", "User",
 ]

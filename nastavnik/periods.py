@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,10 +17,12 @@ class AcademicYear:
 
     @classmethod
     def parse(cls, text: str) -> AcademicYear:
-        """«2024/2025» or «2024-2025» or «2024»."""
-        first, _, second = text.replace("-", "/").replace("–", "/").partition("/")
-        start = int(first.strip())
-        if second and int(second.strip()) != start + 1:
+        """«2024/2025» or «2024-2025» or «2024»; raises ValueError with a Russian message."""
+        match = re.fullmatch(r"\s*(\d{4})\s*(?:[/\-–]\s*(\d{4})\s*)?", text)
+        if match is None:
+            raise ValueError(f"учебный год «{text}»: ожидается ГГГГ/ГГГГ, например 2025/2026")
+        start = int(match.group(1))
+        if match.group(2) and int(match.group(2)) != start + 1:
             raise ValueError(f"учебный год «{text}»: второй год должен следовать за первым")
         return cls(start)
 

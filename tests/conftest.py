@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from flask import g
 
 from nastavnik.app import create_app
 from nastavnik.config import TestingConfig
@@ -24,10 +25,18 @@ def pytest_report_header(config):
     return f"nastavnik test database: {re.sub(r'//[^@]*@', '//***@', url)}"
 
 
+def _fresh_g() -> None:
+    for key in list(g):
+        g.pop(key)
+
+
 @pytest.fixture
 def app(tmp_path):
     app = create_app(TestingConfig, plugins=IN_REPO_PLUGINS)
     app.instance_path = str(tmp_path)
+    # The app context below stays open, so requests would share its ``g`` (the logged-in user,
+    # the org tree); give every request a fresh ``g`` as in production.
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
     with app.app_context():
         _db.create_all()
         yield app

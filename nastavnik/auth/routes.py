@@ -13,8 +13,9 @@ from nastavnik.web.htmx import is_htmx
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an open redirect after login is a phishing aid.
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    # Only same-site paths: an open redirect after login is a phishing aid (browsers read "/\x" as "//x").
+    local = target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    if local and not urlsplit(target).netloc:
         return target
     return url_for("dashboard.index")
 

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import HiddenField, SelectField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from nastavnik.consents.models import CONSENT_KINDS, RELATIONS, SELF
 from nastavnik.timeutil import today
-from nastavnik.web.fields import RuDateField, TrimmedStringField
+from nastavnik.web.fields import RuDateField, TrimmedStringField, TrimmedTextAreaField
 
 
 class ConsentForm(FlaskForm):
@@ -15,9 +15,10 @@ class ConsentForm(FlaskForm):
     signatory_name = TrimmedStringField(
         "ФИО подписавшего", validators=[DataRequired("Укажите ФИО подписавшего."), Length(max=300)]
     )
-    signed_on = RuDateField("Дата подписания", validators=[DataRequired("Укажите дату подписания.")])
+    # InputRequired, not DataRequired: the latter would replace «Неверная дата …» with «Укажите …».
+    signed_on = RuDateField("Дата подписания", validators=[InputRequired("Укажите дату подписания.")])
     valid_until = RuDateField("Действует до (пусто — до отзыва)")
-    purposes = TextAreaField("Цели обработки", validators=[Length(max=2000)])
+    purposes = TrimmedTextAreaField("Цели обработки", validators=[Length(max=2000)])
     document_ref = TrimmedStringField("Где хранится бумажный оригинал / номер", validators=[Length(max=200)])
 
     def __init__(self, *args, person=None, **kwargs):
@@ -41,8 +42,8 @@ class ConsentForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    withdrawn_on = RuDateField("Дата отзыва", validators=[DataRequired("Укажите дату отзыва.")])
-    withdrawal_reason = TextAreaField("Основание / примечание", validators=[Length(max=2000)])
+    withdrawn_on = RuDateField("Дата отзыва", validators=[InputRequired("Укажите дату отзыва.")])
+    withdrawal_reason = TrimmedTextAreaField("Основание / примечание", validators=[Length(max=2000)])
     version = HiddenField()
 
     def validate_withdrawn_on(self, field):

@@ -82,4 +82,7 @@ def anonymise(person: Person) -> None:
     person.last_name = f"Обезличен №{person.id}"
     person.first_name = "—"
     person.anonymised_at = utcnow()
+    for consent in person.consents:  # the signatory's name and free text are personal data too
+        consent.signatory_name = "—"
+        consent.withdrawal_reason = ""
     scrub_person_history(person.id)

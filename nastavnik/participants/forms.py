@@ -1,13 +1,20 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from nastavnik.participants.models import PERSON_KINDS, QUALIFICATION_CATEGORIES
 from nastavnik.periods import years_between
 from nastavnik.timeutil import today
-from nastavnik.web.fields import RuDateField, RuDecimalField, TrimmedStringField, email_check, snils_check
+from nastavnik.web.fields import (
+    RuDateField,
+    RuDecimalField,
+    TrimmedStringField,
+    TrimmedTextAreaField,
+    email_check,
+    snils_check,
+)
 
 REQUIRED = "Заполните поле «{}»."
 
@@ -25,7 +32,7 @@ class NameMixin:
 class PersonForm(NameMixin, FlaskForm):
     kind = SelectField("Кто это", choices=list(PERSON_KINDS.items()), validators=[required("Кто это")])
     org_id = SelectField("Организация", coerce=int, validators=[required("Организация")])
-    birth_date = RuDateField("Дата рождения", validators=[Optional()])
+    birth_date = RuDateField("Дата рождения")  # no Optional(): it would skip validate_birth_date
     email = TrimmedStringField("Электронная почта", validators=[Length(max=200), email_check])
     phone = TrimmedStringField("Телефон", validators=[Length(max=50)])
     snils = TrimmedStringField("СНИЛС", validators=[snils_check])
@@ -38,7 +45,7 @@ class PersonForm(NameMixin, FlaskForm):
     hired_on = RuDateField("Дата приёма на работу", validators=[Optional()])
     qualification_category = SelectField("Квалификационная категория", choices=list(QUALIFICATION_CATEGORIES.items()))
     class_name = TrimmedStringField("Класс / курс", validators=[Length(max=20)])
-    notes = TextAreaField("Примечание", validators=[Length(max=2000)])
+    notes = TrimmedTextAreaField("Примечание", validators=[Length(max=2000)])
     version = HiddenField()
 
     def validate_birth_date(self, field):

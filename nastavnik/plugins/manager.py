@@ -84,11 +84,21 @@ def _candidates(plugins):
 
 def _mark_broken(state: PluginState, name: str, exc: BaseException) -> None:
     state.pm.unregister(name=name) if state.pm.has_plugin(name) else None
+    _forget_contributions(state.registry, name)
     info = state.infos[name]
     info.state = "broken"
+    info.contributes = []
     info.error = f"{type(exc).__name__}: {exc}"
     info.details = "".join(traceback.format_exception(exc))
     log.error("Плагин %s пропущен: %s", name, info.error)
+
+
+def _forget_contributions(registry: Registry, name: str) -> None:
+    """A plugin that breaks after its values were registered (its blueprint) must not leave them behind."""
+    for (attribute, code), owner in list(registry.owner.items()):
+        if owner == name:
+            getattr(registry, attribute).pop(code, None)
+            del registry.owner[(attribute, code)]
 
 
 def _register(state: PluginState, name: str, loader) -> None:

@@ -48,6 +48,24 @@ class PartnerOrganisation:
 
 
 @dataclass(frozen=True)
+class ProgrammeTemplate:
+    """Шаблон персонализированной программы для формы наставничества.
+
+    ``plan`` rows are ``(month_offset, content, responsible, result)``: the item is dated
+    ``month_offset`` months after the pair starts (0 = the first month).
+    """
+
+    code: str
+    title: str
+    kind_code: str
+    goal: str
+    tasks: str
+    planned_results: str
+    duration_months: int
+    plan: tuple[tuple[int, str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class MissingKind:
     """Stands in for a form of mentoring whose plugin is not installed (or disabled/broken)."""
 

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from flask import Flask
     from markupsafe import Markup
 
-    from nastavnik.plugins.registry import MentoringKind, PartnerOrganisation, ReportFormat
+    from nastavnik.plugins.registry import MentoringKind, PartnerOrganisation, ProgrammeTemplate, ReportFormat
+    from nastavnik.roadmaps.structs import RoadmapDraft
 
 
 # --- Set-up ------------------------------------------------------------------------------------
@@ -96,6 +97,23 @@ def nastavnik_partner_organisations() -> list[PartnerOrganisation]:
     """
 
 
+# --- Matching ----------------------------------------------------------------------------------
+
+
+@hookspec
+def nastavnik_matching_criteria(kind_code: str) -> list:
+    """Return the form's own matching criteria.
+
+    Called when matching (suggestions, settings preview, cohort run) is computed for the form
+    ``kind_code``; a plugin returns criteria only for the forms it provides. Weights come from the
+    curator's settings by the criterion's ``code`` (1 by default).
+
+    :param kind_code: the code of the form of mentoring being matched.
+    :return: a list of :class:`nastavnik.matching.Criterion` objects (``code``, ``title``,
+        ``score(mentee, mentor) -> (value 0..1 or NaN, Russian reason)``); an empty list for none.
+    """
+
+
 # --- Events ------------------------------------------------------------------------------------
 
 
@@ -141,4 +159,34 @@ def nastavnik_tpl_dashboard_cards(user) -> Markup | None:
 
     :param user: the current ``User``.
     :return: Markup, or None for nothing.
+    """
+
+
+# --- Programmes --------------------------------------------------------------------------------
+
+
+@hookspec
+def nastavnik_programme_templates(kind_code: str) -> list[ProgrammeTemplate]:
+    """Return templates of a personalised programme («персонализированная программа») for a form.
+
+    Called when a programme is created for a pair of the form ``kind_code``; a plugin answers only
+    for the forms it provides (an empty list otherwise). The results of all plugins are joined.
+
+    :param kind_code: the code of the pair's form of mentoring.
+    :return: a list of :class:`ProgrammeTemplate`; an empty list for none.
+    """
+
+
+# --- Roadmaps ----------------------------------------------------------------------------------
+
+
+@hookspec
+def nastavnik_roadmap_templates() -> list[tuple[str, RoadmapDraft]]:
+    """Return roadmap templates («дорожные карты») the plugin provides.
+
+    Called when the list of templates is shown and when a template is adopted for an organisation
+    and an academic year; the results of all plugins are joined (the core registers the five seed
+    roadmaps through this hook). Codes must be unique; a later duplicate is ignored.
+
+    :return: a list of ``(code, RoadmapDraft)``; an empty list for none.
     """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from wtforms import Field, StringField
+from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
@@ -37,7 +37,8 @@ class RuDateField(Field):
             self.data = parse_ru_date(text)
         except ValueError as exc:
             self.data = None
-            raise ValueError(str(exc).capitalize()) from None
+            message = str(exc)  # not .capitalize(): it would lower-case «ДД.ММ.ГГГГ»
+            raise ValueError(message[:1].upper() + message[1:]) from None
 
 
 class RuDecimalField(Field):
@@ -63,6 +64,14 @@ class RuDecimalField(Field):
 
 
 class TrimmedStringField(StringField):
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.data = (self.data or "").strip()
+
+
+class TrimmedTextAreaField(TextAreaField):
+    """A text area that gives "" (never None) when the field was not posted: the columns are NOT NULL."""
+
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         self.data = (self.data or "").strip()

@@ -1,0 +1,73 @@
+"""Academic years and Russian dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from nastavnik.periods import AcademicYear, parse_ru_date, ru_date, years_between
+
+
+@pytest.mark.parametrize(
+    ("day", "label"),
+    [
+        (date(2025, 9, 1), "2025/2026"),
+        (date(2025, 8, 31), "2024/2025"),
+        (date(2026, 1, 15), "2025/2026"),
+        (date(2025, 12, 31), "2025/2026"),
+    ],
+)
+def test_academic_year_of(day, label):
+    year = AcademicYear.of(day)
+    assert year.label == label == str(year)
+    assert year.starts <= day <= year.ends
+
+
+def test_academic_year_bounds():
+    year = AcademicYear(2025)
+    assert year.starts == date(2025, 9, 1)
+    assert year.ends == date(2026, 8, 31)
+    assert AcademicYear(2024) < year
+
+
+@pytest.mark.parametrize("text", ["2025/2026", "2025-2026", "2025 – 2026", " 2025 ", "2025"])
+def test_academic_year_parse(text):
+    assert AcademicYear.parse(text) == AcademicYear(2025)
+
+
+@pytest.mark.parametrize("text", ["abc", "", "2025/", "25/26", "2025/2026/2027"])
+def test_academic_year_parse_errors(text):
+    with pytest.raises(ValueError, match="ожидается ГГГГ/ГГГГ"):
+        AcademicYear.parse(text)
+
+
+@pytest.mark.parametrize("text", ["2025/2027", "2025/2025"])
+def test_academic_year_parse_years_must_follow(text):
+    with pytest.raises(ValueError, match="второй год должен следовать за первым"):
+        AcademicYear.parse(text)
+
+
+def test_ru_date():
+    assert ru_date(date(2025, 3, 7)) == "07.03.2025"
+    assert ru_date(datetime(2025, 3, 7, 9, 5)) == "07.03.2025 09:05"
+    assert ru_date(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "day"), [("07.03.2025", date(2025, 3, 7)), (" 29.02.2024 ", date(2024, 2, 29))]
+)
+def test_parse_ru_date(text, day):
+    assert parse_ru_date(text) == day
+
+
+@pytest.mark.parametrize("text", ["31.02.2020", "29.02.2023", "2020-01-01", "1.1", "", "07/03/2025", "abc"])
+def test_parse_ru_date_errors(text):
+    with pytest.raises(ValueError, match=r"неверная дата .*: ожидается ДД\.ММ\.ГГГГ"):
+        parse_ru_date(text)
+
+
+def test_years_between():
+    assert years_between(date(2000, 5, 17), date(2025, 5, 16)) == 24
+    assert years_between(date(2000, 5, 17), date(2025, 5, 17)) == 25
+    assert years_between(date(2000, 2, 29), date(2025, 2, 28)) == 24
