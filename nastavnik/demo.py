@@ -29,6 +29,18 @@ SUBJECTS = ["математика", "русский язык", "литерату
             "начальные классы"]
 
 
+TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
+                     "t", "u", "f", "kh", "ts", "ch", "sh", "sch", "", "y", "", "e", "yu", "ya"], strict=True))
+TAGS = ["планирование урока", "дисциплина на уроке", "работа с родителями", "классное руководство",
+        "оценивание результатов", "ФГОС и рабочие программы", "цифровые инструменты", "подготовка к ОГЭ/ЕГЭ",
+        "работа с одарёнными детьми", "инклюзивное обучение (ОВЗ)", "самообразование", "эмоциональное выгорание"]
+
+
+def translit(text: str) -> str:
+    return "".join(TRANSLIT.get(ch, ch) for ch in text.lower())
+
+
 def has_data() -> bool:
     return db.session.scalar(select(Organisation.id).limit(1)) is not None
 
@@ -71,7 +83,7 @@ def _teachers(rng, school, count, day) -> list[Person]:
             experience_years=float(experience), experience_on=day,
             hired_on=day - timedelta(days=rng.randint(30, 365 * max(experience, 1))),
             qualification_category="" if young else rng.choice(["first", "highest", "conformity"]),
-            email=f"teacher{school.id}{index}@school.example", phone=f"+7 391 {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
+            email=f"{translit(last)}.{index}@{school.short_name[-1]}.school.example", phone=f"+7 391 {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
         )
         db.session.add(person)
         state = "valid" if index < 3 else _state(rng)
@@ -136,9 +148,37 @@ def build_demo(seed: int = 42) -> list[tuple[str, str]]:
     ]
     for username, name, roles, person_id in accounts:
         create_user(username, DEMO_PASSWORD, name, roles=roles, person_id=person_id)
+    _banks(rng, teachers, day)
     db.session.commit()
     titles = {"admin": "администратор", "municipal": "муниципальный координатор (МКУ УО)",
               "director": "директор СОШ № 3", "curator": "куратор СОШ № 3", "curator2": "куратор СОШ № 4",
               "mentor": "наставник (педагог СОШ № 3)", "mentee": "наставляемый (молодой специалист СОШ № 3)",
               "observer": "наблюдатель СОШ № 3"}
     return [(username, titles[username]) for username, *_ in accounts]
+
+
+def _banks(rng: random.Random, teachers: dict[str, list[Person]], day: date) -> None:
+    """Банки «учитель – учитель»: young specialists with a valid consent as mentees, experienced ones as mentors."""
+    from nastavnik.banks.models import MenteeProfile, MentorProfile, Tag
+    from nastavnik.consents.services import has_valid_consent
+    from nastavnik.periods import AcademicYear
+
+    tags = [Tag(title=title) for title in TAGS]
+    db.session.add_all(tags)
+    year = AcademicYear.of(day).start_year
+    for people in teachers.values():
+        for index, person in enumerate(people):
+            if not has_valid_consent(person, day):
+                continue  # no one enters a bank without a valid consent
+            if index < len(people) // 4:
+                db.session.add(MenteeProfile(
+                    person=person, org_id=person.org_id, kind_code="teacher_teacher", category="young_specialist",
+                    academic_year=year, request_text="Затруднения в первый год работы", tags=rng.sample(tags, 3),
+                ))
+            elif index < len(people) // 4 + 6:
+                db.session.add(Consent(person=person, kind="mentor_duties", signatory_name=person.full_name,
+                                       signatory_relation=SELF, signed_on=day - timedelta(days=30)))
+                db.session.add(MentorProfile(
+                    person=person, org_id=person.org_id, kind_codes="teacher_teacher", capacity=2,
+                    origin="teacher", time_place="после уроков, кабинет наставника", tags=rng.sample(tags, 4),
+                ))
