@@ -66,11 +66,11 @@ def create(person_id):
             form.signatory_relation.data, form.signatory_name.data = SELF, person.full_name
     if form.validate_on_submit():
         consent = Consent(person=person)
+        db.session.add(consent)
         form.populate_obj(consent)
         if consent.signatory_relation != SELF:
             guardian = next((g.guardian for g in person.guardian_links if g.guardian.full_name == consent.signatory_name), None)
             consent.signatory_person_id = guardian.id if guardian else None
-        db.session.add(consent)
         db.session.commit()
         flash(f"Согласие «{consent.kind_title.lower()}» внесено.", "success")
         return redirect_to(url_for("participants.detail", person_id=person.id))
