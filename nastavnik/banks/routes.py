@@ -43,6 +43,7 @@ from nastavnik.participants.models import Person
 from nastavnik.periods import AcademicYear
 from nastavnik.plugins.manager import registry
 from nastavnik.timeutil import today, utcnow
+from nastavnik.versioning import Conflict
 from nastavnik.web.htmx import redirect_to, render_page_or_partial, render_partial
 
 CONFLICT = "Запись изменил другой пользователь, пока вы её редактировали. Ниже — текущие данные; внесите изменение ещё раз."
@@ -257,7 +258,7 @@ def edit_mentee(profile_id):
             tags = svc.resolve_tags(form.tag_ids.data or [], form.new_tags.data or "", may_create=True)
             try:
                 svc.save_profile(profile, values, tags, int(form.version.data or 0))
-            except svc.Conflict:
+            except Conflict:
                 db.session.refresh(profile)
                 form = _profile_form(MenteeProfileForm, profile, None)
                 form.category.choices = [("", "—"), *svc.category_choices(profile.kind_code)]
@@ -307,7 +308,7 @@ def edit_mentor(profile_id):
             tags = svc.resolve_tags(form.tag_ids.data or [], form.new_tags.data or "", may_create=True)
             try:
                 svc.save_profile(profile, values, tags, int(form.version.data or 0))
-            except svc.Conflict:
+            except Conflict:
                 db.session.refresh(profile)
                 form = _profile_form(MentorProfileForm, profile, None)
                 form.kind_codes.choices = svc.kind_choices()

@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from nastavnik.banks import bank_export
 from nastavnik.banks.models import MenteeProfile, MentorProfile, MentorQuestionnaire, Tag
@@ -23,12 +22,9 @@ from nastavnik.participants.models import Person
 from nastavnik.periods import AcademicYear
 from nastavnik.plugins.manager import registry
 from nastavnik.timeutil import utcnow
+from nastavnik.versioning import save_versioned
 
 PD_CONSENT = "согласие на обработку персональных данных"
-
-
-class Conflict(Exception):
-    """The record changed since the user opened it."""
 
 
 class BankRefusal(Exception):
@@ -218,16 +214,8 @@ def save_profile(
     profile: MenteeProfile | MentorProfile, values: dict, tags: list[Tag], expected_version: int | None
 ) -> None:
     """Apply ``values`` and tags unless someone else saved the record since ``expected_version``."""
-    if expected_version is not None and profile.version != expected_version:
-        raise Conflict
-    for key, value in values.items():
-        setattr(profile, key, value)
     profile.tags = tags
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict from None
+    save_versioned(profile, values, expected_version)
 
 
 # ---------------------------------------------------------------- questionnaire

@@ -14,9 +14,9 @@ from nastavnik.consents.models import SELF, Consent
 from nastavnik.consents.services import consent_state
 from nastavnik.extensions import db
 from nastavnik.participants.models import Person
-from nastavnik.participants.services import Conflict, save
 from nastavnik.plugins.manager import hook
 from nastavnik.timeutil import today
+from nastavnik.versioning import Conflict, save_versioned
 from nastavnik.web.htmx import redirect_to, render_page_or_partial
 
 
@@ -91,7 +91,7 @@ def withdraw(consent_id):
         conflict = "Согласие уже отозвано (возможно, другим пользователем)."
     elif form.validate_on_submit():
         try:
-            save(consent, {"withdrawn_on": form.withdrawn_on.data, "withdrawal_reason": form.withdrawal_reason.data},
+            save_versioned(consent, {"withdrawn_on": form.withdrawn_on.data, "withdrawal_reason": form.withdrawal_reason.data},
                  int(form.version.data or 0))
         except Conflict:
             conflict = "Согласие изменил другой пользователь; обновите страницу."

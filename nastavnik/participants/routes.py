@@ -18,16 +18,15 @@ from nastavnik.participants.forms import GuardianForm, PersonForm, RowForm
 from nastavnik.participants.models import PERSON_KINDS, Guardianship, Person
 from nastavnik.participants.services import (
     CONSENT_FILTERS,
-    Conflict,
     Filters,
     archive,
     export_xlsx,
     has_history,
-    save,
     search,
 )
 from nastavnik.plugins.manager import hook
 from nastavnik.timeutil import today, utcnow
+from nastavnik.versioning import Conflict, save_versioned
 from nastavnik.web.htmx import hx_trigger, is_htmx, redirect_to, render_page_or_partial, render_partial
 
 CONFLICT = (
@@ -98,7 +97,7 @@ def create():
         access.require("participants.edit", form.org_id.data)
         person = Person()
         db.session.add(person)
-        save(person, {name: getattr(form, name).data for name in PERSON_FIELDS} | {"experience_on": today()}, None)
+        save_versioned(person, {name: getattr(form, name).data for name in PERSON_FIELDS} | {"experience_on": today()}, None)
         hook().nastavnik_event_participant_saved(person=person, is_new=True)
         flash(f"Участник «{person.full_name}» добавлен. Теперь внесите согласие на обработку персональных данных.", "success")
         return redirect_to(url_for("participants.detail", person_id=person.id))
@@ -134,7 +133,7 @@ def edit(person_id):
         if values["experience_years"] != person.experience_years:
             values["experience_on"] = today()
         try:
-            save(person, values, int(form.version.data or 0))
+            save_versioned(person, values, int(form.version.data or 0))
         except Conflict:
             db.session.refresh(person)
             form = PersonForm(obj=person, formdata=None)
@@ -181,7 +180,7 @@ def row_edit(person_id):
             form.class_name.data if person.kind == "student" else form.position.data
         )
         try:
-            save(person, values, form.version.data)
+            save_versioned(person, values, form.version.data)
         except Conflict:
             db.session.refresh(person)
             return render_partial(

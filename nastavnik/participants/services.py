@@ -9,7 +9,6 @@ from datetime import date, timedelta
 import xlsxwriter
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from nastavnik.consents.models import Consent
 from nastavnik.consents.services import export_eligible_clause, valid_consent_clause, withdrawn_clause
@@ -25,10 +24,6 @@ CONSENT_FILTERS = {
     "missing": "нет согласия",
     "withdrawn": "согласие отозвано",
 }
-
-
-class Conflict(Exception):
-    """The record changed since the user opened it."""
 
 
 @dataclass
@@ -94,19 +89,6 @@ def search(org_ids: set[int], filters: Filters, day: date, expiring_days: int, p
         .offset((filters.page - 1) * page_size)
     ).all()
     return rows, total
-
-
-def save(person: Person, values: dict, expected_version: int | None) -> None:
-    """Apply ``values`` unless someone else saved the record since ``expected_version``."""
-    if expected_version is not None and person.id is not None and person.version != expected_version:
-        raise Conflict
-    for key, value in values.items():
-        setattr(person, key, value)
-    try:
-        db.session.commit()
-    except StaleDataError:  # the row changed between our read and our write
-        db.session.rollback()
-        raise Conflict from None
 
 
 def has_history(person: Person) -> bool:

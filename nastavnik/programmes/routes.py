@@ -31,7 +31,6 @@ from nastavnik.programmes.models import (
 from nastavnik.programmes.services import (
     PROGRAMME_FIELDS,
     AlreadyExists,
-    Conflict,
     add_item,
     allows,
     as_template,
@@ -55,7 +54,6 @@ from nastavnik.programmes.services import (
     programme_of,
     programmes_by_pair,
     require_pair,
-    save,
     scrub,
     sorted_items,
     start_of,
@@ -64,6 +62,7 @@ from nastavnik.programmes.services import (
     visible_pairs,
 )
 from nastavnik.timeutil import today
+from nastavnik.versioning import Conflict, save_versioned
 from nastavnik.web.htmx import is_htmx, redirect_to, render_page_or_partial, render_partial
 
 CONFLICT = (
@@ -244,7 +243,7 @@ def edit(programme_id):
     elif form.validate_on_submit():
         values = {name: getattr(form, name).data for name in PROGRAMME_FIELDS}
         try:
-            save(programme, values, int(form.version.data or 0))
+            save_versioned(programme, values, int(form.version.data or 0))
         except Conflict:
             db.session.refresh(programme)
             form = ProgrammeForm(obj=programme, formdata=None)

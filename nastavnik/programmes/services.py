@@ -15,7 +15,6 @@ from flask import abort
 from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from nastavnik import access
 from nastavnik.extensions import db
@@ -25,13 +24,10 @@ from nastavnik.pairs.models import LIVE_STATUSES, Pair, PairMember
 from nastavnik.plugins.manager import hook, registry
 from nastavnik.plugins.registry import ProgrammeTemplate
 from nastavnik.programmes.models import Meeting, PlanItem, Programme
+from nastavnik.versioning import check_version, commit_or_conflict
 
 # Levels of access to a pair's programme and meetings, weakest first.
 LEVELS = ("view", "feedback", "edit")
-
-
-class Conflict(Exception):
-    """The record changed since the user opened it."""
 
 
 class AlreadyExists(Exception):
@@ -223,19 +219,6 @@ def create_programme(pair: Pair, values: dict, template_code: str, plan: list[Pl
     return programme
 
 
-def save(record, values: dict, expected_version: int | None) -> None:
-    """Apply ``values`` unless someone else saved the record since ``expected_version``."""
-    if expected_version is not None and record.version != expected_version:
-        raise Conflict
-    for key, value in values.items():
-        setattr(record, key, value)
-    try:
-        db.session.commit()
-    except StaleDataError:  # the row changed between our read and our write
-        db.session.rollback()
-        raise Conflict from None
-
-
 def add_item(programme: Programme, values: dict) -> PlanItem:
     position = max((i.position for i in programme.items), default=-1) + 1
     item = PlanItem(position=position, **values)
@@ -280,17 +263,12 @@ def complete(
     programme: Programme, values: dict, expected_version: int, user_id: int | None, initiator: str
 ) -> None:
     """Close the programme and finish its pair, in one commit."""
-    if programme.version != expected_version:
-        raise Conflict
+    check_version(programme, expected_version)
     for key, value in values.items():
         setattr(programme, key, value)
     programme.status = "completed"
     finish_pair(programme.pair, values["completed_on"], user_id, initiator)
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict from None
+    commit_or_conflict()
 
 
 # --- Meetings -----------------------------------------------------------------------------------

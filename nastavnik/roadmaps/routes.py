@@ -25,7 +25,6 @@ from nastavnik.roadmaps.forms import (
 from nastavnik.roadmaps.models import STATUSES, Roadmap, RoadmapEvidence, RoadmapItem
 from nastavnik.roadmaps.services import (
     RESPONSIBLE_ROLES,
-    Conflict,
     EvidenceError,
     add_file,
     add_link,
@@ -45,6 +44,7 @@ from nastavnik.roadmaps.services import (
 )
 from nastavnik.roadmaps.tables import TableImportError, read_docx_tables, read_pasted_table, read_xlsx_table
 from nastavnik.timeutil import today
+from nastavnik.versioning import Conflict
 from nastavnik.web.htmx import is_htmx, redirect_to, render_partial
 
 CONFLICT = "Мероприятие изменил другой пользователь. Ниже — текущие данные; повторите изменение."

@@ -17,7 +17,6 @@ from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from nastavnik import access
 from nastavnik.extensions import db
@@ -28,15 +27,12 @@ from nastavnik.roadmaps.builtin import draft_to_dict
 from nastavnik.roadmaps.deadlines import MONTHS_NOMINATIVE, UNPARSED_LABEL, Deadline, parse_deadline, resolve
 from nastavnik.roadmaps.models import CLOSED, STATUSES, Roadmap, RoadmapEvidence, RoadmapItem, RoadmapSection
 from nastavnik.roadmaps.structs import ItemDraft, RoadmapDraft, SectionDraft
+from nastavnik.versioning import save_versioned
 
 # More occurrences than this (weekly items) would flood the plan: such an item stays one row
 # spanning its occurrences.
 MAX_OCCURRENCES = 12
 MAX_YEARS = 5
-
-
-class Conflict(Exception):
-    """The item changed since the user opened it."""
 
 
 class EvidenceError(ValueError):
@@ -416,15 +412,8 @@ def can_edit(user, roadmap: Roadmap) -> bool:
 
 def set_status(item: RoadmapItem, status: str, done_on: date | None, expected_version: int | None, day: date):
     """Store a status; «выполнено» without a date means today; raises Conflict on a stale version."""
-    if expected_version is not None and item.version != expected_version:
-        raise Conflict
-    item.status = status
-    item.done_on = (done_on or day) if status == "done" else None
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict from None
+    done_on = (done_on or day) if status == "done" else None
+    save_versioned(item, {"status": status, "done_on": done_on}, expected_version)
 
 
 @dataclass
