@@ -1,12 +1,12 @@
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from nastavnik.auth.models import ROLES
 from nastavnik.web.fields import TrimmedStringField
+from nastavnik.web.forms import Form
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = TrimmedStringField(
         "Логин",
         validators=[

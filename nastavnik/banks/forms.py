@@ -1,24 +1,16 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from nastavnik.banks.matching_service import MODES
 from nastavnik.banks.models import MENTEE_STATUSES, MENTOR_ORIGINS, MENTOR_STATUSES
-from nastavnik.web.fields import RuDecimalField, TrimmedStringField
+from nastavnik.web.fields import CheckboxesField, RuDecimalField, TrimmedStringField
+from nastavnik.web.forms import Form
 
 
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes: usable with JavaScript off and with a keyboard."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class AddMenteeForm(FlaskForm):
+class AddMenteeForm(Form):
     person_id = SelectField("Участник", coerce=int, validators=[DataRequired("Выберите участника.")])
     kind_code = SelectField(
         "Форма наставничества", validators=[DataRequired("Выберите форму наставничества.")]
@@ -26,7 +18,7 @@ class AddMenteeForm(FlaskForm):
     academic_year = SelectField("Учебный год", coerce=int)
 
 
-class AddMentorForm(FlaskForm):
+class AddMentorForm(Form):
     person_id = SelectField("Участник", coerce=int, validators=[DataRequired("Выберите участника.")])
 
 
@@ -35,14 +27,14 @@ class TagsMixin:
     new_tags = TextAreaField("Новые элементы словаря (через запятую)", validators=[Length(max=1000)])
 
 
-class MenteeProfileForm(TagsMixin, FlaskForm):
+class MenteeProfileForm(TagsMixin, Form):
     category = SelectField("Категория наставляемого", validate_choice=False)
     request_text = TextAreaField("Запрос своими словами", validators=[Length(max=4000)])
     status = SelectField("Статус", choices=list(MENTEE_STATUSES.items()))
     version = HiddenField()
 
 
-class MentorProfileForm(TagsMixin, FlaskForm):
+class MentorProfileForm(TagsMixin, Form):
     origin = SelectField("Кто наставник", choices=list(MENTOR_ORIGINS.items()))
     kind_codes = CheckboxesField("Формы наставничества")
     capacity = IntegerField(
@@ -72,14 +64,14 @@ class MentorProfileForm(TagsMixin, FlaskForm):
             raise ValidationError("Верхняя граница возраста меньше нижней.")
 
 
-class TagForm(FlaskForm):
+class TagForm(Form):
     title = TrimmedStringField(
         "Запрос / компетенция", validators=[DataRequired("Введите название."), Length(max=200)]
     )
     group = TrimmedStringField("Раздел", validators=[Length(max=100)])
 
 
-class QuestionnaireForm(TagsMixin, FlaskForm):
+class QuestionnaireForm(TagsMixin, Form):
     kind_codes = CheckboxesField(
         "В каких формах готовы быть наставником",
         validators=[DataRequired("Отметьте хотя бы одну форму наставничества.")],
@@ -95,11 +87,11 @@ class QuestionnaireForm(TagsMixin, FlaskForm):
     training = TextAreaField("Обучение по наставничеству, сертификаты", validators=[Length(max=2000)])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     note = TextAreaField("Комментарий", validators=[Length(max=2000)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("Файл (.xlsx или .csv)")
     kind = SelectField(
         "Что загружаем", choices=[("staff", "кадровый список (педагоги)"), ("student", "список обучающихся")]
@@ -107,7 +99,7 @@ class ImportForm(FlaskForm):
     org_id = SelectField("Организация", coerce=int)
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     must_share_subject = BooleanField("Обязателен общий предмет")
     min_experience_gap = RuDecimalField(
         "Желательная разница в стаже, лет",
@@ -121,7 +113,7 @@ class SettingsForm(FlaskForm):
     version = HiddenField()
 
 
-class ExclusionForm(FlaskForm):
+class ExclusionForm(Form):
     mentee_person_id = SelectField("Наставляемый", coerce=int)
     mentor_person_id = SelectField("Наставник", coerce=int)
     reason = TrimmedStringField("Причина", validators=[Length(max=500)])

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from nastavnik.consents.models import CONSENT_KINDS, RELATIONS, SELF
 from nastavnik.timeutil import today
 from nastavnik.web.fields import RuDateField, TrimmedStringField, TrimmedTextAreaField
+from nastavnik.web.forms import Form
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     kind = SelectField("Вид согласия", choices=list(CONSENT_KINDS.items()))
     signatory_relation = SelectField("Кто подписал", choices=[(r, r) for r in RELATIONS])
     signatory_name = TrimmedStringField(
@@ -41,7 +41,7 @@ class ConsentForm(FlaskForm):
             )
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     withdrawn_on = RuDateField("Дата отзыва", validators=[InputRequired("Укажите дату отзыва.")])
     withdrawal_reason = TrimmedTextAreaField("Основание / примечание", validators=[Length(max=2000)])
     version = HiddenField()

@@ -1,12 +1,12 @@
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from nastavnik.orgs.models import ORG_KINDS
 from nastavnik.web.fields import TrimmedStringField
+from nastavnik.web.forms import Form
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     parent_id = SelectField("Входит в", coerce=int, validators=[Optional()])
     kind = SelectField("Вид", choices=list(ORG_KINDS.items()))
     name = TrimmedStringField("Полное наименование", validators=[DataRequired("Укажите наименование."), Length(max=500)])

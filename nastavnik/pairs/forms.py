@@ -1,20 +1,14 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, TextAreaField
+from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from nastavnik.pairs.services import END_INITIATORS
-from nastavnik.web.fields import RuDateField, TrimmedStringField
+from nastavnik.web.fields import CheckboxesField, RuDateField, TrimmedStringField
+from nastavnik.web.forms import Form
 
 
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class PairForm(FlaskForm):
+class PairForm(Form):
     org_id = SelectField("Организация", coerce=int)
     kind_code = SelectField("Форма наставничества", validators=[DataRequired("Выберите форму.")])
     variation_code = SelectField("Вариация", validate_choice=False)
@@ -27,7 +21,7 @@ class PairForm(FlaskForm):
     ends_on = RuDateField("Плановое окончание", validators=[Optional()])
 
 
-class OrderForm(FlaskForm):
+class OrderForm(Form):
     number = TrimmedStringField(
         "Номер приказа", validators=[DataRequired("Укажите номер приказа."), Length(max=50)]
     )
@@ -37,13 +31,13 @@ class OrderForm(FlaskForm):
     )
 
 
-class EndForm(FlaskForm):
+class EndForm(Form):
     initiator = SelectField("Кто инициировал", choices=list(END_INITIATORS.items()))
     ended_on = RuDateField("Дата", validators=[DataRequired("Укажите дату.")])
     reason = TextAreaField("Причина", validators=[DataRequired("Укажите причину."), Length(max=2000)])
 
 
-class SupportForm(FlaskForm):
+class SupportForm(Form):
     happened_on = RuDateField("Дата", validators=[DataRequired("Укажите дату.")])
     text = TextAreaField(
         "Что сделано (психолого-педагогическое сопровождение)",

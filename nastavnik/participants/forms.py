@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
@@ -15,6 +14,7 @@ from nastavnik.web.fields import (
     email_check,
     snils_check,
 )
+from nastavnik.web.forms import Form
 
 REQUIRED = "Заполните поле «{}»."
 
@@ -29,7 +29,7 @@ class NameMixin:
     middle_name = TrimmedStringField("Отчество", validators=[Length(max=100)])
 
 
-class PersonForm(NameMixin, FlaskForm):
+class PersonForm(NameMixin, Form):
     kind = SelectField("Кто это", choices=list(PERSON_KINDS.items()), validators=[required("Кто это")])
     org_id = SelectField("Организация", coerce=int, validators=[required("Организация")])
     birth_date = RuDateField("Дата рождения")  # no Optional(): it would skip validate_birth_date
@@ -71,7 +71,7 @@ class PersonForm(NameMixin, FlaskForm):
             raise ValidationError("Дата приёма не может быть в будущем.")
 
 
-class RowForm(NameMixin, FlaskForm):
+class RowForm(NameMixin, Form):
     """Quick inline edit of a row of the list."""
 
     class_name = TrimmedStringField("Класс", validators=[Length(max=20)])
@@ -81,7 +81,7 @@ class RowForm(NameMixin, FlaskForm):
     version = IntegerField(widget=HiddenField.widget)
 
 
-class GuardianForm(NameMixin, FlaskForm):
+class GuardianForm(NameMixin, Form):
     relation = SelectField(
         "Кем приходится",
         choices=[(r, r) for r in ("мать", "отец", "опекун", "попечитель", "законный представитель")],

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField
+from wtforms import BooleanField, HiddenField, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from nastavnik.programmes.models import MEETING_FORMATS, MEETING_KINDS, PLAN_STATUSES
 from nastavnik.timeutil import today
-from nastavnik.web.fields import RuDateField, TrimmedStringField, TrimmedTextAreaField
+from nastavnik.web.fields import (
+    RuDateField,
+    RuIntegerField,
+    RuSelectField,
+    TrimmedStringField,
+    TrimmedTextAreaField,
+)
+from nastavnik.web.forms import Form
 
 REQUIRED = "Заполните поле «{}»."
 DURATION = "Срок программы — от 3 до 12 месяцев."
@@ -24,30 +30,9 @@ def not_in_future(what: str):
     return check
 
 
-class RuIntegerField(IntegerField):
-    """An integer whose parse error is in Russian."""
-
-    def process_formdata(self, valuelist):
-        text = (valuelist[0] if valuelist else "").strip()
-        if not text:
-            self.data = None
-            return
-        try:
-            self.data = int(text)
-        except ValueError:
-            self.data = None
-            raise ValueError("Введите целое число.") from None
 
 
-class RuSelectField(SelectField):
-    """A select that refuses a value outside its choices in Russian."""
-
-    def pre_validate(self, form):
-        if self.data not in {value for value, _ in self.choices}:
-            raise ValidationError("Выберите значение из списка.")
-
-
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(Form):
     template_code = HiddenField()
     goal = TrimmedTextAreaField("Цель", validators=[required("Цель"), Length(max=4000)])
     tasks = TrimmedTextAreaField("Задачи", validators=[Length(max=8000)])
@@ -60,7 +45,7 @@ class ProgrammeForm(FlaskForm):
     version = HiddenField()
 
 
-class PlanItemForm(FlaskForm):
+class PlanItemForm(Form):
     due_on = RuDateField("Срок", validators=[Optional()])
     content = TrimmedTextAreaField("Содержание", validators=[required("Содержание"), Length(max=4000)])
     responsible = TrimmedStringField("Ответственный", validators=[Length(max=300)])
@@ -68,7 +53,7 @@ class PlanItemForm(FlaskForm):
     status = RuSelectField("Статус", choices=list(PLAN_STATUSES.items()), default="planned")
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     kind = RuSelectField(
         "Вид встречи", choices=list(MEETING_KINDS.items()), validators=[required("Вид встречи")]
     )
@@ -84,13 +69,13 @@ class MeetingForm(FlaskForm):
             )
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     feedback = TrimmedTextAreaField(
         "Ваша обратная связь", validators=[required("Ваша обратная связь"), Length(max=8000)]
     )
 
 
-class CompletionForm(FlaskForm):
+class CompletionForm(Form):
     actual_results = TrimmedTextAreaField("Достигнутые результаты", validators=[Length(max=8000)])
     reflection = TrimmedTextAreaField(
         "Рефлексия (итоги, выводы)", validators=[required("Рефлексия"), Length(max=8000)]
@@ -102,5 +87,5 @@ class CompletionForm(FlaskForm):
     version = HiddenField()
 
 
-class UseSampleForm(FlaskForm):
+class UseSampleForm(Form):
     pair_id = SelectField("Пара / группа", coerce=int, validate_choice=False)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -10,6 +9,7 @@ from nastavnik.roadmaps.models import LEVELS, STORED_STATUSES
 from nastavnik.roadmaps.services import MAX_YEARS
 from nastavnik.timeutil import today
 from nastavnik.web.fields import RuDateField, TrimmedStringField
+from nastavnik.web.forms import Form
 
 # The rows of an uploaded table travel between the import steps in a hidden field: this bounds it.
 MAX_ROWS_JSON = 1_000_000
@@ -30,13 +30,13 @@ class _PlanFields:
     )
 
 
-class AdoptForm(_PlanFields, FlaskForm):
+class AdoptForm(_PlanFields, Form):
     template = SelectField("Шаблон", validators=[DataRequired("Выберите шаблон.")])
     shift_dates = BooleanField("Перенести даты шаблона на выбранный учебный год", default=True)
     title = TrimmedStringField("Название (если нужно другое)", validators=[Length(max=1000)])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField("Статус", choices=list(STORED_STATUSES.items()))
     done_on = RuDateField("Дата выполнения", validators=[Optional()])
     version = HiddenField()
@@ -45,7 +45,7 @@ class StatusForm(FlaskForm):
         csrf = False  # checked by the app-wide CSRFProtect (the row form carries the token)
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(Form):
     file = FileField("Файл (PDF, DOCX, XLSX, JPG, PNG; до 5 МБ)")
     link_url = TrimmedStringField("или ссылка", validators=[Length(max=1000)])
     title = TrimmedStringField("Описание", validators=[Length(max=300)])
@@ -54,12 +54,12 @@ class EvidenceForm(FlaskForm):
         csrf = False
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(Form):
     file = FileField("Файл Word (.docx) или Excel (.xlsx)")
     text = TextAreaField("или вставьте таблицу из Word или Excel", validators=[Length(max=500_000)])
 
 
-class ImportMapForm(_PlanFields, FlaskForm):
+class ImportMapForm(_PlanFields, Form):
     rows_json = HiddenField(validators=[Length(max=MAX_ROWS_JSON, message="Таблица слишком большая.")])
     header_row = IntegerField("Строка заголовка", default=-1)
     title = TrimmedStringField(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from wtforms import Field, StringField, TextAreaField
+from wtforms import Field, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import ValidationError
-from wtforms.widgets import TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from nastavnik.periods import parse_ru_date, ru_date
 
@@ -94,3 +94,33 @@ def snils_check(form, field):
     if int(digits[9:]) != check:
         raise ValidationError("СНИЛС: не сходится контрольное число.")
     field.data = f"{digits[:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"
+
+
+class RuIntegerField(IntegerField):
+    """An integer whose parse error is in Russian."""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = int(text)
+        except ValueError:
+            self.data = None
+            raise ValueError("Введите целое число.") from None
+
+
+class RuSelectField(SelectField):
+    """A select that refuses a value outside its choices with a specific Russian message."""
+
+    def pre_validate(self, form):
+        if self.data not in {value for value, _ in self.choices}:
+            raise ValidationError("Выберите значение из списка.")
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes: usable with JavaScript off and with a keyboard."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
