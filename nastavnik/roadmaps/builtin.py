@@ -35,6 +35,15 @@ BUILTIN_SOURCES: dict[str, str] = {
     "nn_school128_2020": "004_50b68ac6c27ef649",
 }
 BUILTIN_CODES: tuple[str, ...] = tuple(BUILTIN_SOURCES)
+# What a curator needs to pick a template: whose plan it was, for whom, which years.
+BUILTIN_LABELS: dict[str, str] = {
+    "penza_school30_2022": "Пенза, МБОУ СОШ № 30: система наставничества педагогов (школа, 2022–2025)",
+    "kezhma_municipal_2022": "Кежемский район: муниципальная целевая модель, педагоги и обучающиеся "
+    "(муниципалитет и его ОО, 2022–2023)",
+    "generic_teacher": "Типовые этапы системы наставничества педагогов (школа, без сроков)",
+    "zakharvan_2023": "Усинск, ООШ д. Захарвань: «учитель – учитель», цели, задачи, 3 этапа (школа, 2023/2024)",
+    "nn_school128_2020": "Нижний Новгород, Школа № 128: целевая модель для обучающихся, Р-145 (школа, 2020)",
+}
 
 
 def load_builtin(code: str) -> RoadmapDraft:

@@ -35,14 +35,15 @@ class _Column:
     value: str  # ItemDraft attribute
 
 
-_NUMBER = _Column("№ п/п", 16, "number")
-_NAME = _Column("Наименование мероприятия", 95, "name")
-_CONTENT = _Column("Содержание деятельности", 80, "content")
-_DEADLINE = _Column("Срок реализации", 35, "deadline_text")
-_RESPONSIBLE = _Column("Ответственный исполнитель", 50, "responsible_text")
-_RESULT = _Column("Результат, вид документа", 60, "result_text")
-_STATUS = _Column(STATUS_HEADER, 30, "")
-_DONE = _Column(DONE_HEADER, 45, "")
+# Widths are scaled to the page together; «Статус» must hold «запланировано» on one line after scaling.
+_NUMBER = _Column("№ п/п", 14, "number")
+_NAME = _Column("Наименование мероприятия", 80, "name")
+_CONTENT = _Column("Содержание деятельности", 70, "content")
+_DEADLINE = _Column("Срок реализации", 32, "deadline_text")
+_RESPONSIBLE = _Column("Ответственный исполнитель", 42, "responsible_text")
+_RESULT = _Column("Результат, вид документа", 55, "result_text")
+_STATUS = _Column(STATUS_HEADER, 38, "")
+_DONE = _Column(DONE_HEADER, 38, "")
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -64,7 +65,9 @@ def _clean(text: str) -> str:
 
 
 def section_heading(section: SectionDraft) -> str:
-    return f"{section.number}. {section.title}".strip() if section.number else section.title
+    # «1.» (as seed 004 writes it) and «1» both give «1. Title», never «1.. Title».
+    number = section.number.rstrip(".")
+    return f"{number}. {section.title}".strip() if number else section.title
 
 
 def section_task_line(section: SectionDraft) -> str:

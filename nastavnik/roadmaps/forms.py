@@ -8,7 +8,7 @@ from nastavnik.periods import AcademicYear
 from nastavnik.roadmaps.models import LEVELS, STORED_STATUSES
 from nastavnik.roadmaps.services import MAX_YEARS
 from nastavnik.timeutil import today
-from nastavnik.web.fields import RuDateField, TrimmedStringField
+from nastavnik.web.fields import RuDateField, TrimmedStringField, TrimmedTextAreaField
 from nastavnik.web.forms import Form
 
 # The rows of an uploaded table travel between the import steps in a hidden field: this bounds it.
@@ -59,6 +59,35 @@ class ImportUploadForm(Form):
     text = TextAreaField("или вставьте таблицу из Word или Excel", validators=[Length(max=500_000)])
 
 
+class ItemEditForm(Form):
+    """Что написано в документе: исправляется здесь, смысл (даты, роль, отметки) пересчитывается."""
+
+    number = TrimmedStringField("№ п/п", validators=[Length(max=50)])
+    name = TrimmedTextAreaField(
+        "Наименование мероприятия",
+        validators=[DataRequired("Укажите наименование мероприятия."), Length(max=5000)],
+        render_kw={"rows": 3},
+    )
+    content = TrimmedTextAreaField(
+        "Содержание деятельности", validators=[Length(max=10000)], render_kw={"rows": 3}
+    )
+    deadline_text = TrimmedStringField(
+        "Срок реализации (как в документе)",
+        validators=[Length(max=1000)],
+    )
+    responsible_text = TrimmedTextAreaField(
+        "Ответственный исполнитель", validators=[Length(max=2000)], render_kw={"rows": 2}
+    )
+    responsible_person_id = SelectField("Ответственный сотрудник", coerce=int, default=0)
+    result_text = TrimmedTextAreaField(
+        "Результат, вид документа", validators=[Length(max=5000)], render_kw={"rows": 2}
+    )
+    version = HiddenField()
+
+    class Meta:
+        csrf = False  # checked by the app-wide CSRFProtect (the form carries the token)
+
+
 class ImportMapForm(_PlanFields, Form):
     rows_json = HiddenField(validators=[Length(max=MAX_ROWS_JSON, message="Таблица слишком большая.")])
     header_row = IntegerField("Строка заголовка", default=-1)
@@ -66,3 +95,4 @@ class ImportMapForm(_PlanFields, Form):
         "Название дорожной карты", validators=[DataRequired("Укажите название."), Length(max=1000)]
     )
     level = SelectField("Уровень", choices=list(LEVELS.items()))
+    shift_dates = BooleanField("Перенести даты документа на выбранный учебный год", default=False)

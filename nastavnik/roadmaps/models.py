@@ -20,6 +20,11 @@ from nastavnik.extensions import db
 from nastavnik.timeutil import utcnow
 
 LEVELS = {"school": "ОО", "municipality": "муниципальный", "region": "региональный"}
+LEVEL_PHRASES = {
+    "school": "уровень ОО",
+    "municipality": "муниципальный уровень",
+    "region": "региональный уровень",
+}
 STORED_STATUSES = {
     "planned": "запланировано",
     "in_progress": "в работе",
@@ -69,6 +74,10 @@ class Roadmap(db.Model):
     @property
     def level_title(self) -> str:
         return LEVELS.get(self.level, self.level)
+
+    @property
+    def level_phrase(self) -> str:
+        return LEVEL_PHRASES.get(self.level, self.level)
 
     @property
     def year_label(self) -> str:
@@ -130,6 +139,8 @@ class RoadmapItem(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="planned")
     done_on: Mapped[date | None] = mapped_column(Date)
     flags: Mapped[list] = mapped_column(JSON, default=list)
+    # Flags a person looked at and found right (the document means it): shown, but no longer a warning.
+    checked_flags: Mapped[list] = mapped_column(JSON, default=list)
     parent_item_id: Mapped[int | None] = mapped_column(ForeignKey("roadmap_item.id"), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -145,6 +156,11 @@ class RoadmapItem(db.Model):
         back_populates="item", order_by="RoadmapEvidence.uploaded_at", cascade="all, delete-orphan"
     )
 
+    @property
+    def open_flags(self) -> list[str]:
+        """Flags nobody has checked yet."""
+        return [flag for flag in self.flags or [] if flag not in (self.checked_flags or [])]
+
     def display_status(self, day: date) -> str:
         """The stored status, or «overdue» when the due date has passed on ``day``."""
         if self.status not in CLOSED and self.due_end is not None and self.due_end < day:
@@ -152,10 +168,13 @@ class RoadmapItem(db.Model):
         return self.status
 
     def is_upcoming(self, day: date) -> bool:
+        """Due within 30 days, or starting within 30 days. An item running all year long («в течение
+        года», «постоянно») is not "due soon" every day of the year, so a span under way does not count."""
         if self.status in CLOSED or self.due_end is None or self.due_end < day:
             return False
-        start = self.due_start or self.due_end
-        return start <= day + timedelta(days=UPCOMING_DAYS)
+        horizon = day + timedelta(days=UPCOMING_DAYS)
+        starts_soon = self.due_start is not None and day < self.due_start <= horizon
+        return self.due_end <= horizon or starts_soon
 
 
 class RoadmapEvidence(db.Model):

@@ -19,11 +19,13 @@ from nastavnik.roadmaps.forms import (
     EvidenceForm,
     ImportMapForm,
     ImportUploadForm,
+    ItemEditForm,
     StatusForm,
     year_choices,
 )
 from nastavnik.roadmaps.models import STATUSES, Roadmap, RoadmapEvidence, RoadmapItem
 from nastavnik.roadmaps.services import (
+    EDITABLE_FIELDS,
     RESPONSIBLE_ROLES,
     EvidenceError,
     add_file,
@@ -32,12 +34,19 @@ from nastavnik.roadmaps.services import (
     can_view,
     create_roadmap,
     deadline_display,
+    delete_roadmap,
+    edit_item,
     my_items_query,
     plan,
     rollup,
+    school_summary,
+    schools_below,
+    set_flag_checked,
     set_status,
+    staff_choices,
     status_counts,
     status_rows,
+    template_label,
     templates,
     to_draft,
     visible_roadmaps_query,
@@ -48,6 +57,10 @@ from nastavnik.versioning import Conflict
 from nastavnik.web.htmx import is_htmx, redirect_to, render_partial
 
 CONFLICT = "Мероприятие изменил другой пользователь. Ниже — текущие данные; повторите изменение."
+EDIT_CONFLICT = (
+    "Мероприятие изменил другой пользователь, ваши изменения не сохранены. "
+    "В форме — текущий текст; внесите исправление ещё раз."
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -119,7 +132,14 @@ def _detail_context(roadmap: Roadmap, overrides: dict | None = None) -> dict:
         overrides=overrides or {},
         row_context=_row_context,
         children=sorted(roadmap.children, key=lambda r: r.org.title),
+        template_title=_template_title,
     )
+
+
+def _template_title(code: str) -> str:
+    from nastavnik.roadmaps.builtin import BUILTIN_LABELS
+
+    return BUILTIN_LABELS.get(code, code)
 
 
 def _row_response(item: RoadmapItem, status: int = 200, **extra):
@@ -143,11 +163,23 @@ def index():
     counts = {r.id: status_counts(r.items(), day) for r in roadmaps}
     return render_template(
         "roadmaps/index.html",
-        roadmaps=roadmaps,
+        roadmaps=_shares_after_parents(roadmaps),
         counts=counts,
         statuses=STATUSES,
         can_adopt=access.can(current_user, "roadmaps.edit"),
     )
+
+
+def _shares_after_parents(roadmaps: list[Roadmap]) -> list[Roadmap]:
+    """Each school's share right under the municipal roadmap it came from (when that one is listed)."""
+    listed = {r.id for r in roadmaps}
+    ordered = []
+    for roadmap in roadmaps:
+        if roadmap.parent_roadmap_id in listed:
+            continue
+        ordered.append(roadmap)
+        ordered += sorted((c for c in roadmap.children if c.id in listed), key=lambda c: c.org.title)
+    return ordered
 
 
 @bp.route("/mine")
@@ -160,7 +192,10 @@ def mine():
         else []
     )
     items = [item for item in items if can_view(current_user, item.roadmap)]
-    return render_template("roadmaps/mine.html", items=items, row_context=_row_context)
+    groups: dict[Roadmap, list[RoadmapItem]] = {}
+    for item in items:
+        groups.setdefault(item.roadmap, []).append(item)
+    return render_template("roadmaps/mine.html", items=items, groups=groups, row_context=_row_context)
 
 
 # -- adopting a template ----------------------------------------------------------------------------------
@@ -169,13 +204,38 @@ def mine():
 def _adopt_form() -> AdoptForm:
     form = AdoptForm()
     found = templates()
-    form.template.choices = [(code, draft.title[:150]) for code, draft in found.items()]
+    form.template.choices = [(code, template_label(code, draft)) for code, draft in found.items()]
     form.org_id.choices = _org_choices("roadmaps.edit")
     form.academic_year.choices = year_choices()
     if request.method == "GET":
         form.academic_year.data = AcademicYear.of(today()).start_year
         form.template.data = request.args.get("template") or None
+        form.org_id.data = _default_owner(form.org_id.choices, found.get(form.template.data or ""))
     return form
+
+
+def _default_owner(choices: list[tuple[int, str]], draft) -> int | None:
+    """A municipal template goes to the organisation that has schools under it (the МКУ УО, not the
+    ИМО beside it); a school template to the user's first school."""
+    ids = [org_id for org_id, _ in choices]
+    if draft is not None and draft.level != "school":
+        with_schools = [org_id for org_id in ids if schools_below(org_id)]
+        if with_schools:
+            return with_schools[0]
+    schools = [org_id for org_id in ids if db.session.get(Organisation, org_id).is_education]
+    return (schools or ids or [None])[0]
+
+
+def _adopt_warning(draft, owner: Organisation) -> str:
+    if draft.level == "school" or owner.is_education:
+        return ""
+    if not schools_below(owner.id):
+        return (
+            f"Под «{owner.title}» нет образовательных организаций: мероприятия с ответственным «ОО» "
+            "никому не будут переданы. Муниципальный шаблон принимает орган управления образованием, "
+            "которому подчинены школы."
+        )
+    return ""
 
 
 @bp.route("/adopt", methods=["GET", "POST"])
@@ -207,11 +267,18 @@ def adopt():
             flash(f"Дорожная карта «{roadmap.title[:80]}» принята на {roadmap.year_label}.{note}", "success")
             return redirect_to(url_for("roadmaps.detail", roadmap_id=roadmap.id))
         preview = plan(draft, form.academic_year.data, form.year_count.data, form.shift_dates.data)
+        owner = db.session.get(Organisation, form.org_id.data)
+        warning = _adopt_warning(draft, owner)
+        schools = [] if warning or owner.is_education or draft.level == "school" else schools_below(owner.id)
+    else:
+        warning, schools = "", []
     status = 422 if form.is_submitted() and form.errors else 200
     return render_template(
         "roadmaps/adopt.html",
         form=form,
         preview=preview,
+        warning=warning,
+        schools=schools,
         templates=templates(),
         roles=RESPONSIBLE_ROLES,
     ), status
@@ -254,6 +321,7 @@ def timeline(roadmap_id):
     return render_template(
         "roadmaps/timeline.html",
         **_detail_context(roadmap),
+        view="timeline",
         months=ordered,
         undated=undated,
         deadline_display=deadline_display,
@@ -268,10 +336,10 @@ def rollup_view(roadmap_id):
         abort(404)  # a school sees its own share, not the other schools' progress
     return render_template(
         "roadmaps/rollup.html",
-        roadmap=roadmap,
+        **_detail_context(roadmap),
+        view="rollup",
+        schools=school_summary(roadmap, today()),
         rollups=rollup(roadmap, today()),
-        statuses=STATUSES,
-        day=today(),
         deadline_display=deadline_display,
     )
 
@@ -501,7 +569,106 @@ def _import_map():
             form, rows, "Дорожная карта не сохранена: в таблице нет ни одного мероприятия.", 422
         )
     owner = db.session.get(Organisation, form.org_id.data)
-    roadmap = create_roadmap(draft, owner, form.academic_year.data, form.year_count.data, shift_dates=False)
+    roadmap = create_roadmap(
+        draft, owner, form.academic_year.data, form.year_count.data, shift_dates=form.shift_dates.data
+    )
     db.session.commit()
     flash(f"Дорожная карта «{roadmap.title[:80]}» загружена: {len(roadmap.items())} мероприятий.", "success")
     return redirect_to(url_for("roadmaps.detail", roadmap_id=roadmap.id))
+
+
+# -- editing an item: the document's words, flags, the responsible person ------------------------------
+
+
+def _edit_form(item: RoadmapItem, formdata=None) -> ItemEditForm:
+    # The prefix keeps ids unique when several rows of a plan are open for editing at once.
+    form = ItemEditForm(formdata=formdata, obj=None if formdata else item, prefix=f"item{item.id}")
+    form.responsible_person_id.choices = [(0, "— не выбран (по тексту) —")] + staff_choices(
+        item.roadmap.org_id
+    )
+    if formdata is None:
+        form.version.data = item.version
+        form.responsible_person_id.data = item.responsible_person_id or 0
+    return form
+
+
+def _edit_response(item: RoadmapItem, form: ItemEditForm, status: int = 200, message: str = ""):
+    context = dict(item=item, form=form, message=message, colspan=7)
+    if is_htmx():
+        return render_partial("roadmaps/_item_edit_row.html", status=status, **context)
+    return render_template("roadmaps/item_edit.html", roadmap=item.roadmap, **context), status
+
+
+@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
+@access.rule("roadmaps.edit")
+def item_edit(item_id):
+    """Исправить текст мероприятия (номер, наименование, срок …): срок читается заново, отметки пересчитываются."""
+    item = _item(item_id, edit=True)
+    if request.method == "GET":
+        return _edit_response(item, _edit_form(item))
+    form = _edit_form(item, request.form)
+    if not form.validate():
+        return _edit_response(item, form, 422, "Не сохранено: исправьте отмеченные поля.")
+    values = {name: getattr(form, name).data or "" for name in EDITABLE_FIELDS}
+    try:
+        edit_item(item, values, form.responsible_person_id.data or None, _version(form.version.data))
+    except Conflict:
+        db.session.rollback()
+        db.session.refresh(item)
+        return _edit_response(item, _edit_form(item), 409, EDIT_CONFLICT)
+    if not is_htmx():
+        flash(f"Мероприятие {item.number} «{item.name[:60]}» сохранено.", "success")
+        return redirect_to(url_for("roadmaps.detail", roadmap_id=item.roadmap_id) + f"#item-{item.id}")
+    return render_partial("roadmaps/_item_row.html", r=_row_context(item, message="Изменения сохранены."))
+
+
+def _version(value) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.route("/items/<int:item_id>/flags", methods=["POST"])
+@access.rule("roadmaps.edit")
+def item_flag(item_id):
+    """Отметить «⚑» как проверенную (документ так и задуман) или вернуть её."""
+    item = _item(item_id, edit=True)
+    flag = request.form.get("flag", "")
+    checked = request.form.get("action") != "uncheck"
+    try:
+        set_flag_checked(item, flag, checked, _version(request.form.get("version")))
+    except Conflict:
+        db.session.refresh(item)
+        return _row_response(item, 409, message=CONFLICT)
+    message = "Отмечено как проверенное." if checked else "Отметка снова требует проверки."
+    if not is_htmx():
+        flash(message, "success")
+        return redirect_to(url_for("roadmaps.detail", roadmap_id=item.roadmap_id) + f"#item-{item.id}")
+    return render_partial("roadmaps/_item_row.html", r=_row_context(item, message=message))
+
+
+# -- deleting a roadmap -----------------------------------------------------------------------------------
+
+
+@bp.route("/<int:roadmap_id>/delete", methods=["GET", "POST"])
+@access.rule("roadmaps.edit")
+def delete(roadmap_id):
+    """Удалить дорожную карту (например, принятую не той организацией) — после подтверждения."""
+    roadmap = _roadmap(roadmap_id, edit=True)
+    if roadmap.parent_roadmap_id is not None:
+        flash("Долю ОО в муниципальной дорожной карте удаляет владелец всей карты.", "error")
+        return redirect_to(url_for("roadmaps.detail", roadmap_id=roadmap.id))
+    if request.method == "POST":
+        title = roadmap.title
+        shares = delete_roadmap(roadmap)
+        note = f" вместе с планами {shares} ОО" if shares else ""
+        flash(f"Дорожная карта «{title[:80]}» удалена{note}.", "success")
+        return redirect_to(url_for("roadmaps.index"))
+    items = roadmap.items() + [item for child in roadmap.children for item in child.items()]
+    return render_template(
+        "roadmaps/delete.html",
+        roadmap=roadmap,
+        done=sum(1 for item in items if item.status == "done"),
+        evidence=sum(len(item.evidence) for item in items),
+    )

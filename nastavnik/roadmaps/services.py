@@ -22,12 +22,13 @@ from nastavnik import access
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
 from nastavnik.orgs.services import education_orgs, path, subtree_ids
+from nastavnik.periods import AcademicYear
 from nastavnik.roadmaps import oddities
 from nastavnik.roadmaps.builtin import draft_to_dict
 from nastavnik.roadmaps.deadlines import MONTHS_NOMINATIVE, UNPARSED_LABEL, Deadline, parse_deadline, resolve
 from nastavnik.roadmaps.models import CLOSED, STATUSES, Roadmap, RoadmapEvidence, RoadmapItem, RoadmapSection
 from nastavnik.roadmaps.structs import ItemDraft, RoadmapDraft, SectionDraft
-from nastavnik.versioning import save_versioned
+from nastavnik.versioning import check_version, commit_or_conflict, save_versioned
 
 # More occurrences than this (weekly items) would flood the plan: such an item stays one row
 # spanning its occurrences.
@@ -51,6 +52,19 @@ def templates() -> dict[str, RoadmapDraft]:
         for code, draft in contribution or []:
             found.setdefault(code, draft)
     return found
+
+
+def template_label(code: str, draft: RoadmapDraft) -> str:
+    """How a template is offered: who wrote it, for whom, which years, and its size."""
+    from nastavnik.roadmaps.builtin import BUILTIN_LABELS
+
+    title = BUILTIN_LABELS.get(code) or (draft.title if len(draft.title) <= 120 else draft.title[:119] + "…")
+    return f"{title} — {len(draft.items())} мероприятий"
+
+
+def schools_below(org_id: int) -> list[Organisation]:
+    """The education organisations under ``org_id`` that a municipal roadmap hands its «ОО» items to."""
+    return [o for o in education_orgs(subtree_ids([org_id])) if o.id != org_id]
 
 
 def template_version(draft: RoadmapDraft) -> str:
@@ -316,7 +330,7 @@ def assign_to_schools(roadmap: Roadmap) -> list[Roadmap]:
     assigned = [item for item in roadmap.items() if names_schools(item.responsible_text)]
     if not assigned:
         return []
-    schools = [o for o in education_orgs(subtree_ids([roadmap.org_id])) if o.id != roadmap.org_id]
+    schools = schools_below(roadmap.org_id)
     children = []
     for school in schools:
         child = Roadmap(
@@ -446,6 +460,26 @@ def rollup(roadmap: Roadmap, day: date) -> list[Rollup]:
         result.append(
             Rollup(item, len(children), states["done"], states["overdue"], states["in_progress"], rows)
         )
+    return result
+
+
+@dataclass
+class SchoolShare:
+    roadmap: Roadmap
+    total: int
+    done: int
+    overdue: int
+    evidence: int
+
+
+def school_summary(roadmap: Roadmap, day: date) -> list[SchoolShare]:
+    """Each school's share of a municipal roadmap: how much of it is done, how much is late."""
+    result = []
+    for child in sorted(roadmap.children, key=lambda r: r.org.title):
+        items = child.items()
+        states = status_counts(items, day)
+        evidence = sum(len(item.evidence) for item in items)
+        result.append(SchoolShare(child, len(items), states["done"], states["overdue"], evidence))
     return result
 
 
@@ -601,6 +635,160 @@ def status_rows(roadmap: Roadmap, day: date) -> list[dict]:
         }
         for item in roadmap.items()
     ]
+
+
+# -- editing an item --------------------------------------------------------------------------------
+
+# The verbatim fields a person may correct; everything the app understood is derived from them.
+EDITABLE_FIELDS = ("number", "name", "content", "deadline_text", "responsible_text", "result_text")
+NO_NAME_FLAG = "не указано наименование мероприятия"
+
+
+def _template_shift(roadmap: Roadmap) -> int:
+    draft = templates().get(roadmap.template_code or "")
+    start = template_start_year(draft) if draft is not None else None
+    if start is None or roadmap.academic_year is None:
+        return 0
+    return roadmap.academic_year - start
+
+
+def _item_shift(item: RoadmapItem) -> int:
+    """By how many years this item's dates were moved from its text on adoption (0 for imports).
+
+    Read from the item itself: the year its text names against the year it was dated in. An item
+    without a readable year falls back to the shift of its template."""
+    old = parse_deadline(item.deadline_text)
+    if item.due_end is not None and old.end is not None and not old.year_missing and old.kind != "recurring":
+        return item.due_end.year - old.end.year
+    return _template_shift(item.roadmap)
+
+
+def _replan(item: RoadmapItem, shift: int) -> None:
+    """Date the item anew from its (edited) deadline text, in the same academic year as before."""
+    roadmap = item.roadmap
+    source = ItemDraft(number=item.number, name=item.name, deadline_text=item.deadline_text)
+    planned = plan_item(source, roadmap.academic_year, max(roadmap.year_count, 1), shift)
+    chosen = planned[0]
+    if item.due_end is not None:
+        year = AcademicYear.of(item.due_end).start_year
+        same_year = [p for p in planned if p.due_end and AcademicYear.of(p.due_end).start_year == year]
+        chosen = same_year[0] if same_year else chosen
+    item.deadline_kind = chosen.deadline.kind
+    item.deadline_label = chosen.deadline.label[:300]
+    item.due_start, item.due_end = chosen.due_start, chosen.due_end
+    item.occurrence_label = chosen.occurrence_label
+
+
+def refresh_flags(roadmap: Roadmap) -> None:
+    """Flag the stored roadmap again by the rules of an import (oddities.check).
+
+    The dated repeats of one template item («ежегодно» over two years) are one item of the document,
+    so they are checked once: they are not "duplicate numbers". Only items whose flags change are
+    touched, so that nobody else's open row gets a needless version conflict."""
+    draft = RoadmapDraft(title=roadmap.title, period_text=roadmap.period_text)
+    source_of: dict[int, ItemDraft] = {}
+    for section in roadmap.sections:
+        section_draft = SectionDraft(number=section.number, title=section.title, task=section.task)
+        seen: dict[tuple[str, str, str], ItemDraft] = {}
+        for item in section.items:
+            key = (item.number, item.name, item.deadline_text)
+            if key not in seen:
+                seen[key] = ItemDraft(number=item.number, name=item.name, deadline_text=item.deadline_text)
+                if not item.name.strip():
+                    seen[key].flags.append(NO_NAME_FLAG)
+                section_draft.items.append(seen[key])
+            source_of[item.id] = seen[key]
+        draft.sections.append(section_draft)
+    oddities.check(draft)
+    for item in roadmap.items():
+        flags = list(source_of[item.id].flags)
+        if flags != list(item.flags or []):
+            item.flags = flags
+            item.checked_flags = [flag for flag in item.checked_flags or [] if flag in flags]
+    if list(draft.flags) != list(roadmap.flags or []):
+        roadmap.flags = list(draft.flags)
+
+
+def _apply_person(item: RoadmapItem, person_id: int | None) -> None:
+    """A named person answers for the item; without one the text decides (role or organisation)."""
+    item.responsible_person_id = person_id
+    if person_id:
+        item.responsible_kind, item.responsible_role, item.responsible_org_id = "person", "", None
+    else:
+        item.responsible_org_id = None
+        _apply_responsible(item, item.roadmap.org)
+        if item.parent_item_id is not None and item.responsible_role == "school":
+            item.responsible_org_id = item.roadmap.org_id  # a school's share stays the school's
+
+
+def edit_item(item: RoadmapItem, values: dict, person_id: int | None, expected_version: int | None) -> None:
+    """Save corrected verbatim texts; a changed deadline is read again and re-dated; flags are redone.
+
+    Raises Conflict when someone saved the item since ``expected_version`` (nothing is written)."""
+    check_version(item, expected_version)
+    deadline_changed = values["deadline_text"] != item.deadline_text
+    shift = _item_shift(item) if deadline_changed else 0
+    for name in EDITABLE_FIELDS:
+        setattr(item, name, values[name])
+    if deadline_changed:
+        _replan(item, shift)
+    item.document_type = document_type(item.result_text)
+    _apply_person(item, person_id)
+    refresh_flags(item.roadmap)
+    _copy_to_schools(item)
+    commit_or_conflict()
+
+
+_COPIED_TO_SCHOOLS = (
+    *EDITABLE_FIELDS,
+    *("deadline_kind", "deadline_label", "due_start", "due_end", "occurrence_label", "document_type"),
+)
+
+
+def _copy_to_schools(item: RoadmapItem) -> None:
+    """A municipal correction («Апрель 2032» → «Апрель 2023») reaches the schools' copies of the item;
+    their statuses and evidence stay."""
+    for child in item.child_items:
+        for name in _COPIED_TO_SCHOOLS:
+            setattr(child, name, getattr(item, name))
+        refresh_flags(child.roadmap)
+
+
+def set_flag_checked(item: RoadmapItem, flag: str, checked: bool, expected_version: int | None) -> None:
+    """Mark a flag as looked at («проверено») or take the mark back; unknown flags are ignored."""
+    current = [f for f in item.checked_flags or [] if f != flag]
+    if checked and flag in (item.flags or []):
+        current.append(flag)
+    save_versioned(item, {"checked_flags": current}, expected_version)
+
+
+def staff_choices(org_id: int) -> list[tuple[int, str]]:
+    """Staff of the organisation a responsible may be linked to: «Фамилия И. О. — должность»."""
+    from nastavnik.participants.models import Person
+
+    people = db.session.scalars(
+        select(Person)
+        .where(
+            Person.org_id == org_id,
+            Person.kind == "staff",
+            Person.archived_at.is_(None),
+            Person.anonymised_at.is_(None),
+        )
+        .order_by(Person.last_name, Person.first_name)
+    ).all()
+    return [(p.id, f"{p.short_name} — {p.position}" if p.position else p.short_name) for p in people]
+
+
+def delete_roadmap(roadmap: Roadmap) -> int:
+    """Delete a roadmap with the school shares made from it; returns how many shares went with it."""
+    shares = list(roadmap.children)
+    for share in shares:
+        for item in share.items():
+            item.parent_item_id = None
+        db.session.delete(share)
+    db.session.delete(roadmap)
+    db.session.commit()
+    return len(shares)
 
 
 # -- lists for people -----------------------------------------------------------------------------
