@@ -11,6 +11,12 @@ from nastavnik.plugins import hookimpl
 bp = Blueprint("banks", __name__, url_prefix="/banks")
 
 
+@bp.app_template_filter("ru_score")
+def ru_score(value) -> str:
+    """A matching score as Russians write it: «66,7»."""
+    return f"{float(value or 0):.1f}".replace(".", ",")
+
+
 @hookimpl
 def nastavnik_load_blueprints(app):
     from nastavnik.banks import routes  # noqa: F401

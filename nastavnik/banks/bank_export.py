@@ -7,6 +7,7 @@ personal data) and sends the returned bytes as a download.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -88,8 +89,8 @@ MENTEE_COLUMNS: tuple[Column, ...] = (
     Column("Форма наставничества", 18, lambda r: r.form),
     Column("Место реализации", 20, lambda r: r.place),
     Column("Дата завершения", 13, lambda r: r.finished_on, "date"),
-    Column("Результаты", 34, lambda r: r.results),
-    Column("Ссылка на кейс/отзыв на сайте организации", 28, lambda r: r.case_url, "url"),
+    Column("Результаты", 24, lambda r: r.results),
+    Column("Ссылка на кейс/отзыв на сайте организации", 20, lambda r: r.case_url, "url"),
 )
 
 MENTOR_COLUMNS: tuple[Column, ...] = (
@@ -105,7 +106,7 @@ MENTOR_COLUMNS: tuple[Column, ...] = (
     Column("Место реализации", 20, lambda r: r.place),
     Column("Сроки", 16, lambda r: r.terms),
     Column("ФИО наставляемых", 30, lambda r: _lines(r.mentee_names)),
-    Column("Ссылка на кейс/отзыв, фото", 28, lambda r: r.case_url, "url"),
+    Column("Ссылка на кейс/отзыв, фото", 20, lambda r: r.case_url, "url"),
 )
 
 
@@ -183,6 +184,23 @@ def _write_table(sheet, columns: Sequence[Column], rows: Sequence, formats: dict
         sheet.write_number(line, 0, offset, formats["number"])
         for index, column in enumerate(columns, start=1):
             _write_cell(sheet, line, index, column, column.value(row), formats)
+        sheet.set_row(line, _row_height(columns, row))
+
+
+LINE_HEIGHT = 15  # points per line of Times New Roman 11
+
+
+def _row_height(columns: Sequence[Column], row) -> float:
+    """Neither Excel nor LibreOffice grows a row for wrapped text written by xlsxwriter: estimate it."""
+    lines = 1
+    for column in columns:
+        value = column.value(row)
+        if column.kind != "text" or not value:
+            continue
+        per_line = max(int(column.width * 1.1), 1)  # characters of Times 11 per unit of column width
+        cell_lines = sum(max(math.ceil(len(part) / per_line), 1) for part in str(value).split("\n"))
+        lines = max(lines, cell_lines)
+    return lines * LINE_HEIGHT + 3
 
 
 def _write_cell(sheet, line: int, index: int, column: Column, value: object, formats: dict) -> None:

@@ -37,6 +37,7 @@ class MenteeProfileForm(TagsMixin, Form):
 class MentorProfileForm(TagsMixin, Form):
     origin = SelectField("Кто наставник", choices=list(MENTOR_ORIGINS.items()))
     kind_codes = CheckboxesField("Формы наставничества")
+    variation_codes = CheckboxesField("Вариации (ролевые модели), которые наставник предлагает")
     capacity = IntegerField(
         "Сколько наставляемых может вести",
         validators=[
@@ -55,6 +56,19 @@ class MentorProfileForm(TagsMixin, Form):
     case_url = TrimmedStringField("Ссылка на кейс/отзыв", validators=[Length(max=500)])
     status = SelectField("Статус", choices=list(MENTOR_STATUSES.items()))
     version = HiddenField()
+
+    def validate_variation_codes(self, field):
+        from nastavnik.banks.services import variation_kinds
+        from nastavnik.plugins.manager import registry
+
+        kinds, chosen = variation_kinds(), set(self.kind_codes.data or [])
+        for code in field.data or []:
+            if kinds.get(code) not in chosen:
+                kind_title = registry().kind(kinds.get(code, "")).title
+                raise ValidationError(
+                    f"Вариация «{dict(field.choices)[code]}» относится к форме «{kind_title}», которую "
+                    "наставник не предлагает: отметьте эту форму или снимите вариацию."
+                )
 
     def validate_preferred_age_max(self, field):
         low = self.preferred_age_min.data

@@ -324,6 +324,20 @@ def check_capacity(run: MatchRun) -> list[str]:
     return problems
 
 
+def single_variation(mentor: MentorProfile, kind_code: str) -> str:
+    """The mentor's variation of this form when they offer exactly one; otherwise the curator picks later."""
+    from nastavnik.banks.services import variation_kinds
+
+    kinds = variation_kinds()
+    mine = [code for code in mentor.variations if kinds.get(code) == kind_code]
+    return mine[0] if len(mine) == 1 else ""
+
+
+def open_counts(org_id: int, year: int, kind_codes) -> dict[str, int]:
+    """Mentees waiting for a pair, per form (for the «подбор по всей когорте» page)."""
+    return {code: len(open_mentees(org_id, code, year)) for code in kind_codes}
+
+
 def publish(run: MatchRun, day: date) -> list:
     """Create a forming pair for every accepted proposal; the caller commits (all or nothing)."""
     from nastavnik.pairs.services import create_pair
@@ -336,7 +350,7 @@ def publish(run: MatchRun, day: date) -> list:
             create_pair(
                 org_id=run.org_id,
                 kind_code=run.kind_code,
-                variation_code="",
+                variation_code=single_variation(proposal.mentor, run.kind_code),
                 mentors=[proposal.mentor],
                 mentees=[proposal.mentee],
                 academic_year=run.academic_year,

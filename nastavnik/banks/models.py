@@ -105,6 +105,10 @@ class MentorProfile(db.Model):
         return [c for c in self.kind_codes.split(",") if c]
 
     @property
+    def variations(self) -> list[str]:
+        return [c for c in self.variation_codes.split(",") if c]
+
+    @property
     def free_slots(self) -> int:
         return max(self.capacity - self.load, 0)
 

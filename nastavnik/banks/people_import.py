@@ -460,10 +460,13 @@ def parse_date(text: str) -> date:
     """ДД.ММ.ГГГГ (also «1.9.2020», «01.09.2020 г.», «01.09.2020 0:00:00», ISO, an Excel day number)."""
     cleaned = re.sub(r"\s+\d{1,2}:\d{2}(:\d{2})?$", "", text.strip())
     cleaned = re.sub(r"\s*г\.?$", "", cleaned)
-    try:
-        if match := _DATE_RU.fullmatch(cleaned):
-            day, month, year = (int(part) for part in match.groups())
+    if match := _DATE_RU.fullmatch(cleaned):
+        day, month, year = (int(part) for part in match.groups())
+        try:
             return date(year, month, day)
+        except ValueError:  # the format is right, the calendar says no: say so, not «expected ДД.ММ.ГГГГ»
+            raise FieldError(f"такой даты нет: «{text}» — проверьте день и месяц") from None
+    try:
         if match := _DATE_ISO.fullmatch(cleaned):
             year, month, day = (int(part) for part in match.groups())
             return date(year, month, day)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import math
 from pathlib import PurePath
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -68,6 +69,7 @@ def _filters() -> svc.BankFilters:
         kind=args.get("kind", "") if args.get("kind") in registry().kinds else "",
         status=args.get("status", "")[:20],
         tag_id=args.get("tag", type=int),
+        page=max(args.get("page", 1, type=int), 1),
     )
 
 
@@ -124,11 +126,17 @@ def _list_context(kind_label: str, statuses: dict) -> dict:
     )
 
 
+def _paged(search, filters: svc.BankFilters) -> dict:
+    size = current_app.config["PAGE_SIZE"]
+    profiles, total = search(access.scope(current_user, "banks.view"), filters, size)
+    return {"profiles": profiles, "total": total, "pages": max(math.ceil(total / size), 1)}
+
+
 @bp.route("/mentees")
 @access.rule("banks.view")
 def mentees():
     context = _list_context("mentees", MENTEE_STATUSES)
-    context["profiles"] = svc.search_mentees(access.scope(current_user, "banks.view"), context["filters"])
+    context |= _paged(svc.search_mentees, context["filters"])
     return render_page_or_partial("banks/mentees.html", "banks/_mentees_table.html", **context)
 
 
@@ -136,7 +144,7 @@ def mentees():
 @access.rule("banks.view")
 def mentors():
     context = _list_context("mentors", MENTOR_STATUSES)
-    context["profiles"] = svc.search_mentors(access.scope(current_user, "banks.view"), context["filters"])
+    context |= _paged(svc.search_mentors, context["filters"])
     context["origins"] = MENTOR_ORIGINS
     return render_page_or_partial("banks/mentors.html", "banks/_mentors_table.html", **context)
 
@@ -220,9 +228,13 @@ def mentee(profile_id):
 @access.rule("banks.view")
 def mentor(profile_id):
     profile = _get(MentorProfile, profile_id, "banks.view")
+    from nastavnik.pairs.services import pairs_of_mentor
+
     return render_template(
         "banks/mentor.html",
         profile=profile,
+        variations=svc.variation_titles(profile.variations),
+        pairs=pairs_of_mentor(profile.person_id),
         registry=registry(),
         statuses=MENTOR_STATUSES,
         origins=MENTOR_ORIGINS,
@@ -276,15 +288,22 @@ def edit_mentee(profile_id):
     ), status
 
 
+def _mentor_form(profile: MentorProfile, formdata) -> MentorProfileForm:
+    form = _profile_form(MentorProfileForm, profile, formdata)
+    form.kind_codes.choices = svc.kind_choices()
+    form.variation_codes.choices = svc.all_variation_choices()
+    if formdata is None:
+        form.kind_codes.data = profile.kinds
+        form.variation_codes.data = profile.variations
+    return form
+
+
 @bp.route("/mentors/<int:profile_id>/edit", methods=["GET", "POST"])
 @access.rule("banks.edit")
 def edit_mentor(profile_id):
     profile = _get(MentorProfile, profile_id, "banks.edit")
     formdata = request.form if request.method == "POST" else None
-    form = _profile_form(MentorProfileForm, profile, formdata)
-    form.kind_codes.choices = svc.kind_choices()
-    if formdata is None:
-        form.kind_codes.data = profile.kinds
+    form = _mentor_form(profile, formdata)
     conflict = None
     if request.method == "POST" and form.validate():
         if form.capacity.data < profile.load:
@@ -304,15 +323,16 @@ def edit_mentor(profile_id):
                     "case_url",
                     "status",
                 )
-            } | {"kind_codes": ",".join(form.kind_codes.data or [])}
+            } | {
+                "kind_codes": ",".join(form.kind_codes.data or []),
+                "variation_codes": ",".join(form.variation_codes.data or []),
+            }
             tags = svc.resolve_tags(form.tag_ids.data or [], form.new_tags.data or "", may_create=True)
             try:
                 svc.save_profile(profile, values, tags, int(form.version.data or 0))
             except Conflict:
                 db.session.refresh(profile)
-                form = _profile_form(MentorProfileForm, profile, None)
-                form.kind_codes.choices = svc.kind_choices()
-                form.kind_codes.data = profile.kinds
+                form = _mentor_form(profile, None)
                 conflict = CONFLICT
             else:
                 flash("Запись базы наставников сохранена.", "success")
@@ -566,7 +586,11 @@ def import_confirm():
         db.session.rollback()
         raise
     svc.drop_upload(current_app.instance_path, token)
-    flash(f"Импорт выполнен: добавлено {created}, обновлено {updated}.", "success")
+    flash(
+        f"Импорт выполнен: добавлено {created}, обновлено {updated}. Чтобы включить новых людей в банки, "
+        "внесите их согласия на обработку персональных данных (фильтр «нет согласия» ниже).",
+        "success",
+    )
     return redirect_to(url_for("participants.index", org=meta["org_id"], kind=meta["kind"]))
 
 

@@ -50,6 +50,23 @@ def variation_choices(kind_code: str) -> list[tuple[str, str]]:
     return [(c.code, c.title) for c in registry().kind(kind_code).variations]
 
 
+def all_variation_choices() -> list[tuple[str, str]]:
+    """Every installed form's variations, labelled with the form (codes are unique per installation)."""
+    return [
+        (c.code, f"{kind.title}: {c.title}") for kind in registry().kinds.values() for c in kind.variations
+    ]
+
+
+def variation_kinds() -> dict[str, str]:
+    """Variation code → the code of the form it belongs to."""
+    return {c.code: code for code, kind in registry().kinds.items() for c in kind.variations}
+
+
+def variation_titles(codes: Iterable[str]) -> list[str]:
+    titles = dict(all_variation_choices())
+    return [titles.get(code, code) for code in codes if code]
+
+
 def active_tags() -> list[Tag]:
     return list(db.session.scalars(select(Tag).where(~Tag.archived).order_by(Tag.group, Tag.title)))
 
@@ -64,6 +81,18 @@ class BankFilters:
     kind: str = ""
     status: str = ""
     tag_id: int | None = None
+    page: int = 1
+
+
+def _page(query, order_by, f: BankFilters, page_size: int) -> tuple[list, int]:
+    """One page of ``query`` and the total count (the page is clamped to the last one)."""
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    last = max((total + page_size - 1) // page_size, 1)
+    f.page = min(max(f.page, 1), last)
+    rows = db.session.scalars(
+        query.order_by(*order_by).limit(page_size).offset((f.page - 1) * page_size)
+    ).unique()
+    return list(rows), total
 
 
 def _name_filter(query, q: str):
@@ -79,7 +108,7 @@ def _name_filter(query, q: str):
     return query
 
 
-def search_mentees(org_ids: set[int], f: BankFilters) -> list[MenteeProfile]:
+def search_mentees(org_ids: set[int], f: BankFilters, page_size: int) -> tuple[list[MenteeProfile], int]:
     query = (
         select(MenteeProfile)
         .join(Person, MenteeProfile.person_id == Person.id)
@@ -94,12 +123,10 @@ def search_mentees(org_ids: set[int], f: BankFilters) -> list[MenteeProfile]:
         query = query.where(MenteeProfile.status == f.status)
     if f.tag_id:
         query = query.where(MenteeProfile.tags.any(Tag.id == f.tag_id))
-    return list(
-        db.session.scalars(query.order_by(Person.last_name, Person.first_name, MenteeProfile.id)).unique()
-    )
+    return _page(query, (Person.last_name, Person.first_name, MenteeProfile.id), f, page_size)
 
 
-def search_mentors(org_ids: set[int], f: BankFilters) -> list[MentorProfile]:
+def search_mentors(org_ids: set[int], f: BankFilters, page_size: int) -> tuple[list[MentorProfile], int]:
     query = (
         select(MentorProfile)
         .join(Person, MentorProfile.person_id == Person.id)
@@ -114,9 +141,7 @@ def search_mentors(org_ids: set[int], f: BankFilters) -> list[MentorProfile]:
         query = query.where(MentorProfile.status == f.status)
     if f.tag_id:
         query = query.where(MentorProfile.tags.any(Tag.id == f.tag_id))
-    return list(
-        db.session.scalars(query.order_by(Person.last_name, Person.first_name, MentorProfile.id)).unique()
-    )
+    return _page(query, (Person.last_name, Person.first_name, MentorProfile.id), f, page_size)
 
 
 # ---------------------------------------------------------------- entering a bank
@@ -312,7 +337,8 @@ def mentor_export_rows(org_ids: set[int], day: date) -> list[bank_export.MentorB
                 interests=p.interests,
                 desired_mentee_age=age,
                 meeting_time_place=p.time_place,
-                form=", ".join(registry().kind(c).title for c in p.kinds),
+                form=", ".join(registry().kind(c).title for c in p.kinds)
+                + (f" ({'; '.join(variation_titles(p.variations))})" if p.variations else ""),
                 place=p.person.org.title,
                 mentee_names=[m.full_name for m in mentees if has_valid_consent(m, day)],
                 case_url=p.case_url,
@@ -325,7 +351,8 @@ def _pair_of(person_id: int, role: str) -> Pair | None:
     return db.session.scalar(
         select(Pair)
         .join(PairMember)
-        .where(PairMember.person_id == person_id, PairMember.role == role)
+        # An interrupted pair sent the mentee back to the bank: its mentor is no longer theirs.
+        .where(PairMember.person_id == person_id, PairMember.role == role, Pair.status != "interrupted")
         .order_by(Pair.id.desc())
         .limit(1)
     )

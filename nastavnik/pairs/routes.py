@@ -17,8 +17,8 @@ from nastavnik.pairs import bp
 from nastavnik.pairs import services as svc
 from nastavnik.pairs.forms import EndForm, OrderForm, PairForm, SupportForm
 from nastavnik.pairs.models import PAIR_STATUSES, Order, Pair, SupportRecord
-from nastavnik.pairs.order_docx import HEADERS, build_order_docx, order_rows
-from nastavnik.periods import AcademicYear
+from nastavnik.pairs.order_docx import HEADERS, build_order_docx, order_rows, order_texts
+from nastavnik.periods import AcademicYear, ru_date
 from nastavnik.plugins.manager import registry
 from nastavnik.timeutil import today
 from nastavnik.web.htmx import is_htmx, redirect_to, render_page_or_partial, render_partial
@@ -75,6 +75,9 @@ def detail(pair_id):
     pair = _get_pair(pair_id)
     kind = registry().kind(pair.kind_code)
     variation = dict((c.code, c.title) for c in kind.variations).get(pair.variation_code, pair.variation_code)
+    from nastavnik.programmes.services import allows, meetings_of, pair_access, programme_of
+
+    level = pair_access(current_user, pair)
     return render_template(
         "pairs/detail.html",
         pair=pair,
@@ -82,6 +85,9 @@ def detail(pair_id):
         variation=variation,
         can_edit=access.can(current_user, "pairs.edit", pair.org_id),
         initiators=svc.END_INITIATORS,
+        programme=programme_of(pair),
+        can_edit_programme=allows(level, "edit"),
+        meeting_count=len(meetings_of(pair)),
     )
 
 
@@ -109,6 +115,9 @@ def _pair_form() -> PairForm:
     form.mentee_ids.choices = [(m.id, m.person.full_name) for m in mentees]
     if request.method == "GET":
         form.org_id.data, form.kind_code.data = org_id, kind_code
+        # «Составить пару» from the suggestions page arrives with the mentor and mentee chosen.
+        form.mentor_ids.data = request.args.getlist("mentor", type=int)
+        form.mentee_ids.data = request.args.getlist("mentee", type=int)
     return form
 
 
@@ -152,7 +161,7 @@ def end(pair_id):
     early = request.values.get("mode", "early") != "finish"
     if request.method == "GET":
         form.ended_on.data = today()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _end_date_ok(form, pair):
         try:
             svc.end_pair(
                 pair,
@@ -171,6 +180,20 @@ def end(pair_id):
         return redirect_to(url_for("pairs.detail", pair_id=pair.id))
     status = 422 if form.is_submitted() else 200
     return render_template("pairs/end.html", form=form, pair=pair, early=early), status
+
+
+def _end_date_ok(form: EndForm, pair: Pair) -> bool:
+    """The end date can be neither in the future nor before the pair started."""
+    ended_on = form.ended_on.data
+    if ended_on > today():
+        form.ended_on.errors.append(
+            "Дата окончания ещё не наступила: укажите сегодняшнюю или прошедшую дату."
+        )
+    elif pair.starts_on and ended_on < pair.starts_on:
+        form.ended_on.errors.append(
+            f"Пара начала работу {ru_date(pair.starts_on)}: дата окончания не может быть раньше."
+        )
+    return not form.ended_on.errors
 
 
 # ---------------------------------------------------------------- orders
@@ -224,21 +247,21 @@ def _order_context(order_id: int):
     order = _get(Order, order_id, "pairs.view")
     pairs = sorted(order.pairs, key=lambda p: p.id)
     org = db.session.get(Organisation, order.org_id)
-    return order, org, order_rows(pairs, registry())
+    return order, org, order_rows(pairs, registry()), order_texts(order, pairs)
 
 
 @bp.route("/orders/<int:order_id>")
 @access.rule("pairs.view")
 def order(order_id):
-    order, org, rows = _order_context(order_id)
-    return render_template("pairs/order.html", order=order, org=org, rows=rows, headers=HEADERS)
+    order, org, rows, texts = _order_context(order_id)
+    return render_template("pairs/order.html", order=order, org=org, rows=rows, headers=HEADERS, texts=texts)
 
 
 @bp.route("/orders/<int:order_id>.docx")
 @access.rule("pairs.view")
 def order_docx(order_id):
-    order, org, rows = _order_context(order_id)
-    data = build_order_docx(order, org.title, rows)
+    order, org, rows, texts = _order_context(order_id)
+    data = build_order_docx(order, org.name, rows, texts)
     return send_file(
         io.BytesIO(data),
         as_attachment=True,
@@ -311,15 +334,25 @@ def runs():
 @access.rule("matching.run")
 def new_run():
     orgs = _orgs("matching.run")
+    year = AcademicYear.of(today())
     if request.method == "GET":
+        counts = ms.open_counts(orgs[0].id, year.start_year, registry().kinds) if len(orgs) == 1 else {}
+        chosen = max(counts, key=counts.get) if counts and any(counts.values()) else None
         return render_template(
-            "pairs/run_new.html", orgs=orgs, kinds=registry().kinds, year=AcademicYear.of(today())
+            "pairs/run_new.html", orgs=orgs, kinds=registry().kinds, year=year, counts=counts, chosen=chosen
         )
     org_id = request.form.get("org", type=int)
     kind_code = request.form.get("kind", "")
     if org_id is None or kind_code not in registry().kinds:
         abort(400)
     access.require("matching.run", org_id)
+    if not ms.open_mentees(org_id, kind_code, year.start_year):
+        flash(
+            f"Подбирать некого: в базе наставляемых нет ожидающих пары по форме «{registry().kind(kind_code).title}» "
+            f"на {year} учебный год. Выберите другую форму или включите наставляемых в базу.",
+            "error",
+        )
+        return redirect_to(url_for("pairs.new_run"))
     try:
         run = ms.create_run(
             org_id,

@@ -67,15 +67,29 @@ def take_slot(mentor: MentorProfile) -> None:
 
 
 def release_slot(mentor_profile_id: int) -> None:
+    """Free one place; a mentor whose last pair ended is «в базе» again, not «закреплён».
+
+    Plain UPDATEs like take_slot: an ORM write would bump the row version under a concurrent confirm.
+    """
     db.session.execute(
         update(MentorProfile)
         .where(MentorProfile.id == mentor_profile_id, MentorProfile.load > 0)
         .values(load=MentorProfile.load - 1)
         .execution_options(synchronize_session=False)
     )
+    db.session.execute(
+        update(MentorProfile)
+        .where(
+            MentorProfile.id == mentor_profile_id,
+            MentorProfile.status == "assigned",
+            MentorProfile.load <= 0,
+        )
+        .values(status="in_bank")
+        .execution_options(synchronize_session=False)
+    )
     mentor = db.session.get(MentorProfile, mentor_profile_id)
     if mentor is not None:
-        db.session.expire(mentor, ["load"])
+        db.session.expire(mentor, ["load", "status"])
 
 
 # ---------------------------------------------------------------- creating pairs
@@ -259,6 +273,23 @@ def list_pairs(user, filters: PairFilters) -> list[Pair]:
     if filters.kind:
         query = query.where(Pair.kind_code == filters.kind)
     return list(db.session.scalars(query.order_by(Pair.created_at.desc(), Pair.id.desc())))
+
+
+def pairs_of_mentor(person_id: int) -> list[Pair]:
+    """Every pair the person mentors, live ones first (for the mentor's card in the bank)."""
+    pairs = db.session.scalars(
+        select(Pair)
+        .where(
+            Pair.id.in_(
+                select(PairMember.pair_id).where(
+                    PairMember.person_id == person_id, PairMember.role == "mentor"
+                )
+            )
+        )
+        .options(selectinload(Pair.members))
+        .order_by(Pair.id.desc())
+    ).all()
+    return sorted(pairs, key=lambda p: p.status not in LIVE_STATUSES)
 
 
 def stalled_pairs(org_ids: set[int], days: int, day: date) -> list[Pair]:

@@ -30,8 +30,6 @@ def not_in_future(what: str):
     return check
 
 
-
-
 class ProgrammeForm(Form):
     template_code = HiddenField()
     goal = TrimmedTextAreaField("Цель", validators=[required("Цель"), Length(max=4000)])

@@ -77,7 +77,7 @@ def test_bad_rows_are_shown_per_field_and_nothing_is_written(curator, world):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Строка 4, «ФИО»: указано только «Петров» — нужны как минимум фамилия и имя" in html
-    assert "Строка 4, «Дата рождения»: неверная дата «31.02.1990» — ожидается ДД.ММ.ГГГГ" in html
+    assert "Строка 4, «Дата рождения»: такой даты нет: «31.02.1990» — проверьте день и месяц" in html
     assert "Строка 5, «Должность»: не заполнено" in html
     assert html.count('class="cell-error"') == 4  # the cells themselves are marked
     assert 'name="token"' not in html  # no confirmation offered for a file with errors

@@ -108,7 +108,7 @@ def test_order_activates_pairs_and_docx_lists_them(curator, world):
     assert "ПРИКАЗ" in text and "№ 15-о" in text and "01.09.2025" in text and world.school.title in text
     table = doc.tables[0]
     assert [c.text for c in table.rows[0].cells] == [
-        "№",
+        "№ п/п",
         "Наставник",
         "Наставляемый(е)",
         "Форма / вариация",
