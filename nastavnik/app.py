@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from nastavnik import __version__, access
 from nastavnik.config import Config, from_environment
 from nastavnik.extensions import csrf, db, htmx, login_manager, migrate
-from nastavnik.periods import AcademicYear, ru_date
+from nastavnik.periods import AcademicYear, ru_date, ru_years
 from nastavnik.plugins.manager import build_plugin_manager, registry
 from nastavnik.plugins.templating import nav_links, run_hook
 from nastavnik.timeutil import today
@@ -116,6 +116,7 @@ def configure_requests(app: Flask) -> None:
 
 def configure_templates(app: Flask) -> None:
     app.jinja_env.filters["ru_date"] = ru_date
+    app.jinja_env.filters["years"] = ru_years
     app.jinja_env.globals.update(
         run_hook=run_hook,
         nav_links=nav_links,

@@ -83,15 +83,20 @@ def plugins():
 def anonymise(dry_run):
     """Обезличить данные тех, чьё согласие отозвано или истекло дольше срока хранения (для cron)."""
     from nastavnik.consents.services import anonymise as anonymise_person
-    from nastavnik.consents.services import due_for_anonymisation
+    from nastavnik.consents.services import due_for_anonymisation, orphaned_guardians
     from nastavnik.timeutil import today
 
     people = due_for_anonymisation(today(), current_app.config["PD_RETENTION_DAYS"])
+    verb = "будет обезличен" if dry_run else "обезличен"
     for person in people:
-        click.echo(f"{'будет обезличен' if dry_run else 'обезличен'}: участник №{person.id}")
-        if not dry_run:
+        click.echo(f"{verb}: участник №{person.id}")
+        if dry_run:
+            guardians = orphaned_guardians(person)
+        else:
             with acting_as("обезличивание по сроку хранения"):
-                anonymise_person(person)
+                guardians = anonymise_person(person)
+        for guardian in guardians:
+            click.echo(f"  {verb} вместе с ним: законный представитель №{guardian.id}")
     if not dry_run:
         db.session.commit()
     click.echo(f"Итого: {len(people)}.")

@@ -62,3 +62,19 @@ def parse_ru_date(text: str) -> date:
 def years_between(earlier: date, later: date) -> int:
     """Full years from ``earlier`` to ``later`` (age on a date)."""
     return later.year - earlier.year - ((later.month, later.day) < (earlier.month, earlier.day))
+
+
+def ru_years(value: float | int | None) -> str:
+    """«1 год», «3 года», «27 лет», «1,5 года» — the number with the right Russian word."""
+    if value is None:
+        return ""
+    if float(value) != int(value):
+        return f"{value:g} года".replace(".", ",")
+    n = int(value)
+    if n % 10 == 1 and n % 100 != 11:
+        word = "год"
+    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        word = "года"
+    else:
+        word = "лет"
+    return f"{n} {word}"

@@ -186,3 +186,52 @@ def test_audit_fragment_and_denied_for_observer(world, as_user):
 def test_person_history_on_detail_page(world, curator):
     html = curator.get(f"/participants/{world.teacher.id}").get_data(as_text=True)
     assert "История изменений" in html and "создание" in html
+
+
+def test_consent_for_a_minor_is_one_entry(world, curator):
+    """Adding a consent signed by a guardian writes one «создание», not a second «изменение»."""
+    from nastavnik.participants.models import Guardianship
+
+    student = world.student
+    mother = make_person(
+        world.school, kind="parent", last_name="Сидорова", first_name="Мария", middle_name=""
+    )
+    db.session.add(Guardianship(student=student, guardian=mother, relation="мать"))
+    db.session.commit()
+    data = {
+        "kind": "pd_distribution",
+        "signatory_relation": "мать",
+        "signatory_name": "Сидорова Мария",
+        "signed_on": today().strftime("%d.%m.%Y"),
+        "purposes": "",
+        "document_ref": "",
+    }
+    assert curator.post(f"/consents/new/{student.id}", data=data).status_code == 303
+    consent = db.session.scalar(
+        select(Consent).where(Consent.person_id == student.id, Consent.kind == "pd_distribution")
+    )
+    assert consent.signatory_person_id == mother.id
+    entries = [e for e in entries_for(student.id, "consent") if e.entity_id == consent.id]
+    assert [e.action for e in entries] == ["create"]
+
+
+def test_history_reads_in_russian(world, curator):
+    teacher = world.teacher
+    curator.post(
+        f"/participants/{teacher.id}/row/edit",
+        headers={"HX-Request": "true"},
+        data={
+            "last_name": "Петрова",
+            "first_name": "Анна",
+            "email": "",
+            "phone": "+7 900 1",
+            "position": "учитель",
+            "version": str(teacher.version),
+        },
+    )
+    html = curator.get(f"/participants/{teacher.id}").get_data(as_text=True)
+    assert "<b>телефон</b>: — → +7 900 1" in html
+    assert "<b>phone</b>" not in html and "<b>org_id</b>" not in html and "<b>id</b>" not in html
+    log = curator.get("/audit/").get_data(as_text=True)
+    assert "участник: <a" in log and "Петрова А.С." in log  # whose record, by name
+    assert "<b>организация</b>: СОШ № 3" in log

@@ -100,9 +100,13 @@ def test_inactive_account_refused(world, client):
     user.is_active_account = False
     db.session.commit()
     response = _post(client, "curator")
-    assert response.status_code == 422
-    assert WRONG in response.get_data(as_text=True)
+    # whoever knows the password is told why (and whom to ask); a guesser learns nothing new
+    assert response.status_code == 403
+    assert "Учётная запись отключена. Обратитесь к администратору." in response.get_data(as_text=True)
     assert client.get("/participants/").status_code == 302
+    wrong = client.post("/auth/login", data={"username": "curator", "password": "not-the-password"})
+    assert wrong.status_code == 422 and WRONG in wrong.get_data(as_text=True)
+    assert "отключена" not in wrong.get_data(as_text=True)
 
 
 def test_deactivated_session_is_dropped(world, as_user):

@@ -330,3 +330,74 @@ def test_due_for_anonymisation_skips_renewed_consent(world):
     make_consent(expired, valid_until=day - timedelta(days=100))
     db.session.commit()
     assert [p.last_name for p in due_for_anonymisation(day, 30)] == ["Давноистёкшая"]
+
+
+def _guardian(student, last_name, relation="мать", **values):
+    from nastavnik.participants.models import Guardianship
+
+    guardian = make_person(student.org, kind="parent", last_name=last_name, **values)
+    db.session.add(Guardianship(student=student, guardian=guardian, relation=relation))
+    db.session.flush()
+    return guardian
+
+
+def test_anonymise_takes_guardians_who_represent_no_one_else(app, world, curator, runner):
+    """A mother of one child is anonymised with the child; a father of a sibling whose data is kept is
+    not; a teacher who is also a representative keeps their own record. Their history is scrubbed."""
+    retention = app.config["PD_RETENTION_DAYS"]
+    student = world.student
+    sibling = make_person(world.school, kind="student", last_name="Сидорова", first_name="Катя")
+    make_consent(sibling, signatory_name="Сидоров Пётр", signatory_relation="отец")
+    mother = _guardian(student, "Сидорова", phone="+7 900 111-22-33")
+    father = _guardian(student, "Сидоров", relation="отец")
+    _guardian(sibling, "Сидоров")  # a different person record of the same name: irrelevant
+    from nastavnik.participants.models import Guardianship
+
+    db.session.add(Guardianship(student=sibling, guardian=father, relation="отец"))
+    teacher_parent = world.teacher
+    db.session.add(Guardianship(student=student, guardian=teacher_parent, relation="опекун"))
+    db.session.commit()
+    # an edit through the app, so the mother's history holds a value to scrub
+    curator.post(
+        f"/participants/{mother.id}/row/edit",
+        headers=HX,
+        data={
+            "last_name": "Сидорова",
+            "first_name": "Мария",
+            "phone": "+7 900 999-00-00",
+            "version": str(mother.version),
+        },
+    )
+    assert "+7 900 999-00-00" in _all_audit_text()
+    student.consents[0].withdrawn_on = today() - timedelta(days=retention + 1)
+    db.session.commit()
+    ids = student.id, mother.id, father.id, teacher_parent.id
+
+    dry = runner.invoke(args=["nastavnik", "anonymise", "--dry-run"])
+    assert f"законный представитель №{mother.id}" in dry.output
+    assert f"№{father.id}" not in dry.output
+    result = runner.invoke(args=["nastavnik", "anonymise"])
+    assert result.exit_code == 0, result.output
+    assert f"обезличен вместе с ним: законный представитель №{mother.id}" in result.output
+
+    db.session.expire_all()
+    student, mother, father, teacher_parent = (db.session.get(Person, i) for i in ids)
+    assert student.anonymised_at is not None
+    assert (
+        mother.anonymised_at is not None
+        and mother.last_name == f"Обезличен №{mother.id}"
+        and mother.phone == ""
+    )
+    assert (
+        father.anonymised_at is None and father.last_name == "Сидоров"
+    )  # still the sibling's representative
+    assert teacher_parent.anonymised_at is None and teacher_parent.last_name == "Петрова"
+    audit = _all_audit_text()
+    assert "+7 900 999-00-00" not in audit and "+7 900 111-22-33" not in audit
+
+    # once the sibling is anonymised too, the father goes with her
+    db.session.get(Consent, sibling.consents[0].id).withdrawn_on = today() - timedelta(days=retention + 1)
+    db.session.commit()
+    runner.invoke(args=["nastavnik", "anonymise"])
+    db.session.expire_all()
+    assert db.session.get(Person, ids[2]).anonymised_at is not None

@@ -464,7 +464,8 @@ def test_add_guardian(world, curator):
     assert link.relation == "мать" and link.guardian.kind == "parent"
     assert link.guardian.org_id == world.school.id
     page = curator.get(f"/participants/{sid}").get_data(as_text=True)
-    assert "Сидорова Мария — мать" in page
+    assert "Сидорова Мария — мать" in re.sub(r"<[^>]+>", "", page)
+    assert f'href="/participants/{link.guardian.id}"' in page  # the curator can open and correct the guardian
     # parents are not participants of the list
     assert "Сидорова" not in curator.get("/participants/").get_data(as_text=True)
 
@@ -523,3 +524,112 @@ def test_consent_records_unchanged_by_person_edit(world, curator):
     count = db.session.scalar(select(db.func.count(Consent.id)))
     curator.post(f"/participants/{world.teacher.id}/edit", data=_edit_form(world.teacher, last_name="Иная"))
     assert db.session.scalar(select(db.func.count(Consent.id))) == count
+
+
+# --- Walk-through fixes: layout, print, focus ------------------------------------------------------
+
+
+def test_detail_actions_are_not_forms_inside_a_paragraph(world, curator):
+    html = curator.get(f"/participants/{world.teacher.id}").get_data(as_text=True)
+    assert '<div class="actions no-print">' in html
+    assert not re.search(r'<p class="actions[^"]*">\s*<a[^>]*>Изменить</a>\s*<form', html)
+
+
+def test_org_column_only_for_several_schools(world, as_user):
+    curator_html = as_user("curator").get("/participants/").get_data(as_text=True)
+    assert '<th scope="col">Организация</th>' not in curator_html and 'id="org"' not in curator_html
+    municipal = as_user("municipal")
+    html = municipal.get("/participants/").get_data(as_text=True)
+    assert '<th scope="col">Организация</th>' in html and 'id="org"' in html
+    one = municipal.get("/participants/", query_string={"org": world.school.id}).get_data(as_text=True)
+    assert '<th scope="col">Организация</th>' not in one and 'id="org"' in one
+
+
+def test_print_caption_names_the_selection(world, curator):
+    html = curator.get("/participants/", query_string={"kind": "staff", "consent": "eligible"}).get_data(
+        as_text=True
+    )
+    caption = re.search(r'<caption class="print-only">(.*?)</caption>', html, re.S).group(1)
+    assert "Педагог / работник ОО" in caption and "можно выгружать" in caption
+    assert f"На {today():%d.%m.%Y}" in caption
+    assert '<th scope="col" class="no-print">' in html
+
+
+def test_row_edit_keeps_keyboard_focus(world, curator):
+    teacher = world.teacher
+    html = curator.get(f"/participants/{teacher.id}/row/edit", headers=HX).get_data(as_text=True)
+    assert re.search(
+        r'<input[^>]*autofocus[^>]*id="row-form-\d+-last_name"|<input[^>]*id="row-form-\d+-last_name"[^>]*autofocus',
+        html,
+    )
+    data = {
+        "last_name": "Петрова",
+        "first_name": "Анна",
+        "email": "bad",
+        "phone": "",
+        "position": "учитель",
+        "version": str(teacher.version),
+    }
+    bad = curator.post(f"/participants/{teacher.id}/row/edit", headers=HX, data=data).get_data(as_text=True)
+    focused = re.findall(r"<input[^>]*autofocus[^>]*>", bad)
+    assert len(focused) == 1 and "-email" in focused[0]
+    saved = curator.post(f"/participants/{teacher.id}/row/edit", headers=HX, data=data | {"email": ""})
+    assert re.search(r'<a href="/participants/\d+" autofocus>Петрова', saved.get_data(as_text=True))
+
+
+def test_new_student_form_folds_teacher_fields(world, curator):
+    html = curator.get("/participants/new", query_string={"kind": "student"}).get_data(as_text=True)
+    assert "<h1>Новый обучающийся</h1>" in html
+    assert '<details class="more"><summary>Поля педагога</summary>' in html
+    assert 'id="position"' in html  # folded, still there without JavaScript
+    staff = curator.get("/participants/new", query_string={"kind": "staff"}).get_data(as_text=True)
+    assert "<h1>Новый педагог</h1>" in staff and "Поля обучающегося" in staff
+
+
+def test_error_summary_links_to_fields(world, curator):
+    response = curator.post("/participants/new", data={"kind": "student", "org_id": str(world.school.id)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert '<a href="#last_name">Фамилия</a>: Заполните поле «Фамилия».' in html
+    assert re.search(
+        r'<label for="last_name">Фамилия <span class="req" aria-hidden="true">\*</span></label>', html
+    )
+
+
+def test_student_gets_no_experience_date(world, curator):
+    data = {
+        "kind": "student",
+        "org_id": str(world.school.id),
+        "last_name": "Без",
+        "first_name": "Стажа",
+        "birth_date": (today() - timedelta(days=12 * 366)).strftime("%d.%m.%Y"),
+        "class_name": "6А",
+        "qualification_category": "",
+    }
+    assert curator.post("/participants/new", data=data).status_code == 303
+    person = db.session.scalar(select(Person).where(Person.last_name == "Без"))
+    assert person.experience_on is None
+
+
+def test_guardian_page_links_back_to_students(world, curator):
+    student = world.student
+    mother = make_person(world.school, kind="parent", last_name="Сидорова", first_name="Мария")
+    db.session.add(Guardianship(student=student, guardian=mother, relation="мать"))
+    db.session.commit()
+    html = curator.get(f"/participants/{mother.id}").get_data(as_text=True)
+    assert "Законный представитель обучающихся" in html
+    assert f'href="/participants/{student.id}"' in html
+    assert 'id="consents-h"' not in html  # a representative's own consent is not asked for
+
+
+def test_experience_and_age_in_russian(world, curator):
+    html = curator.get(f"/participants/{world.teacher.id}").get_data(as_text=True)
+    assert "2 года" in html  # experience_years=2.0 in the world
+    assert re.search(r"\(\d+ (год|года|лет)\)", html)
+
+
+def test_export_uses_short_kinds_and_marks_personal_data(world, curator):
+    data = curator.get("/participants/export.xlsx").data
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet.cell(row=4, column=2).value in ("Педагог", "Обучающийся")
+    assert "персональные данные" in sheet.oddFooter.left.text

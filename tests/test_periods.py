@@ -71,3 +71,25 @@ def test_years_between():
     assert years_between(date(2000, 5, 17), date(2025, 5, 16)) == 24
     assert years_between(date(2000, 5, 17), date(2025, 5, 17)) == 25
     assert years_between(date(2000, 2, 29), date(2025, 2, 28)) == 24
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1, "1 год"),
+        (3, "3 года"),
+        (5, "5 лет"),
+        (11, "11 лет"),
+        (12, "12 лет"),
+        (21, "21 год"),
+        (22, "22 года"),
+        (27, "27 лет"),
+        (1.5, "1,5 года"),
+        (0, "0 лет"),
+        (None, ""),
+    ],
+)
+def test_ru_years(value, text):
+    from nastavnik.periods import ru_years
+
+    assert ru_years(value) == text

@@ -177,6 +177,10 @@ def test_broken_plugins_are_skipped_and_listed(fake_entry_points):
     assert {"teacher_teacher", "student_student"} <= set(state.registry.kinds)
     html = _admin_page(app)
     assert "broken_import" in html and "ошибка" in html and "nastavnik_missing_dependency" in html
+    # the IT admin is told what to do, and what the working plugins add reads in Russian
+    assert "Плагин пропущен, остальное работает" in html and "pip uninstall" in html
+    assert "форма наставничества: «учитель – учитель»" in html
+    assert "nastavnik_mentoring_kinds:" not in html
 
 
 @pytest.mark.parametrize(

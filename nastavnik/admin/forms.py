@@ -1,5 +1,5 @@
 from wtforms import PasswordField, SelectField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from nastavnik.auth.models import ROLES
 from nastavnik.web.fields import TrimmedStringField
@@ -18,3 +18,16 @@ class UserForm(Form):
     password = PasswordField("Пароль", validators=[DataRequired("Задайте пароль."), Length(min=8, message="Пароль — не короче 8 символов.")])
     role = SelectField("Роль", choices=list(ROLES.items()))
     org_id = SelectField("Организация", coerce=int)
+
+
+class PasswordResetForm(Form):
+    """Новый пароль, заданный администратором (сообщается пользователю лично)."""
+
+    password = PasswordField(
+        "Новый пароль",
+        validators=[DataRequired("Задайте новый пароль."), Length(min=8, message="Пароль — не короче 8 символов.")],
+    )
+    confirm = PasswordField(
+        "Повторите пароль",
+        validators=[DataRequired("Повторите пароль."), EqualTo("password", message="Пароли не совпадают.")],
+    )

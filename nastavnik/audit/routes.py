@@ -5,6 +5,7 @@ from sqlalchemy import select
 from nastavnik import access
 from nastavnik.audit import bp
 from nastavnik.audit.models import AuditEntry
+from nastavnik.audit.services import entry_context
 from nastavnik.extensions import db
 from nastavnik.web.htmx import render_page_or_partial
 
@@ -23,5 +24,10 @@ def index():
         query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(PAGE + 1).offset((page - 1) * PAGE)
     ).all()
     return render_page_or_partial(
-        "audit/index.html", "audit/_entries.html", entries=entries[:PAGE], page=page, more=len(entries) > PAGE
+        "audit/index.html",
+        "audit/_entries.html",
+        entries=entries[:PAGE],
+        page=page,
+        more=len(entries) > PAGE,
+        **entry_context(entries[:PAGE]),
     )

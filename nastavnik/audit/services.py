@@ -124,3 +124,73 @@ def history(person_id: int) -> list[AuditEntry]:
     return db.session.scalars(
         select(AuditEntry).where(AuditEntry.person_id == person_id).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     ).all()
+
+
+# --- Reading the log -----------------------------------------------------------------------------
+
+ENTITY_TITLES = {
+    "person": "участник", "consent": "согласие", "guardianship": "законный представитель",
+    "mentor_profile": "наставник в банке", "mentee_profile": "наставляемый в банке",
+}
+# Column names as a curator reads them; a model may add its own with ``__audit_labels__``.
+FIELD_TITLES = {
+    "org_id": "организация", "kind": "вид", "last_name": "фамилия", "first_name": "имя", "middle_name": "отчество",
+    "birth_date": "дата рождения", "email": "эл. почта", "phone": "телефон", "snils": "СНИЛС",
+    "personnel_number": "табельный номер", "position": "должность", "subjects": "предметы",
+    "experience_years": "педагогический стаж, лет", "experience_on": "стаж указан на дату", "hired_on": "дата приёма",
+    "qualification_category": "квалификационная категория", "class_name": "класс", "notes": "примечание",
+    "archived_at": "в архиве с", "anonymised_at": "обезличен", "relation": "кем приходится",
+    "signatory_name": "подписал(а)", "signatory_relation": "кто подписал", "purposes": "цели обработки",
+    "document_ref": "где хранится оригинал", "signed_on": "дата подписания", "valid_until": "действует до",
+    "withdrawn_on": "отозвано", "withdrawal_reason": "основание отзыва", "status": "состояние",
+}
+
+
+def _model_labels(entity: str) -> dict:
+    for mapper in db.Model.registry.mappers:
+        if getattr(mapper.class_, "__tablename__", None) == entity:
+            return getattr(mapper.class_, "__audit_labels__", {})
+    return {}
+
+
+def _value(key: str, entity: str, value, orgs: dict):
+    from nastavnik.consents.models import CONSENT_KINDS
+    from nastavnik.participants.models import PERSON_KINDS, QUALIFICATION_CATEGORIES
+
+    if value in (None, ""):
+        return "—"
+    if key == "org_id":
+        return orgs.get(value, f"№{value}")
+    if key == "kind":
+        return {**PERSON_KINDS, **CONSENT_KINDS}.get(value, value)
+    if key == "qualification_category":
+        return QUALIFICATION_CATEGORIES.get(value, value)
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return value
+
+
+def readable_changes(entry: AuditEntry, orgs: dict[int, str]) -> list[tuple[str, object, object]]:
+    """(label, old, new) in Russian; technical ids are left out (the row itself says whose record it is)."""
+    labels = FIELD_TITLES | _model_labels(entry.entity)
+    rows = []
+    for key, pair in (entry.changes or {}).items():
+        if key == "id" or (key.endswith("_id") and key != "org_id"):
+            continue
+        old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        rows.append((labels.get(key, key), _value(key, entry.entity, old, orgs), _value(key, entry.entity, new, orgs)))
+    return rows
+
+
+def entry_context(entries) -> dict:
+    """What the log templates need besides the entries: names of people and organisations."""
+    from nastavnik.orgs.models import Organisation
+    from nastavnik.participants.models import Person
+
+    person_ids = {e.person_id for e in entries if e.person_id}
+    people = (
+        {p.id: p.short_name for p in db.session.scalars(select(Person).where(Person.id.in_(person_ids)))}
+        if person_ids else {}
+    )
+    orgs = {o.id: o.title for o in db.session.scalars(select(Organisation))}
+    return {"people": people, "orgs": orgs, "readable_changes": readable_changes, "entity_titles": ENTITY_TITLES}

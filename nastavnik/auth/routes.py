@@ -8,7 +8,7 @@ from flask_login import login_user, logout_user
 from nastavnik import access
 from nastavnik.auth import bp
 from nastavnik.auth.forms import LoginForm
-from nastavnik.auth.services import authenticate, is_locked
+from nastavnik.auth.services import AccountDisabled, authenticate, is_locked
 from nastavnik.web.htmx import is_htmx
 
 
@@ -40,7 +40,11 @@ def login():
             )
             status = 429
         else:
-            user = authenticate(form.username.data, form.password.data, addr)
+            try:
+                user = authenticate(form.username.data, form.password.data, addr)
+            except AccountDisabled:
+                form.username.errors.append("Учётная запись отключена. Обратитесь к администратору.")
+                return render_template("auth/login.html", form=form), 403
             if user is not None:
                 login_user(user)
                 return redirect(_safe_next(request.args.get("next")), code=303)

@@ -28,8 +28,14 @@ def is_locked(username: str, remote_addr: str) -> bool:
     return count >= current_app.config["LOGIN_MAX_FAILURES"]
 
 
+class AccountDisabled(Exception):
+    """The password is right but the administrator switched the account off."""
+
+
 def authenticate(username: str, password: str, remote_addr: str) -> User | None:
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    if user is not None and not user.is_active and user.check_password(password):
+        raise AccountDisabled  # told only to whoever knows the password: it reveals nothing to a guesser
     if user is None or not user.is_active or not user.check_password(password):
         db.session.add(LoginFailure(username=username.lower(), remote_addr=remote_addr))
         db.session.commit()

@@ -52,6 +52,12 @@ def _person(person_id: int, permission: str) -> Person:
     return person
 
 
+def _signing_guardian(person: Person, relation: str, name: str) -> Person | None:
+    if relation == SELF:
+        return None
+    return next((g.guardian for g in person.guardian_links if g.guardian.full_name == name), None)
+
+
 @bp.route("/new/<int:person_id>", methods=["GET", "POST"])
 @access.rule("consents.edit")
 def create(person_id):
@@ -65,12 +71,12 @@ def create(person_id):
         else:
             form.signatory_relation.data, form.signatory_name.data = SELF, person.full_name
     if form.validate_on_submit():
-        consent = Consent(person=person)
-        db.session.add(consent)
+        # Found before the consent joins the session: a lazy load would flush it half-filled, and the
+        # log would show a second «изменение» for one action.
+        guardian = _signing_guardian(person, form.signatory_relation.data, form.signatory_name.data)
+        consent = Consent(person=person, signatory_person_id=guardian.id if guardian else None)
         form.populate_obj(consent)
-        if consent.signatory_relation != SELF:
-            guardian = next((g.guardian for g in person.guardian_links if g.guardian.full_name == consent.signatory_name), None)
-            consent.signatory_person_id = guardian.id if guardian else None
+        db.session.add(consent)
         db.session.commit()
         flash(f"Согласие «{consent.kind_title.lower()}» внесено.", "success")
         return redirect_to(url_for("participants.detail", person_id=person.id))

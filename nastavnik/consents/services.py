@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import aliased
 
 from nastavnik.consents.models import Consent
 from nastavnik.extensions import db
-from nastavnik.participants.models import PERSONAL_FIELDS, Person
+from nastavnik.participants.models import PERSONAL_FIELDS, Guardianship, Person
 from nastavnik.timeutil import utcnow
+
+Guardian = aliased(Person, name="guardian")
 
 
 def valid_consent_clause(day: date, kind: str = "pd_processing"):
@@ -72,8 +75,43 @@ def due_for_anonymisation(day: date, retention_days: int) -> list[Person]:
     return list(db.session.scalars(query))
 
 
-def anonymise(person: Person) -> None:
-    """Обезличивание: personal fields are cleared; the record stays for the counts it feeds."""
+def anonymise(person: Person) -> list[Person]:
+    """Обезличивание: personal fields are cleared; the record stays for the counts it feeds.
+
+    A student's legal representatives go with them, unless they still represent another student
+    whose data is kept (their name and phone are still needed there). Returns the representatives
+    anonymised along with ``person``."""
+    guardians = orphaned_guardians(person)
+    for someone in (person, *guardians):
+        _anonymise_one(someone)
+    return guardians
+
+
+def orphaned_guardians(student: Person) -> list[Person]:
+    """Representatives of ``student`` who represent no other non-anonymised student."""
+    guardian_ids = [link.guardian_id for link in student.guardian_links]
+    if not guardian_ids:
+        return []
+    still_needed = exists(
+        select(Guardianship.id)
+        .join(Person, Person.id == Guardianship.student_id)
+        .where(
+            Guardianship.guardian_id == Guardian.id,
+            Guardianship.student_id != student.id,
+            Person.anonymised_at.is_(None),
+        )
+    )
+    # Only «законный представитель» records: a teacher who is also a parent keeps their own record.
+    query = select(Guardian).where(
+        Guardian.id.in_(guardian_ids),
+        Guardian.kind == "parent",
+        Guardian.anonymised_at.is_(None),
+        ~still_needed,
+    )
+    return list(db.session.scalars(query))
+
+
+def _anonymise_one(person: Person) -> None:
     from nastavnik.audit.services import scrub_person_history
 
     for name in PERSONAL_FIELDS:

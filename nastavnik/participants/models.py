@@ -18,6 +18,14 @@ PERSON_KINDS = {
     "graduate": "Выпускник",
     "parent": "Законный представитель",
 }
+# For table columns, where the full titles would wrap every row.
+PERSON_KINDS_SHORT = {
+    "staff": "Педагог",
+    "student": "Обучающийся",
+    "partner_employee": "Работник партнёра",
+    "graduate": "Выпускник",
+    "parent": "Представитель",
+}
 QUALIFICATION_CATEGORIES = {
     "": "—",
     "none": "без категории",
@@ -81,12 +89,18 @@ class Person(db.Model):
 
     @property
     def short_name(self) -> str:
+        if self.anonymised_at is not None:
+            return self.last_name
         initials = "".join(f"{p[0]}." for p in (self.first_name, self.middle_name) if p)
         return f"{self.last_name} {initials}".strip()
 
     @property
     def kind_title(self) -> str:
         return PERSON_KINDS.get(self.kind, self.kind)
+
+    @property
+    def kind_short(self) -> str:
+        return PERSON_KINDS_SHORT.get(self.kind, self.kind)
 
     @property
     def subject_list(self) -> list[str]:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from nastavnik import access
-from nastavnik.audit.services import history
+from nastavnik.audit.services import entry_context, history
 from nastavnik.consents.services import consent_state, export_eligible_clause
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
@@ -45,6 +45,11 @@ def _org_choices(permission: str) -> list[tuple[int, str]]:
     return [(o.id, o.title) for o in orgs]
 
 
+def _show_org() -> bool:
+    """The organisation column only helps someone who sees more than one school."""
+    return len(_org_choices("participants.view")) > 1
+
+
 def _filters() -> Filters:
     args = request.args
     return Filters(
@@ -78,10 +83,12 @@ def index():
         abort(404)
     size = current_app.config["PAGE_SIZE"]
     people, total = search(org_ids, filters, today(), current_app.config["CONSENT_EXPIRING_DAYS"], size)
+    orgs = _org_choices("participants.view")
     context = dict(
         people=people, total=total, filters=filters, pages=max(math.ceil(total / size), 1),
-        orgs=_org_choices("participants.view"), kinds=PERSON_KINDS, consent_filters=CONSENT_FILTERS,
+        orgs=orgs, kinds=PERSON_KINDS, consent_filters=CONSENT_FILTERS,
         state=_state, can_edit=access.can(current_user, "participants.edit"),
+        show_org=len(orgs) > 1 and not filters.org_id,
     )
     return render_page_or_partial("participants/index.html", "participants/_table.html", **context)
 
@@ -97,7 +104,10 @@ def create():
         access.require("participants.edit", form.org_id.data)
         person = Person()
         db.session.add(person)
-        save_versioned(person, {name: getattr(form, name).data for name in PERSON_FIELDS} | {"experience_on": today()}, None)
+        values = {name: getattr(form, name).data for name in PERSON_FIELDS}
+        if values["experience_years"] is not None:  # the date the experience was counted on
+            values["experience_on"] = today()
+        save_versioned(person, values, None)
         hook().nastavnik_event_participant_saved(person=person, is_new=True)
         flash(f"Участник «{person.full_name}» добавлен. Теперь внесите согласие на обработку персональных данных.", "success")
         return redirect_to(url_for("participants.detail", person_id=person.id))
@@ -105,17 +115,23 @@ def create():
     return render_template("participants/form.html", form=form, person=None), status
 
 
+def _detail(person: Person, guardian_form: GuardianForm | None = None, status: int = 200):
+    can_edit = access.can(current_user, "participants.edit", person.org_id)
+    represents = db.session.scalars(select(Guardianship).where(Guardianship.guardian_id == person.id)).all()
+    entries = history(person.id) if access.can(current_user, "audit.view", person.org_id) else None
+    return render_template(
+        "participants/detail.html", person=person, state=_state(person), can_edit=can_edit,
+        history=entries, hide_person=True, **entry_context(entries or []),
+        guardian_form=(guardian_form or GuardianForm()) if can_edit else None, may_delete=not has_history(person),
+        represents=[link for link in represents if access.can_view_person(current_user, link.student)],
+        config=current_app.config,
+    ), status
+
+
 @bp.route("/<int:person_id>")
 @access.login_only
 def detail(person_id):
-    person = _get_person(person_id)
-    can_edit = access.can(current_user, "participants.edit", person.org_id)
-    return render_template(
-        "participants/detail.html", person=person, state=_state(person), can_edit=can_edit,
-        history=history(person.id) if access.can(current_user, "audit.view", person.org_id) else None,
-        guardian_form=GuardianForm() if can_edit else None, may_delete=not has_history(person),
-        config=current_app.config,
-    )
+    return _detail(_get_person(person_id))
 
 
 @bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
@@ -160,7 +176,7 @@ def _row_form(person: Person, formdata=None) -> RowForm:
 def row(person_id):
     person = _get_person(person_id)
     return render_partial(
-        "participants/_row.html", person=person, state=_state,
+        "participants/_row.html", person=person, state=_state, show_org=_show_org(), focus=True,
         can_edit=access.can(current_user, "participants.edit", person.org_id),
     )
 
@@ -184,16 +200,21 @@ def row_edit(person_id):
         except Conflict:
             db.session.refresh(person)
             return render_partial(
-                "participants/_row_edit.html", person=person, form=_row_form(person), conflict=CONFLICT, status=409
+                "participants/_row_edit.html", person=person, form=_row_form(person), conflict=CONFLICT, status=409,
+                show_org=_show_org(),
             )
         hook().nastavnik_event_participant_saved(person=person, is_new=False)
         if not is_htmx():
             flash("Изменения сохранены.", "success")
             return redirect_to(url_for("participants.index"))
-        response = render_partial("participants/_row.html", person=person, state=_state, can_edit=True)
+        response = render_partial(
+            "participants/_row.html", person=person, state=_state, can_edit=True, show_org=_show_org(), focus=True
+        )
         return hx_trigger(response, "participant-saved")
     status = 422 if request.method == "POST" else 200
-    return render_partial("participants/_row_edit.html", person=person, form=form, conflict=None, status=status)
+    return render_partial(
+        "participants/_row_edit.html", person=person, form=form, conflict=None, status=status, show_org=_show_org()
+    )
 
 
 @bp.route("/<int:person_id>/archive", methods=["POST"])
@@ -231,10 +252,7 @@ def add_guardian(person_id):
     if student.kind != "student":
         abort(400)
     if not form.validate_on_submit():
-        return render_template(
-            "participants/detail.html", person=student, state=_state(student), can_edit=True,
-            history=None, guardian_form=form, may_delete=False, config=current_app.config,
-        ), 422
+        return _detail(student, guardian_form=form, status=422)
     guardian = Person(
         kind="parent", org_id=student.org_id, last_name=form.last_name.data, first_name=form.first_name.data,
         middle_name=form.middle_name.data, phone=form.phone.data, email=form.email.data,

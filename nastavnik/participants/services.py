@@ -117,13 +117,14 @@ def export_xlsx(people: list[Person], org_title: str, day: date) -> bytes:
     cell = book.add_format({"text_wrap": True, "border": 1, "valign": "top"})
     sheet.write(0, 0, f"Участники: {org_title}. Только лица с действующим согласием на обработку ПД на {ru_date(day)}")
     headers = ["ФИО", "Кто", "Организация", "Дата рождения", "Класс / должность", "Предметы", "Телефон", "Эл. почта"]
-    widths = [34, 18, 30, 14, 22, 24, 16, 24]
+    # Wide enough for the usual values: LibreOffice and print do not grow wrapped rows by themselves.
+    widths = [36, 16, 28, 14, 22, 28, 18, 32]
     for col, (title, width) in enumerate(zip(headers, widths, strict=True)):
         sheet.write(2, col, title, bold)
         sheet.set_column(col, col, width)
     for row, person in enumerate(people, start=3):
         values = [
-            person.full_name, person.kind_title, person.org.title, ru_date(person.birth_date),
+            person.full_name, person.kind_short, person.org.title, ru_date(person.birth_date),
             person.class_name or person.position, person.subjects, person.phone, person.email,
         ]
         for col, value in enumerate(values):
@@ -131,6 +132,8 @@ def export_xlsx(people: list[Person], org_title: str, day: date) -> bytes:
     sheet.freeze_panes(3, 1)
     sheet.repeat_rows(2)
     sheet.set_landscape()
+    sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
+    sheet.set_footer("&LСодержит персональные данные (152-ФЗ)&RСтраница &P из &N")
     book.close()
     return buffer.getvalue()
