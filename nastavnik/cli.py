@@ -51,17 +51,18 @@ def create_admin(username, password, display_name):
 @with_appcontext
 def demo(if_empty):
     """Загрузить демо-данные: муниципалитет, две школы, педагоги, обучающиеся, пользователи всех ролей."""
-    from nastavnik.demo import DEMO_PASSWORD, build_demo, has_data
+    from nastavnik.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo, has_data
 
     if has_data():
-        if if_empty:
-            click.echo("Демо-данные уже загружены.")
-            return
-        raise click.ClickException("База не пуста: демо-данные загружаются только в пустую базу.")
-    with acting_as("демо-данные"):
-        users = build_demo()
-    click.echo(f"Демо-данные загружены. Пользователи (пароль у всех: {DEMO_PASSWORD}):")
-    for username, title in users:
+        if not if_empty:
+            raise click.ClickException("База не пуста: демо-данные загружаются только в пустую базу.")
+        click.echo("Демо-данные уже загружены.")
+    else:
+        with acting_as("демо-данные"):
+            build_demo()
+        click.echo("Демо-данные загружены.")
+    click.echo(f"Пользователи демо-данных (пароль у всех: {DEMO_PASSWORD}):")
+    for username, title in DEMO_LOGINS:
         click.echo(f"  {username:<12} {title}")
 
 

@@ -29,6 +29,12 @@ SUBJECTS = ["математика", "русский язык", "литерату
             "начальные классы"]
 
 
+DEMO_LOGINS = [
+    ("admin", "администратор"), ("municipal", "муниципальный координатор (МКУ УО)"),
+    ("director", "директор СОШ № 3"), ("curator", "куратор СОШ № 3"), ("curator2", "куратор СОШ № 4"),
+    ("mentor", "наставник (педагог СОШ № 3, есть пара, программа и встреча)"),
+    ("mentee", "наставляемый (молодой специалист СОШ № 3)"), ("observer", "наблюдатель СОШ № 3"),
+]
 TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
                      "t", "u", "f", "kh", "ts", "ch", "sh", "sch", "", "y", "", "e", "yu", "ya"], strict=True))
@@ -134,8 +140,9 @@ def build_demo(seed: int = 42) -> list[tuple[str, str]]:
         _students(rng, school, 100, day)
     db.session.flush()
 
-    first = schools[0].short_name
-    mentor_person, mentee_person = teachers[first][10], teachers[first][0]
+    banks = _banks(rng, teachers, day)
+    mentor_profile, mentee_profile = banks[schools[0].short_name]
+    mentor_person, mentee_person = mentor_profile.person, mentee_profile.person
     accounts = [
         ("admin", "Администратор системы", [("admin", region.id)], None),
         ("municipal", "Муниципальный координатор", [("municipal", authority.id)], None),
@@ -148,17 +155,17 @@ def build_demo(seed: int = 42) -> list[tuple[str, str]]:
     ]
     for username, name, roles, person_id in accounts:
         create_user(username, DEMO_PASSWORD, name, roles=roles, person_id=person_id)
-    _banks(rng, teachers, day)
+    db.session.flush()
+    _pair(schools[0], mentor_profile, mentee_profile, day)
     db.session.commit()
-    titles = {"admin": "администратор", "municipal": "муниципальный координатор (МКУ УО)",
-              "director": "директор СОШ № 3", "curator": "куратор СОШ № 3", "curator2": "куратор СОШ № 4",
-              "mentor": "наставник (педагог СОШ № 3)", "mentee": "наставляемый (молодой специалист СОШ № 3)",
-              "observer": "наблюдатель СОШ № 3"}
-    return [(username, titles[username]) for username, *_ in accounts]
+    return DEMO_LOGINS
 
 
-def _banks(rng: random.Random, teachers: dict[str, list[Person]], day: date) -> None:
-    """Банки «учитель – учитель»: young specialists with a valid consent as mentees, experienced ones as mentors."""
+def _banks(rng: random.Random, teachers: dict[str, list[Person]], day: date) -> dict[str, tuple]:
+    """Банки «учитель – учитель»: young specialists with a valid consent as mentees, experienced ones as mentors.
+
+    Returns, per school, its first mentor and first mentee profile (the demo accounts «mentor» and «mentee»).
+    """
     from nastavnik.banks.models import MenteeProfile, MentorProfile, Tag
     from nastavnik.consents.services import has_valid_consent
     from nastavnik.periods import AcademicYear
@@ -166,19 +173,48 @@ def _banks(rng: random.Random, teachers: dict[str, list[Person]], day: date) -> 
     tags = [Tag(title=title) for title in TAGS]
     db.session.add_all(tags)
     year = AcademicYear.of(day).start_year
-    for people in teachers.values():
+    firsts: dict[str, tuple] = {}
+    for school, people in teachers.items():
+        mentors, mentees = [], []
         for index, person in enumerate(people):
             if not has_valid_consent(person, day):
                 continue  # no one enters a bank without a valid consent
             if index < len(people) // 4:
-                db.session.add(MenteeProfile(
+                mentees.append(MenteeProfile(
                     person=person, org_id=person.org_id, kind_code="teacher_teacher", category="young_specialist",
                     academic_year=year, request_text="Затруднения в первый год работы", tags=rng.sample(tags, 3),
                 ))
             elif index < len(people) // 4 + 6:
                 db.session.add(Consent(person=person, kind="mentor_duties", signatory_name=person.full_name,
                                        signatory_relation=SELF, signed_on=day - timedelta(days=30)))
-                db.session.add(MentorProfile(
+                mentors.append(MentorProfile(
                     person=person, org_id=person.org_id, kind_codes="teacher_teacher", capacity=2,
                     origin="teacher", time_place="после уроков, кабинет наставника", tags=rng.sample(tags, 4),
                 ))
+        db.session.add_all(mentors + mentees)
+        firsts[school] = (mentors[0], mentees[0])
+    db.session.flush()
+    return firsts
+
+
+def _pair(school: Organisation, mentor: object, mentee: object, day: date) -> None:
+    """One pair fixed by order, with its programme and a first meeting, so that the demo mentor and mentee
+    see their pair, programme and meetings at once (the rest of the bank is left for the curator to match)."""
+    from nastavnik.pairs.services import create_pair, issue_order
+    from nastavnik.periods import AcademicYear
+    from nastavnik.programmes.models import Meeting
+    from nastavnik.programmes.services import create_programme, find_template, template_plan
+
+    year = AcademicYear.of(day)
+    ordered_on = max(year.starts, day - timedelta(days=45))
+    pair = create_pair(org_id=school.id, kind_code="teacher_teacher", variation_code="experienced_young",
+                       mentors=[mentor], mentees=[mentee], academic_year=year.start_year)
+    issue_order(school.id, "112-од", ordered_on, [pair], day)
+    db.session.add(Meeting(pair=pair, kind="intro", held_on=ordered_on + timedelta(days=3), format="offline",
+                           notes="Знакомство, обсудили запросы и удобное время встреч."))
+    db.session.commit()
+    template = find_template("teacher_teacher", "teacher_young_specialist_adaptation")
+    if template is not None:
+        values = {"goal": template.goal, "tasks": template.tasks, "planned_results": template.planned_results,
+                  "duration_months": template.duration_months, "difficulties": mentee.request_text}
+        create_programme(pair, values, template.code, template_plan(template, ordered_on))

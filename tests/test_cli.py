@@ -101,3 +101,36 @@ def test_demo_if_empty_is_a_noop_on_filled_db(app, world, runner):
     assert result.exit_code == 0
     assert "уже загружены" in result.output
     assert db.session.scalar(select(func.count(Person.id))) == before
+
+
+def test_demo_if_empty_still_prints_the_logins(app, world, runner):
+    result = runner.invoke(args=["nastavnik", "demo", "--if-empty"])
+    assert DEMO_PASSWORD in result.output
+    assert "curator" in result.output and "mentee" in result.output
+
+
+def test_demo_banks_and_a_live_pair_for_the_demo_mentor(app, runner, client):
+    from nastavnik.banks.models import MenteeProfile, MentorProfile
+    from nastavnik.consents.services import has_valid_consent
+    from nastavnik.pairs.models import Pair
+    from nastavnik.programmes.models import Meeting, Programme
+
+    assert runner.invoke(args=["nastavnik", "demo"]).exit_code == 0
+    mentees = db.session.scalars(select(MenteeProfile)).all()
+    mentors = db.session.scalars(select(MentorProfile)).all()
+    assert mentees and mentors
+    assert all(has_valid_consent(p.person, today()) for p in mentees + mentors)  # banks need consent
+
+    pair = db.session.scalar(select(Pair))
+    assert pair.status == "active" and pair.order is not None
+    mentor_user = db.session.scalar(select(User).where(User.username == "mentor"))
+    mentee_user = db.session.scalar(select(User).where(User.username == "mentee"))
+    assert [m.person_id for m in pair.mentors] == [mentor_user.person_id]
+    assert [m.person_id for m in pair.mentees] == [mentee_user.person_id]
+    assert pair.mentors[0].person_id in {m.person_id for m in mentors if m.load == 1}
+    programme = db.session.scalar(select(Programme).where(Programme.pair_id == pair.id))
+    assert programme is not None and programme.items
+    assert db.session.scalar(select(func.count(Meeting.id)).where(Meeting.pair_id == pair.id)) == 1
+
+    login(client, "mentor", DEMO_PASSWORD)
+    assert f"/pairs/{pair.id}" in client.get("/").data.decode()  # the mentor reaches the pair from the dashboard
