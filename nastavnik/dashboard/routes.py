@@ -4,36 +4,45 @@ from collections import Counter
 
 from flask import current_app, render_template
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
 
 from nastavnik import access
 from nastavnik.auth.models import RoleAssignment, User
-from nastavnik.consents.services import consent_state
+from nastavnik.consents.services import consent_state, consent_state_column
 from nastavnik.dashboard import bp
 from nastavnik.extensions import db
 from nastavnik.orgs.services import education_orgs
-from nastavnik.participants.models import Person
+from nastavnik.participants.models import Person, is_young_specialist
 from nastavnik.plugins.templating import nav_links, run_hook
 from nastavnik.timeutil import today
 
 
 def school_summary(org_ids: set[int]) -> dict[int, Counter]:
-    """Counts per organisation: staff, students, young specialists, consent states."""
+    """Counts per organisation: staff, students, young specialists, consent states.
+
+    Counted in the database: a municipal or regional dashboard covers tens of thousands of people,
+    too many to load as records on every visit (see bench/bench_dashboard.py).
+    """
     config, day = current_app.config, today()
-    people = db.session.scalars(
-        select(Person)
-        .where(Person.org_id.in_(org_ids), Person.kind != "parent", Person.archived_at.is_(None))
-        .options(selectinload(Person.consents))
-    ).all()
-    summary: dict[int, Counter] = {}
-    for person in people:
-        counts = summary.setdefault(person.org_id, Counter())
-        counts[person.kind] += 1
-        counts["consent_" + consent_state(person, day, config["CONSENT_EXPIRING_DAYS"])] += 1
-        if person.is_young_specialist(day, config["YOUNG_SPECIALIST_MAX_YEARS"], config["YOUNG_SPECIALIST_MAX_AGE"]):
-            counts["young"] += 1
-    return summary
+    live = (Person.org_id.in_(org_ids), Person.kind != "parent", Person.archived_at.is_(None))
+    summary: dict[int, Counter] = {org_id: Counter() for org_id in org_ids}
+    for org_id, kind, number in db.session.execute(
+        select(Person.org_id, Person.kind, func.count()).where(*live).group_by(Person.org_id, Person.kind)
+    ):
+        summary[org_id][kind] += number
+    state = consent_state_column(day, config["CONSENT_EXPIRING_DAYS"]).label("state")
+    for org_id, consent, number in db.session.execute(
+        select(Person.org_id, state, func.count()).where(*live).group_by(Person.org_id, state)
+    ):
+        summary[org_id]["consent_" + consent] += number
+    limits = (day, config["YOUNG_SPECIALIST_MAX_YEARS"], config["YOUNG_SPECIALIST_MAX_AGE"])
+    for org_id, years, recorded_on, born in db.session.execute(
+        select(Person.org_id, Person.experience_years, Person.experience_on, Person.birth_date).where(
+            *live, Person.kind == "staff", Person.experience_years.is_not(None)
+        )
+    ):
+        summary[org_id]["young"] += is_young_specialist(years, recorded_on, born, *limits)
+    return {org_id: counts for org_id, counts in summary.items() if counts}
 
 
 def curators_of(org_ids: set[int]) -> list[User]:

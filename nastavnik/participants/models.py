@@ -40,6 +40,23 @@ PERSONAL_FIELDS = (
 )
 
 
+def experience_on_date(years: float | None, recorded_on: date | None, day: date) -> float | None:
+    """The recorded experience plus the time since it was recorded (stays current without edits)."""
+    if years is None:
+        return None
+    since = (day - recorded_on).days / 365.25 if recorded_on else 0
+    return round(years + max(since, 0), 1)
+
+
+def is_young_specialist(
+    years: float | None, recorded_on: date | None, birth_date: date | None, day: date, max_years: int, max_age: int
+) -> bool:
+    """Plain-value form of :meth:`Person.is_young_specialist`, for counting without loading whole records."""
+    experience = experience_on_date(years, recorded_on, day)
+    age = years_between(birth_date, day) if birth_date else None
+    return experience is not None and experience <= max_years and (age is None or age <= max_age)
+
+
 class Person(db.Model):
     """Участник (физическое лицо). Один человек может быть наставником в одной паре и наставляемым в другой."""
 
@@ -115,18 +132,13 @@ class Person(db.Model):
 
     def experience_on_date(self, day: date) -> float | None:
         """Педагогический стаж на дату: the recorded years plus the time since they were recorded."""
-        if self.experience_years is None:
-            return None
-        since = (day - self.experience_on).days / 365.25 if self.experience_on else 0
-        return round(self.experience_years + max(since, 0), 1)
+        return experience_on_date(self.experience_years, self.experience_on, day)
 
     def is_young_specialist(self, day: date, max_years: int, max_age: int) -> bool:
         """«Молодой специалист»: педагог со стажем до ``max_years`` лет и возрастом до ``max_age``."""
-        if self.kind != "staff":
-            return False
-        experience = self.experience_on_date(day)
-        age = self.age_on(day)
-        return experience is not None and experience <= max_years and (age is None or age <= max_age)
+        return self.kind == "staff" and is_young_specialist(
+            self.experience_years, self.experience_on, self.birth_date, day, max_years, max_age
+        )
 
     @property
     def is_archived(self) -> bool:
