@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 from flask import Flask, render_template, request
@@ -20,6 +21,8 @@ from nastavnik.timeutil import today
 from nastavnik.web.htmx import is_htmx
 
 ROOT = Path(__file__).resolve().parent.parent
+# From a checkout the top-level folders are used; an installed wheel carries them under share/nastavnik.
+SHARED = ROOT if (ROOT / "templates").is_dir() else Path(sys.prefix) / "share" / "nastavnik"
 
 
 def create_app(config=None, plugins=None) -> Flask:
@@ -32,7 +35,7 @@ def create_app(config=None, plugins=None) -> Flask:
         "nastavnik",
         instance_path=os.environ.get("NASTAVNIK_INSTANCE_PATH", str(ROOT / "instance")),
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
+        template_folder=str(SHARED / "templates"),
         static_folder=str(Path(__file__).parent / "static"),
     )
     configure_config(app, config)
@@ -73,7 +76,7 @@ def configure_extensions(app: Flask) -> None:
     from nastavnik.audit.services import install as install_audit
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(SHARED / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
@@ -88,7 +91,7 @@ def _plugin_migrations(config):
     """Add every plugin's migrations folder to Alembic's version_locations."""
     from nastavnik.plugins.manager import hook
 
-    locations = [str(ROOT / "migrations" / "versions")]
+    locations = [str(SHARED / "migrations" / "versions")]
     locations += [path for path in hook().nastavnik_load_migrations() if path]
     config.set_main_option("version_locations", " ".join(locations))
     return config
