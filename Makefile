@@ -50,6 +50,7 @@ test: lint test-sqlite test-postgres test-browser
 
 bench: setup
 	$(BIN)/python bench/bench_matching.py
+	$(BIN)/python bench/bench_matching_db.py
 	$(BIN)/python bench/bench_dashboard.py
 
 clean:

@@ -9,10 +9,11 @@ profiles here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from nastavnik.banks.models import (
     MatchExclusion,
@@ -93,7 +94,7 @@ def mentor_input(profile: MentorProfile, day: date) -> MentorRow:
 
 def snapshot_input(item: MenteeIn | MentorIn) -> dict:
     """The fields the engine used, as JSON (recorded with the run)."""
-    data = asdict(item)
+    data = {f.name: getattr(item, f.name) for f in fields(item)}  # shallow: asdict deep-copies every set
     for key, value in data.items():
         if isinstance(value, frozenset | set):
             data[key] = sorted(value, key=str)
@@ -112,6 +113,7 @@ def open_mentees(org_id: int, kind_code: str, year: int) -> list[MenteeProfile]:
                 MenteeProfile.academic_year == year,
                 MenteeProfile.status.in_(OPEN_MENTEE),
             )
+            .options(selectinload(MenteeProfile.tags))  # one query for all tags, not one per profile
             .order_by(MenteeProfile.id)
         ).unique()
     )
@@ -122,6 +124,7 @@ def pool_mentors(org_ids: set[int], kind_code: str) -> list[MentorProfile]:
     mentors = db.session.scalars(
         select(MentorProfile)
         .where(MentorProfile.org_id.in_(org_ids), MentorProfile.status.in_(OPEN_MENTOR))
+        .options(selectinload(MentorProfile.tags))
         .order_by(MentorProfile.id)
     ).unique()
     return [m for m in mentors if kind_code in m.kinds]
@@ -222,8 +225,12 @@ def preview(
 # ---------------------------------------------------------------- cohort runs
 
 
+REASON_FIELDS = ("code", "title", "value", "weight", "points", "text", "is_gap")
+
+
 def _reasons_json(reasons) -> list[dict]:
-    return [asdict(r) for r in reasons]
+    # Not dataclasses.asdict: its deep copy is most of the cost for a thousand pairs.
+    return [{name: getattr(r, name) for name in REASON_FIELDS} for r in reasons]
 
 
 def create_run(

@@ -2,6 +2,8 @@
 
 import math
 
+import numpy as np
+
 from nastavnik.plugins import hookimpl
 from nastavnik.plugins.registry import Choice, MentoringKind, ProgrammeTemplate
 
@@ -139,15 +141,27 @@ class CategoryCriterion:
     FOR_CATEGORIES = ("young_specialist", "newly_hired")
     STRONG = {"highest": "высшей", "first": "первой"}
 
+    def _mentor_value(self, mentor) -> float:
+        category = getattr(mentor, "qualification_category", "") or ""
+        if not category:
+            return math.nan
+        return 1.0 if category in self.STRONG else 0.0
+
     def score(self, mentee, mentor) -> tuple[float, str]:
         if mentee.category not in self.FOR_CATEGORIES:
             return math.nan, "наставляемый не молодой специалист — критерий не учитывается"
-        category = getattr(mentor, "qualification_category", "") or ""
-        if not category:
-            return math.nan, "категория наставника не указана — критерий не учитывается"
-        if category in self.STRONG:
-            return 1.0, f"наставник с {self.STRONG[category]} категорией — для молодого специалиста"
-        return 0.0, "у наставника нет высшей или первой категории"
+        value = self._mentor_value(mentor)
+        if math.isnan(value):
+            return value, "категория наставника не указана — критерий не учитывается"
+        if value:
+            return value, f"наставник с {self.STRONG[mentor.qualification_category]} категорией — для молодого специалиста"
+        return value, "у наставника нет высшей или первой категории"
+
+    def score_matrix(self, mentees, mentors) -> np.ndarray:
+        """The same values for a whole cohort at once (a municipality matches thousands of pairs)."""
+        applies = np.array([m.category in self.FOR_CATEGORIES for m in mentees], dtype=bool)
+        values = np.array([self._mentor_value(m) for m in mentors], dtype=float)
+        return np.where(applies[:, None], values[None, :], np.nan)
 
 
 @hookimpl
