@@ -38,6 +38,7 @@ from plugins.teacher_teacher import plugin as teacher_teacher  # noqa: E402
 
 MAX_SECONDS = 2.0
 MAX_RATIO = 3.0
+REPEAT = 5  # best of: this machine's timings wander by a third from run to run
 KIND = "teacher_teacher"
 
 
@@ -91,7 +92,7 @@ def main() -> int:
             db.create_all()
             org_id = populate(n_mentees, n_mentors, year)
             times = []
-            for _ in range(3):
+            for _ in range(REPEAT):
                 db.session.expunge_all()  # every run loads from the database, not from the identity map
                 start = time.perf_counter()
                 run = service.create_run(org_id, KIND, year, {org_id}, None, day)
@@ -108,7 +109,7 @@ def main() -> int:
             free = np.array([m.free_slots for m in mentors])
             matrix, _ = build_slot_matrix(scores, eligible, free, settings)
             bare = []
-            for _ in range(3):
+            for _ in range(REPEAT):
                 start = time.perf_counter()
                 linear_sum_assignment(matrix, maximize=True)
                 bare.append(time.perf_counter() - start)
@@ -116,8 +117,8 @@ def main() -> int:
     ratio = whole / bare_best
     print(f"from the database: {n_mentees} mentees × {n_mentors} mentors, slot matrix {matrix.shape}")
     print(f"pairs proposed: {matched}")
-    print(f"create_run (load, score, constrain, assign, reasons, store): {whole * 1000:8.1f} ms (best of 3)")
-    print(f"bare linear_sum_assignment on the same matrix:               {bare_best * 1000:8.1f} ms (best of 3)")
+    print(f"create_run (load, score, constrain, assign, reasons, store): {whole * 1000:8.1f} ms (best of {REPEAT})")
+    print(f"bare linear_sum_assignment on the same matrix:               {bare_best * 1000:8.1f} ms (best of {REPEAT})")
     print(f"ratio: {ratio:.2f} (limit {MAX_RATIO}{', not enforced with --quick' if args.quick else ''})")
     ok = args.quick or (whole <= MAX_SECONDS and ratio <= MAX_RATIO)
     print("OK" if ok else "FAIL")
