@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from nastavnik.banks import bank_export
 from nastavnik.banks.models import MenteeProfile, MentorProfile, MentorQuestionnaire, Tag
@@ -281,14 +282,16 @@ def mentee_export_rows(org_ids: set[int], day: date) -> list[bank_export.MenteeB
             select(MenteeProfile)
             .join(Person, MenteeProfile.person_id == Person.id)
             .where(MenteeProfile.org_id.in_(org_ids), export_eligible_clause(day))
+            .options(selectinload(MenteeProfile.tags), joinedload(MenteeProfile.person).selectinload(Person.consents))
             .order_by(Person.last_name, Person.first_name)
         )
         .unique()
         .all()
     )
+    pairs = _latest_pairs_of_mentees([p.person_id for p in profiles])
     rows = []
     for p in profiles:
-        pair = _pair_of(p.person_id, "mentee")
+        pair = pairs.get(p.person_id)
         mentor = pair.mentors[0].person if pair and pair.mentors else None
         rows.append(
             bank_export.MenteeBankRow(
@@ -313,14 +316,16 @@ def mentor_export_rows(org_ids: set[int], day: date) -> list[bank_export.MentorB
             select(MentorProfile)
             .join(Person, MentorProfile.person_id == Person.id)
             .where(MentorProfile.org_id.in_(org_ids), export_eligible_clause(day))
+            .options(selectinload(MentorProfile.tags), joinedload(MentorProfile.person).selectinload(Person.consents))
             .order_by(Person.last_name, Person.first_name)
         )
         .unique()
         .all()
     )
+    mentees_of = _live_mentees_by_mentor([p.person_id for p in profiles])
     rows = []
     for p in profiles:
-        mentees = _live_mentees(p.person_id)
+        mentees = mentees_of.get(p.person_id, [])
         age = (
             f"{p.preferred_age_min}–{p.preferred_age_max} лет"
             if p.preferred_age_min and p.preferred_age_max
@@ -347,31 +352,38 @@ def mentor_export_rows(org_ids: set[int], day: date) -> list[bank_export.MentorB
     return rows
 
 
-def _pair_of(person_id: int, role: str) -> Pair | None:
-    return db.session.scalar(
-        select(Pair)
-        .join(PairMember)
-        # An interrupted pair sent the mentee back to the bank: its mentor is no longer theirs.
-        .where(PairMember.person_id == person_id, PairMember.role == role, Pair.status != "interrupted")
-        .order_by(Pair.id.desc())
-        .limit(1)
-    )
-
-
-def _live_mentees(mentor_person_id: int) -> list[Person]:
-    pairs = (
-        select(PairMember.pair_id)
+def _latest_pairs_of_mentees(person_ids: list[int]) -> dict[int, Pair]:
+    """Each mentee's latest pair, for the whole export in one query."""
+    latest: dict[int, Pair] = {}
+    rows = db.session.execute(
+        select(PairMember.person_id, Pair)
         .join(Pair)
-        .where(
-            PairMember.person_id == mentor_person_id,
-            PairMember.role == "mentor",
-            Pair.status.in_(LIVE_STATUSES),
-        )
+        # An interrupted pair sent the mentee back to the bank: its mentor is no longer theirs.
+        .where(PairMember.person_id.in_(person_ids), PairMember.role == "mentee", Pair.status != "interrupted")
+        .order_by(Pair.id)
     )
-    members = db.session.scalars(
-        select(PairMember).where(PairMember.pair_id.in_(pairs), PairMember.role == "mentee")
-    ).all()
-    return [m.person for m in members]
+    for person_id, pair in rows:
+        latest[person_id] = pair  # ordered by id: the last one wins
+    return latest
+
+
+def _live_mentees_by_mentor(person_ids: list[int]) -> dict[int, list[Person]]:
+    """The mentees of each mentor's live pairs, for the whole export in one query."""
+    mentor = aliased(PairMember)
+    mentee = aliased(PairMember)
+    rows = db.session.execute(
+        select(mentor.person_id, Person)
+        .join(Pair, Pair.id == mentor.pair_id)
+        .join(mentee, (mentee.pair_id == Pair.id) & (mentee.role == "mentee"))
+        .join(Person, Person.id == mentee.person_id)
+        .where(mentor.person_id.in_(person_ids), mentor.role == "mentor", Pair.status.in_(LIVE_STATUSES))
+        .options(selectinload(Person.consents))
+        .order_by(Pair.id, mentee.id)
+    )
+    by_mentor: dict[int, list[Person]] = {}
+    for mentor_person_id, person in rows:
+        by_mentor.setdefault(mentor_person_id, []).append(person)
+    return by_mentor
 
 
 def bank_header(title: str, day: date) -> bank_export.BankHeader:

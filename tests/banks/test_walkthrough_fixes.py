@@ -164,3 +164,32 @@ def test_interrupted_pair_mentor_is_not_exported_as_the_mentees(curator, world):
     sheet = load_workbook(io.BytesIO(curator.get("/banks/mentees.xlsx").data)).active
     row = [cell.value for cell in sheet[6]]
     assert row[1] == mentee.person.full_name and not row[5]  # «ФИО наставника» empty: back in the bank
+
+
+def test_exports_name_the_partner_of_a_live_pair(curator, world):
+    """Both banks name the other side of a live pair: the mentee's mentor, the mentor's mentees."""
+    mentor = make_mentor(world.school, "Живая", ["дисциплина"], capacity=2)
+    make_consent(mentor.person, kind="mentor_duties")
+    mentee = make_mentee(world.school, "Юнова", ["дисциплина"])
+    other = make_mentee(world.school, "Вторая", ["дисциплина"])
+    db.session.commit()
+    for profile in (mentee, other):
+        response = curator.post(
+            "/pairs/new",
+            data={
+                "org_id": world.school.id,
+                "kind_code": KIND,
+                "mentor_ids": [mentor.id],
+                "mentee_ids": [profile.id],
+            },
+        )
+        assert response.status_code == 303
+
+    mentees = load_workbook(io.BytesIO(curator.get("/banks/mentees.xlsx").data)).active
+    by_name = {row[1]: row for row in mentees.iter_rows(min_row=6, values_only=True) if row[1]}
+    assert by_name[mentee.person.full_name][5] == mentor.person.full_name
+    assert by_name[other.person.full_name][5] == mentor.person.full_name
+
+    mentors = load_workbook(io.BytesIO(curator.get("/banks/mentors.xlsx").data)).active
+    row = next(r for r in mentors.iter_rows(min_row=6, values_only=True) if r[1] == mentor.person.full_name)
+    assert mentee.person.full_name in row[-2] and other.person.full_name in row[-2]  # «ФИО наставляемых»
