@@ -2,7 +2,7 @@
 
 Scope is the subtree of the organisation where the user holds a role that grants the permission
 (an admin's scope is everything). Mentors and mentees hold no list permission: they see their own
-record and, through ``relation_checks``, the people of their own pairs.
+record and, through the ``nastavnik_person_visible_to`` hook, the people of their own pairs.
 
 Every view is declared with :func:`rule` or :func:`public`; a view declared with neither is refused
 (default deny), so a route added without thinking about access cannot leak.
@@ -72,11 +72,9 @@ def can_view_person(user, person) -> bool:
         return True
     if user.person_id is not None and user.person_id == person.id:
         return True
-    return any(check(user, person) for check in relation_checks)
+    from nastavnik.plugins.manager import hook
 
-
-# Later capabilities (pairs) add checks: "a mentor sees the people of their own pairs".
-relation_checks: list = []
+    return any(hook().nastavnik_person_visible_to(user=user, person=person))
 
 
 def require_person(person, permission: str = "participants.view") -> None:
@@ -87,7 +85,7 @@ def require_person(person, permission: str = "participants.view") -> None:
         require(permission, person.org_id)
 
 
-def rule(*permissions: str, any_of: bool = False):
+def rule(*permissions: str):
     """Declare a view's permission: login is required and the user must hold the permission(s)
     somewhere; object-level scope is checked inside the view with :func:`require`."""
 
@@ -96,8 +94,7 @@ def rule(*permissions: str, any_of: bool = False):
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
                 return current_app.login_manager.unauthorized()
-            checks = [can(current_user, p) for p in permissions]
-            if permissions and not (any(checks) if any_of else all(checks)):
+            if not all(can(current_user, p) for p in permissions):
                 abort(403)
             return view(*args, **kwargs)
 

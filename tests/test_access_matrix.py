@@ -53,13 +53,10 @@ def _url(app, rule, ids) -> str:
 
 
 def _expected(role: str, declared: tuple[str, ...]) -> str:
-    """allow | deny | mixed (some but not all permissions: depends on any_of, not asserted)."""
+    """allow | deny: a view needs every permission it declares."""
     if set(declared) & SPECIAL:
         return "allow"
-    held = [access.grants(role, permission) for permission in declared]
-    if all(held):
-        return "allow"
-    return "mixed" if any(held) else "deny"
+    return "allow" if all(access.grants(role, permission) for permission in declared) else "deny"
 
 
 def test_every_endpoint_declares_access(app):

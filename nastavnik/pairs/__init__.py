@@ -11,15 +11,12 @@ from nastavnik.plugins import hookimpl
 bp = Blueprint("pairs", __name__, url_prefix="/pairs")
 
 
-def _shares_live_pair(user, person) -> bool:
+@hookimpl
+def nastavnik_person_visible_to(user, person):
+    """A mentor or mentee may open the records of the people of their own live pairs."""
     from nastavnik.pairs.services import shares_live_pair
 
     return shares_live_pair(user, person)
-
-
-# A mentor or mentee may open the records of the people of their own live pairs.
-if _shares_live_pair not in access.relation_checks:
-    access.relation_checks.append(_shares_live_pair)
 
 
 @hookimpl

@@ -62,6 +62,24 @@ def nastavnik_cli(cli: click.Group) -> None:
     """
 
 
+# --- Access ------------------------------------------------------------------------------------
+
+
+@hookspec
+def nastavnik_person_visible_to(user, person) -> bool:
+    """Say whether ``user`` may see ``person`` although no role of theirs covers the person's school.
+
+    Called by the access policy (``nastavnik.access.can_view_person``) for every page and fragment
+    showing a participant, after the role and scope checks have said no. Any implementation
+    answering True grants the view (e.g. a mentor and the mentee of their own live pair); it never
+    takes a permission away.
+
+    :param user: the current ``User``.
+    :param person: the ``Person`` being shown.
+    :return: True to grant; False or None otherwise.
+    """
+
+
 # --- Registries --------------------------------------------------------------------------------
 
 
