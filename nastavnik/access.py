@@ -67,6 +67,17 @@ def require(permission: str, org_id: int | None = None) -> None:
         abort(404)
 
 
+def get_or_404(model, object_id: int, permission: str):
+    """Load a record that carries ``org_id``; 404 when it is missing or outside the user's scope."""
+    from nastavnik.extensions import db
+
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    require(permission, obj.org_id)
+    return obj
+
+
 def can_view_person(user, person) -> bool:
     if can(user, "participants.view", person.org_id):
         return True

@@ -73,14 +73,6 @@ def _filters() -> svc.BankFilters:
     )
 
 
-def _get(model, object_id: int, permission: str):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    access.require(permission, obj.org_id)
-    return obj
-
-
 def _year_choices() -> list[tuple[int, str]]:
     current = AcademicYear.of(today()).start_year
     return [(y, AcademicYear(y).label) for y in (current, current + 1, current - 1)]
@@ -210,7 +202,7 @@ def add_mentor():
 @bp.route("/mentees/<int:profile_id>")
 @access.rule("banks.view")
 def mentee(profile_id):
-    profile = _get(MenteeProfile, profile_id, "banks.view")
+    profile = access.get_or_404(MenteeProfile, profile_id, "banks.view")
     from nastavnik.pairs.services import support_records
 
     return render_template(
@@ -227,7 +219,7 @@ def mentee(profile_id):
 @bp.route("/mentors/<int:profile_id>")
 @access.rule("banks.view")
 def mentor(profile_id):
-    profile = _get(MentorProfile, profile_id, "banks.view")
+    profile = access.get_or_404(MentorProfile, profile_id, "banks.view")
     from nastavnik.pairs.services import pairs_of_mentor
 
     return render_template(
@@ -254,7 +246,7 @@ def _profile_form(form_class, profile, formdata):
 @bp.route("/mentees/<int:profile_id>/edit", methods=["GET", "POST"])
 @access.rule("banks.edit")
 def edit_mentee(profile_id):
-    profile = _get(MenteeProfile, profile_id, "banks.edit")
+    profile = access.get_or_404(MenteeProfile, profile_id, "banks.edit")
     form = _profile_form(MenteeProfileForm, profile, request.form if request.method == "POST" else None)
     form.category.choices = [("", "—"), *svc.category_choices(profile.kind_code)]
     conflict = None
@@ -301,7 +293,7 @@ def _mentor_form(profile: MentorProfile, formdata) -> MentorProfileForm:
 @bp.route("/mentors/<int:profile_id>/edit", methods=["GET", "POST"])
 @access.rule("banks.edit")
 def edit_mentor(profile_id):
-    profile = _get(MentorProfile, profile_id, "banks.edit")
+    profile = access.get_or_404(MentorProfile, profile_id, "banks.edit")
     formdata = request.form if request.method == "POST" else None
     form = _mentor_form(profile, formdata)
     conflict = None
@@ -450,7 +442,7 @@ def questionnaires():
 def decide(q_id, decision):
     if decision not in ("accept", "decline"):
         abort(404)
-    q = _get(MentorQuestionnaire, q_id, "banks.edit")
+    q = access.get_or_404(MentorQuestionnaire, q_id, "banks.edit")
     if q.status != "submitted":
         flash("По этой анкете решение уже принято.", "error")
         return redirect_to(url_for("banks.questionnaires"))
@@ -747,7 +739,7 @@ def add_exclusion():
 @bp.route("/settings/exclusions/<int:ex_id>/delete", methods=["POST"])
 @access.rule("matching.run")
 def delete_exclusion(ex_id):
-    ex = _get(MatchExclusion, ex_id, "matching.run")
+    ex = access.get_or_404(MatchExclusion, ex_id, "matching.run")
     db.session.delete(ex)
     db.session.commit()
     flash("Исключение снято.", "success")
@@ -757,7 +749,7 @@ def delete_exclusion(ex_id):
 @bp.route("/mentees/<int:profile_id>/suggest")
 @access.rule("banks.view")
 def suggest(profile_id):
-    profile = _get(MenteeProfile, profile_id, "banks.view")
+    profile = access.get_or_404(MenteeProfile, profile_id, "banks.view")
     pool = access.scope(current_user, "banks.view")
     try:
         found = ms.suggestions(profile, pool, today())

@@ -44,14 +44,6 @@ def index():
     )
 
 
-def _person(person_id: int, permission: str) -> Person:
-    person = db.session.get(Person, person_id)
-    if person is None:
-        abort(404)
-    access.require(permission, person.org_id)
-    return person
-
-
 def _signing_guardian(person: Person, relation: str, name: str) -> Person | None:
     if relation == SELF:
         return None
@@ -61,7 +53,7 @@ def _signing_guardian(person: Person, relation: str, name: str) -> Person | None
 @bp.route("/new/<int:person_id>", methods=["GET", "POST"])
 @access.rule("consents.edit")
 def create(person_id):
-    person = _person(person_id, "consents.edit")
+    person = access.get_or_404(Person, person_id, "consents.edit")
     form = ConsentForm(person=person)
     if request.method == "GET":
         form.signed_on.data = today()
@@ -88,7 +80,7 @@ def create(person_id):
 @access.rule("consents.edit")
 def withdraw(consent_id):
     consent = db.session.get(Consent, consent_id) or abort(404)
-    person = _person(consent.person_id, "consents.edit")
+    person = access.get_or_404(Person, consent.person_id, "consents.edit")
     form = WithdrawForm()
     conflict = None
     if request.method == "GET":
@@ -119,7 +111,7 @@ def withdraw(consent_id):
 @bp.route("/person/<int:person_id>")
 @access.rule("consents.view")
 def for_person(person_id):
-    person = _person(person_id, "consents.view")
+    person = access.get_or_404(Person, person_id, "consents.view")
     return render_page_or_partial(
         "consents/person.html", "consents/_list.html", person=person, state=consent_state(
             person, today(), current_app.config["CONSENT_EXPIRING_DAYS"]),

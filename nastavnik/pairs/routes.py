@@ -33,14 +33,6 @@ def _get_pair(pair_id: int) -> Pair:
     return pair
 
 
-def _get(model, object_id: int, permission: str):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    access.require(permission, obj.org_id)
-    return obj
-
-
 def _orgs(permission: str) -> list[Organisation]:
     return education_orgs(access.scope(current_user, permission))
 
@@ -127,8 +119,8 @@ def create():
     form = _pair_form()
     error = None
     if form.validate_on_submit():
-        mentors = [_get(MentorProfile, i, "pairs.edit") for i in form.mentor_ids.data]
-        mentees = [_get(MenteeProfile, i, "pairs.edit") for i in form.mentee_ids.data]
+        mentors = [access.get_or_404(MentorProfile, i, "pairs.edit") for i in form.mentor_ids.data]
+        mentees = [access.get_or_404(MenteeProfile, i, "pairs.edit") for i in form.mentee_ids.data]
         try:
             pair = svc.create_pair(
                 org_id=form.org_id.data,
@@ -156,7 +148,7 @@ def create():
 @bp.route("/<int:pair_id>/end", methods=["GET", "POST"])
 @access.rule("pairs.edit")
 def end(pair_id):
-    pair = _get(Pair, pair_id, "pairs.edit")
+    pair = access.get_or_404(Pair, pair_id, "pairs.edit")
     form = EndForm()
     early = request.values.get("mode", "early") != "finish"
     if request.method == "GET":
@@ -244,7 +236,7 @@ def new_order():
 
 
 def _order_context(order_id: int):
-    order = _get(Order, order_id, "pairs.view")
+    order = access.get_or_404(Order, order_id, "pairs.view")
     pairs = sorted(order.pairs, key=lambda p: p.id)
     org = db.session.get(Organisation, order.org_id)
     return order, org, order_rows(pairs, registry()), order_texts(order, pairs)
@@ -292,7 +284,7 @@ def unmatched():
 @bp.route("/unmatched/<int:mentee_id>/support", methods=["POST"])
 @access.rule("pairs.edit")
 def add_support(mentee_id):
-    mentee = _get(MenteeProfile, mentee_id, "pairs.edit")
+    mentee = access.get_or_404(MenteeProfile, mentee_id, "pairs.edit")
     form = SupportForm()
     if not form.validate_on_submit():
         flash(
@@ -317,7 +309,7 @@ def add_support(mentee_id):
 
 
 def _get_run(run_id: int) -> MatchRun:
-    return _get(MatchRun, run_id, "matching.run")
+    return access.get_or_404(MatchRun, run_id, "matching.run")
 
 
 @bp.route("/match/")
