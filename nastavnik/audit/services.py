@@ -100,10 +100,13 @@ def _after_flush(session: Session, flush_context) -> None:
     from nastavnik.participants.models import Person
 
     connection = session.connection()
+    # One query and one insert per flush: an import writes hundreds of entries at once.
+    person_ids = {row["person_id"] for row in rows if row["person_id"] is not None}
+    query = select(Person.id, Person.org_id).where(Person.id.in_(person_ids))
+    orgs = {pid: org_id for pid, org_id in connection.execute(query)} if person_ids else {}
     for row in rows:
-        if row["person_id"] is not None:
-            row["org_id"] = connection.execute(select(Person.org_id).where(Person.id == row["person_id"])).scalar()
-        connection.execute(insert(AuditEntry.__table__).values(**row))
+        row["org_id"] = orgs.get(row["person_id"])
+    connection.execute(insert(AuditEntry.__table__), rows)
 
 
 def install() -> None:
