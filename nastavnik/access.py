@@ -12,25 +12,46 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, current_app, request
+from flask import abort, current_app, has_app_context, request
 from flask_login import current_user
 
 from nastavnik.orgs.services import all_org_ids, subtree_ids
 
 ALL = "*"
-_VIEW = {"participants.view", "consents.view", "orgs.view", "audit.view", "banks.view", "pairs.view", "roadmaps.view"}
+# One line per capability, so that capabilities added side by side do not touch each other's lines.
+_VIEW = {
+    "participants.view", "consents.view", "orgs.view", "audit.view",
+    "banks.view", "pairs.view", "roadmaps.view",
+    "monitoring.view",
+    "reports.view",
+    "events.view",
+    "recognition.view",
+}
 _MANAGE = _VIEW | {
-    "participants.edit", "consents.edit", "participants.export", "banks.edit", "banks.export", "pairs.edit",
-    "matching.run", "roadmaps.edit",
+    "participants.edit", "consents.edit", "participants.export", "accounts.edit",
+    "banks.edit", "banks.export", "pairs.edit", "matching.run", "agreements.edit",
+    "roadmaps.edit",
+    "monitoring.edit",
+    "reports.run",
+    "events.edit",
+    "recognition.edit",
 }
 
 PERMISSIONS: dict[str, set[str]] = {
     "admin": {ALL},
-    # A municipal coordinator reads the schools below and runs the municipal roadmap.
-    "municipal": _VIEW | {"participants.export", "banks.export", "roadmaps.edit"},
+    # A municipal coordinator reads the schools below, runs the municipal roadmap, municipal campaigns
+    # and events, and reviews the reports its schools submit.
+    "municipal": _VIEW | {
+        "participants.export", "banks.export",
+        "roadmaps.edit",
+        "monitoring.edit",
+        "reports.run", "reports.review", "reports.indicators",
+        "events.edit",
+        "recognition.edit",
+    },
     "director": _MANAGE,
     "curator": _MANAGE,
-    "observer": {"participants.view", "consents.view", "orgs.view", "banks.view", "pairs.view", "roadmaps.view"},
+    "observer": _VIEW - {"audit.view"},
     "mentor": set(),
     "mentee": set(),
 }
@@ -38,8 +59,20 @@ PERMISSIONS: dict[str, set[str]] = {
 ADMIN_ONLY = {"admin.plugins", "admin.users", "orgs.edit"}
 
 
-def grants(role: str, permission: str) -> bool:
+def granted_permissions(role: str) -> set[str]:
+    """The core's table joined with what plugins add for ``role`` (``nastavnik_permissions``)."""
     granted = PERMISSIONS.get(role, set())
+    if has_app_context():
+        from nastavnik.plugins.manager import plugin_state
+
+        extra = plugin_state().permissions.get(role)
+        if extra:
+            granted = granted | extra
+    return granted
+
+
+def grants(role: str, permission: str) -> bool:
+    granted = granted_permissions(role)
     return ALL in granted or (permission in granted and permission not in ADMIN_ONLY)
 
 

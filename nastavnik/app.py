@@ -19,6 +19,7 @@ from nastavnik.plugins.manager import build_plugin_manager, registry
 from nastavnik.plugins.templating import nav_links, run_hook
 from nastavnik.timeutil import today
 from nastavnik.web.htmx import is_htmx
+from nastavnik.web.words import plural, plural_word
 
 ROOT = Path(__file__).resolve().parent.parent
 # From a checkout the top-level folders are used; an installed wheel carries them under share/nastavnik.
@@ -120,6 +121,8 @@ def configure_requests(app: Flask) -> None:
 def configure_templates(app: Flask) -> None:
     app.jinja_env.filters["ru_date"] = ru_date
     app.jinja_env.filters["years"] = ru_years
+    app.jinja_env.filters["plural"] = plural
+    app.jinja_env.filters["plural_word"] = plural_word
     app.jinja_env.globals.update(
         run_hook=run_hook,
         nav_links=nav_links,

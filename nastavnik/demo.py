@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -41,6 +42,22 @@ TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъы�
 TAGS = ["планирование урока", "дисциплина на уроке", "работа с родителями", "классное руководство",
         "оценивание результатов", "ФГОС и рабочие программы", "цифровые инструменты", "подготовка к ОГЭ/ЕГЭ",
         "работа с одарёнными детьми", "инклюзивное обучение (ОВЗ)", "самообразование", "эмоциональное выгорание"]
+
+
+@dataclass
+class DemoWorld:
+    """What the core's demo built, handed to every plugin's ``nastavnik_demo_data``."""
+
+    rng: random.Random
+    day: date
+    region: Organisation
+    municipality: Organisation
+    authority: Organisation
+    schools: list[Organisation]
+    partner: Organisation
+    teachers: dict[int, list[Person]]  # school id -> teachers
+    students: dict[int, list[Person]]  # school id -> students
+    users: dict[str, object] = field(default_factory=dict)  # demo login -> User
 
 
 def translit(text: str) -> str:
@@ -136,8 +153,7 @@ def build_demo(seed: int = 42) -> list[tuple[str, str]]:
     partner = Organisation(kind="partner", name="АО «Богучанская ГЭС»", short_name="Богучанская ГЭС", parent=municipality)
     db.session.add_all([region, municipality, authority, imo, partner, *schools])
     teachers = {s.short_name: _teachers(rng, s, 20, day) for s in schools}
-    for school in schools:
-        _students(rng, school, 100, day)
+    students = {s.short_name: _students(rng, s, 100, day) for s in schools}
     db.session.flush()
 
     banks = _banks(rng, teachers, day)
@@ -153,12 +169,26 @@ def build_demo(seed: int = 42) -> list[tuple[str, str]]:
         ("mentee", mentee_person.full_name, [("mentee", schools[0].id)], mentee_person.id),
         ("observer", "Наблюдатель (совет наставников)", [("observer", schools[0].id)], None),
     ]
-    for username, name, roles, person_id in accounts:
-        create_user(username, DEMO_PASSWORD, name, roles=roles, person_id=person_id)
+    users = {username: create_user(username, DEMO_PASSWORD, name, roles=roles, person_id=person_id)
+             for username, name, roles, person_id in accounts}
     db.session.flush()
     _pair(schools[0], mentor_profile, mentee_profile, day)
     db.session.commit()
+    world = DemoWorld(rng=rng, day=day, region=region, municipality=municipality, authority=authority,
+                      schools=schools, partner=partner,
+                      teachers={s.id: teachers[s.short_name] for s in schools},
+                      students={s.id: students[s.short_name] for s in schools}, users=users)
+    _plugins_demo(world)
     return DEMO_LOGINS
+
+
+def _plugins_demo(world: DemoWorld) -> None:
+    """Each capability and plugin adds its own demo records (``nastavnik_demo_data``), committed one by one."""
+    from nastavnik.plugins.manager import hook
+
+    for impl in reversed(hook().nastavnik_demo_data.get_hookimpls()):
+        impl.function(demo=world)
+        db.session.commit()
 
 
 def _banks(rng: random.Random, teachers: dict[str, list[Person]], day: date) -> dict[str, tuple]:

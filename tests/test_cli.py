@@ -134,3 +134,23 @@ def test_demo_banks_and_a_live_pair_for_the_demo_mentor(app, runner, client):
 
     login(client, "mentor", DEMO_PASSWORD)
     assert f"/pairs/{pair.id}" in client.get("/").data.decode()  # the mentor reaches the pair from the dashboard
+
+
+def test_demo_hands_its_world_to_plugins(tmp_path):
+    from nastavnik.app import create_app
+    from nastavnik.config import TestingConfig
+    from plugins.teacher_teacher import plugin as teacher_teacher
+    from tests.plugins_fixtures import demo_adder
+
+    demo_adder.SEEN.clear()
+    app = create_app(TestingConfig, plugins=[teacher_teacher, demo_adder])
+    with app.app_context():
+        db.create_all()
+        try:
+            result = app.test_cli_runner().invoke(args=["nastavnik", "demo"])
+            assert result.exit_code == 0, result.output
+        finally:
+            db.session.remove()
+            db.drop_all()
+    [(schools, users, students)] = demo_adder.SEEN
+    assert schools == 2 and students == 200 and {"curator", "mentor", "mentee"} <= set(users)

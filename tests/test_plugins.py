@@ -288,3 +288,47 @@ def test_cli_lists_plugins(fake_entry_points):
 def test_admin_plugins_page_is_admin_only(world, as_user):
     client = as_user("curator")
     assert client.get("/admin/plugins").status_code == 403
+
+
+# --- Permissions, counters and fulfilment rules from plugins -----------------------------------
+
+
+def test_plugin_permissions_join_the_access_policy():
+    from nastavnik import access
+    from tests.plugins_fixtures import adds_permission
+
+    app = create_app(TestingConfig, plugins=[teacher_teacher, adds_permission])
+    with app.app_context():
+        assert access.grants("curator", "probe.edit")
+        assert access.grants("observer", "probe.view") and not access.grants("observer", "probe.edit")
+        assert not access.grants("mentor", "probe.view")
+        assert access.grants("curator", "pairs.edit")  # the core's table is still there
+        state = manager.plugin_state()
+        assert state.registry.counters["probe_people"] is adds_permission.COUNTER
+        assert state.registry.fulfilment_rules["probe.rule"] is adds_permission.RULE
+    plain = create_app(TestingConfig, plugins=[teacher_teacher])
+    with plain.app_context():
+        assert not access.grants("curator", "probe.edit")
+
+
+def test_failing_permissions_hook_marks_the_plugin_broken():
+    from nastavnik import access
+    from tests.plugins_fixtures import permissions_fail
+
+    app = create_app(TestingConfig, plugins=[teacher_teacher, permissions_fail])
+    with app.app_context():
+        info = manager.plugin_state().infos["permissions_fail"]
+        assert info.state == "broken" and "permissions table missing" in info.error
+        assert access.grants("curator", "pairs.edit")
+
+
+def test_duplicate_counter_code_is_refused():
+    registry = Registry()
+    from tests.plugins_fixtures.adds_permission import COUNTER
+
+    values = validate_contribution("a", "nastavnik_counters", [COUNTER], registry)
+    from nastavnik.plugins.registry import add_contribution
+
+    add_contribution("a", "nastavnik_counters", values, registry)
+    with pytest.raises(Exception, match="уже зарегистрирован"):
+        validate_contribution("b", "nastavnik_counters", [COUNTER], registry)

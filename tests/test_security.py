@@ -86,7 +86,7 @@ def test_wrong_token_refused(csrf_app, world, client):
 def test_htmx_token_in_header_passes(csrf_app, world, client):
     _login_with_token(client)
     page = client.get("/participants/").get_data(as_text=True)
-    token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1)
+    token = re.search(r'data-hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1)
     teacher = world.teacher
     response = client.post(
         f"/participants/{teacher.id}/row/edit",

@@ -59,6 +59,7 @@ class PluginState:
     pm: pluggy.PluginManager
     registry: Registry
     infos: dict[str, PluginInfo]
+    permissions: dict[str, set[str]] = field(default_factory=dict)  # role -> what plugins add
 
     def external(self) -> list[PluginInfo]:
         return [info for info in self.infos.values() if not info.internal]
@@ -135,6 +136,22 @@ def _collect_registries(state: PluginState, order: list[str]) -> None:
             state.infos[name].contributes += [f"{hook_name}: {v.code}" for v in values]
 
 
+def _collect_permissions(state: PluginState, order: list[str]) -> None:
+    for name in order:
+        plugin = state.pm.get_plugin(name)
+        impl = getattr(plugin, "nastavnik_permissions", None) if plugin else None
+        if impl is None:
+            continue
+        try:
+            granted = {str(role): {str(p) for p in permissions} for role, permissions in (impl() or {}).items()}
+        except Exception as exc:  # noqa: BLE001 - a plugin's fault must not stop the app
+            _mark_broken(state, name, exc)
+            continue
+        for role, permissions in granted.items():
+            state.permissions.setdefault(role, set()).update(permissions)
+        state.infos[name].contributes += [f"nastavnik_permissions: {role}" for role in sorted(granted)]
+
+
 def _load_blueprints(app: Flask, state: PluginState, order: list[str]) -> None:
     for name in order:
         plugin = state.pm.get_plugin(name)
@@ -175,6 +192,7 @@ def build_plugin_manager(app: Flask, plugins=None) -> PluginState:
         order.append(name)
 
     _collect_registries(state, order)
+    _collect_permissions(state, order)
     _load_blueprints(app, state, order)
     app.extensions["nastavnik"] = state
     return state

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,9 @@ class MentoringKind:
     mentee_categories: tuple[Choice, ...]  # категории наставляемых
     groups_allowed: bool = True
     description: str = ""
+    # What the order «о закреплении» cites as its basis, e.g. «распоряжение Минпросвещения России от
+    # 25.12.2019 № Р-145»; the form's own normative act, not the core's.
+    legal_basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,64 @@ class ProgrammeTemplate:
 
 
 @dataclass(frozen=True)
+class CounterScope:
+    """What a counter counts over.
+
+    ``org_ids`` is a SQL selectable of organisation ids (a subquery over the organisation tree),
+    never a literal list: a region is 2,000 organisations.
+    """
+
+    org_ids: Any
+    as_of: date  # states and ages are taken on this date
+    start: date  # the period, both ends included
+    end: date
+
+
+@dataclass(frozen=True)
+class Counter:
+    """Счётчик: a named, documented count that one capability owns (the bricks of indicators).
+
+    ``compute(scope)`` runs one SQL statement and returns the count per organisation, keyed by the
+    id of the education organisation the counted person or pair belongs to (organisations with
+    nothing counted may be left out). Totals are sums of these values.
+    """
+
+    code: str  # «pupils_10_18», «mentees_10_18» …
+    title: str  # «Обучающиеся 10–18 лет»
+    definition: str  # what exactly is counted, in Russian, for the indicator's passport
+    compute: Callable[[CounterScope], Mapping[int, int]]
+    unit: str = "чел."
+
+
+@dataclass(frozen=True)
+class FulfilmentCheck:
+    """Whether a record fulfils a roadmap item, with what to attach as evidence."""
+
+    done: bool
+    summary: str  # «приказ № 112-од от 01.09.2025 издан», «проведено, отмечено 6 из 6 участников»
+    url: str = ""  # where the curator opens the record
+    evidence: tuple[tuple[str, str], ...] = ()  # (title, url) of documents to attach as evidence
+
+
+@dataclass(frozen=True)
+class FulfilmentRule:
+    """Как приложение само выполняет пункт дорожной карты («приказ о закреплении» → orders …).
+
+    ``records(org_id)`` lists what an item of that organisation can be linked to, as ``(record_id,
+    title)``; a rule about the organisation as a whole (its bank of mentors) returns ``[(None,
+    title)]``. ``check(org_id, record_id)`` says whether the linked record now fulfils the item.
+    ``keywords`` are lower-case stems of an item's text that suggest this rule.
+    """
+
+    code: str  # «banks.mentors», «pairs.orders», «events.training» …
+    title: str  # «Банк наставников»
+    done_when: str  # «в банке есть хотя бы один наставник с действующим согласием»
+    keywords: tuple[str, ...]
+    records: Callable[[int], list[tuple[int | None, str]]]
+    check: Callable[[int, int | None], FulfilmentCheck]
+
+
+@dataclass(frozen=True)
 class MissingKind:
     """Stands in for a form of mentoring whose plugin is not installed (or disabled/broken)."""
 
@@ -94,6 +158,8 @@ class Registry:
     kinds: dict[str, MentoringKind] = field(default_factory=dict)
     report_formats: dict[str, ReportFormat] = field(default_factory=dict)
     partners: dict[str, PartnerOrganisation] = field(default_factory=dict)
+    counters: dict[str, Counter] = field(default_factory=dict)
+    fulfilment_rules: dict[str, FulfilmentRule] = field(default_factory=dict)
     owner: dict[tuple[str, str], str] = field(default_factory=dict)  # (registry, code) -> plugin name
 
     def kind(self, code: str) -> MentoringKind | MissingKind:
@@ -105,6 +171,8 @@ REGISTRY_HOOKS = {
     "nastavnik_mentoring_kinds": ("kinds", MentoringKind),
     "nastavnik_report_formats": ("report_formats", ReportFormat),
     "nastavnik_partner_organisations": ("partners", PartnerOrganisation),
+    "nastavnik_counters": ("counters", Counter),
+    "nastavnik_fulfilment_rules": ("fulfilment_rules", FulfilmentRule),
 }
 
 

@@ -19,7 +19,14 @@ if TYPE_CHECKING:
     from flask import Flask
     from markupsafe import Markup
 
-    from nastavnik.plugins.registry import MentoringKind, PartnerOrganisation, ProgrammeTemplate, ReportFormat
+    from nastavnik.plugins.registry import (
+        Counter,
+        FulfilmentRule,
+        MentoringKind,
+        PartnerOrganisation,
+        ProgrammeTemplate,
+        ReportFormat,
+    )
     from nastavnik.roadmaps.structs import RoadmapDraft
 
 
@@ -62,7 +69,32 @@ def nastavnik_cli(cli: click.Group) -> None:
     """
 
 
+@hookspec
+def nastavnik_demo_data(demo) -> None:
+    """Add the capability's own demo records to the demo world.
+
+    Called by ``flask nastavnik demo`` (and so by ``make run`` on an empty database) once the core's
+    demo world is built and committed, in registration order; the core commits after each plugin.
+
+    :param demo: a :class:`nastavnik.demo.DemoWorld` (its organisations, people, users and the
+        random generator to use, so that the demo is the same on every run).
+    :return: nothing.
+    """
+
+
 # --- Access ------------------------------------------------------------------------------------
+
+
+@hookspec
+def nastavnik_permissions() -> dict[str, set[str]]:
+    """Return the permissions the plugin adds, by role code («curator»: {"partners.edit"}).
+
+    Called once at start-up; the access policy (``nastavnik.access``) joins them to the core's own
+    table. A permission is granted on the subtree of the organisation where the user holds the
+    role, like every other. The core's capabilities keep theirs in ``access.PERMISSIONS``.
+
+    :return: a dict of role code → set of permission names; an empty dict for none.
+    """
 
 
 @hookspec
@@ -112,6 +144,31 @@ def nastavnik_partner_organisations() -> list[PartnerOrganisation]:
     Called once at start-up; same duplicate rule as :func:`nastavnik_mentoring_kinds`.
 
     :return: a list of :class:`PartnerOrganisation`.
+    """
+
+
+@hookspec
+def nastavnik_counters() -> list[Counter]:
+    """Return the counters («счётчики») the capability owns: the bricks of indicators and reports.
+
+    Called once at start-up; codes are unique across plugins (same duplicate rule as
+    :func:`nastavnik_mentoring_kinds`). Reports compute indicators and the cells of report formats
+    from counters only, so a capability or a plugin makes its data reportable by contributing one.
+
+    :return: a list of :class:`Counter`.
+    """
+
+
+@hookspec
+def nastavnik_fulfilment_rules() -> list[FulfilmentRule]:
+    """Return the ways the capability fulfils roadmap items by itself («формирование базы
+    наставников» → the bank, «приказ о закреплении» → orders, «обучение наставников» → a training
+    event, «мониторинг» → a campaign, «отчёт» → a report run).
+
+    Called once at start-up; codes are unique across plugins. A roadmap item linked to a rule's
+    record is offered as done when the rule's ``check`` says so; the curator confirms.
+
+    :return: a list of :class:`FulfilmentRule`.
     """
 
 

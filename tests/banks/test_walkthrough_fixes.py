@@ -31,7 +31,7 @@ def test_mentee_bank_is_paged_with_htmx_pager(curator, world, small_pages):
     first = curator.get("/banks/mentees").get_data(as_text=True)
     assert "Найдено: 5 · страница 1 из 3" in first
     assert "Альфа" in first and "Бета" in first and "Гамма" not in first
-    assert 'hx-get="/banks/mentees?page=2"' in first and 'hx-target="#bank-table"' in first
+    assert 'data-hx-get="/banks/mentees?page=2"' in first and 'data-hx-target="#bank-table"' in first
     second = curator.get("/banks/mentees?page=2", headers={"HX-Request": "true"})
     html = second.get_data(as_text=True)
     assert second.status_code == 200 and "<html" not in html  # the fragment only
