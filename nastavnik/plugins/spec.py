@@ -189,6 +189,24 @@ def nastavnik_matching_criteria(kind_code: str) -> list:
     """
 
 
+@hookspec
+def nastavnik_pairing_refusals(kind_code: str, mentors: list, mentees: list) -> dict[tuple[int, int], str]:
+    """Say which mentor–mentee pairs may not be formed, and why (a rule of law, not a preference).
+
+    Called once per operation by every path that proposes or creates a pair — cohort matching (the
+    refused pairs become a hard constraint), suggestions, manual pairing, swapping a mentor in a
+    draft and issuing an order — with all the people concerned, so that an implementation can
+    answer for a whole cohort in one query. Example: a partner's employee without a valid
+    «справка об отсутствии судимости» may not mentor a minor (ст. 351.1 ТК РФ).
+
+    :param kind_code: the form of mentoring of the pair(s).
+    :param mentors: the candidate mentors, ``Person`` records.
+    :param mentees: the candidate mentees, ``Person`` records.
+    :return: ``{(mentor person id, mentee person id): Russian reason}`` for the refused pairs only;
+        an empty dict when nothing is refused.
+    """
+
+
 # --- Events ------------------------------------------------------------------------------------
 
 
