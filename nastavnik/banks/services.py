@@ -288,7 +288,10 @@ def mentee_export_rows(org_ids: set[int], day: date) -> list[bank_export.MenteeB
         .unique()
         .all()
     )
+    from nastavnik.programmes.services import results_by_pair  # the «Результаты» column: completed programmes
+
     pairs = _latest_pairs_of_mentees([p.person_id for p in profiles])
+    results = results_by_pair(pair.id for pair in pairs.values())
     rows = []
     for p in profiles:
         pair = pairs.get(p.person_id)
@@ -305,6 +308,7 @@ def mentee_export_rows(org_ids: set[int], day: date) -> list[bank_export.MenteeB
                 form=registry().kind(p.kind_code).title,
                 place=p.person.org.title,
                 finished_on=pair.ended_on if pair else None,
+                results=results.get(pair.id, "") if pair else "",
             )
         )
     return rows

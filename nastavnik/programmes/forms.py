@@ -49,16 +49,26 @@ class PlanItemForm(Form):
     responsible = TrimmedStringField("Ответственный", validators=[Length(max=300)])
     result = TrimmedStringField("Результат, форма отчёта", validators=[Length(max=2000)])
     status = RuSelectField("Статус", choices=list(PLAN_STATUSES.items()), default="planned")
+    version = HiddenField()
 
 
 class MeetingForm(Form):
     kind = RuSelectField(
         "Вид встречи", choices=list(MEETING_KINDS.items()), validators=[required("Вид встречи")]
     )
-    held_on = RuDateField("Дата", validators=[required("Дата"), not_in_future("Дата встречи")])
+    held_on = RuDateField("Дата", validators=[required("Дата")])
     format = RuSelectField("Формат", choices=list(MEETING_FORMATS.items()), default="offline")
     notes = TrimmedTextAreaField("Содержание, заметки", validators=[Length(max=8000)])
     mentor_feedback = TrimmedTextAreaField("Обратная связь наставника", validators=[Length(max=8000)])
+    version = HiddenField()
+    pair = None  # set by the view: the meeting's date is checked against the pair's start
+
+    def validate_held_on(self, field):
+        from nastavnik.programmes.services import meeting_date_problem
+
+        problem = meeting_date_problem(self.pair, field.data, today()) if self.pair is not None else ""
+        if problem:
+            raise ValidationError(problem)
 
     def validate_mentor_feedback(self, field):
         if self.kind.data == "joint" and not (field.data or "").strip():
@@ -71,6 +81,7 @@ class FeedbackForm(Form):
     feedback = TrimmedTextAreaField(
         "Ваша обратная связь", validators=[required("Ваша обратная связь"), Length(max=8000)]
     )
+    version = HiddenField()
 
 
 class CompletionForm(Form):
@@ -82,6 +93,7 @@ class CompletionForm(Form):
         "Дата завершения", validators=[required("Дата завершения"), not_in_future("Дата завершения")]
     )
     effective_practice = BooleanField("Эффективная практика — в банк программ для других школ")
+    confirm_open = BooleanField("Завершить, хотя не всё выполнено: невыполненное будет записано в итоги программы")
     version = HiddenField()
 
 

@@ -40,6 +40,8 @@ class Programme(db.Model):
     effective_practice: Mapped[bool] = mapped_column(default=False)  # в банк программ для других школ
     status: Mapped[str] = mapped_column(String(20), default="active")  # active | completed
     completed_on: Mapped[date | None] = mapped_column(Date)
+    # What was still open when the programme was completed anyway (plan items, missing feedback).
+    open_at_completion: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -63,6 +65,9 @@ class PlanItem(db.Model):
     responsible: Mapped[str] = mapped_column(String(300), default="")
     result: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="planned")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     programme: Mapped[Programme] = relationship(back_populates="items")
 
@@ -82,5 +87,8 @@ class Meeting(db.Model):
     mentee_feedback: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     pair = relationship("Pair")

@@ -45,6 +45,7 @@ from nastavnik.programmes.services import (
     mentee_prefill,
     missing_feedback,
     next_item,
+    open_at_completion,
     pair_access,
     pair_title,
     practice_or_404,
@@ -53,20 +54,31 @@ from nastavnik.programmes.services import (
     practices,
     programme_of,
     programmes_by_pair,
+    redate_plan,
     require_pair,
     scrub,
     sorted_items,
     start_of,
+    summer_warning,
     template_plan,
     templates_for,
     visible_pairs,
 )
 from nastavnik.timeutil import today
-from nastavnik.versioning import Conflict, save_versioned
+from nastavnik.versioning import Conflict, check_version, commit_or_conflict, save_versioned
 from nastavnik.web.htmx import is_htmx, redirect_to, render_page_or_partial, render_partial
+from nastavnik.web.words import plural
 
 CONFLICT = (
     "Программу изменил другой пользователь, пока вы её редактировали. Ниже — текущие данные; "
+    "внесите своё изменение ещё раз."
+)
+ROW_CONFLICT = (
+    "Этот пункт плана изменил другой пользователь, пока вы его правили. Показаны текущие данные; "
+    "внесите своё изменение ещё раз."
+)
+MEETING_CONFLICT = (
+    "Встречу изменил другой пользователь, пока вы её редактировали. Показаны текущие данные; "
     "внесите своё изменение ещё раз."
 )
 FORMING_WARNING = (
@@ -183,8 +195,11 @@ def create(pair_id):
             form.duration_months.data = 9
         form.difficulties.data = mentee_prefill(pair)
     template = _chosen_template(pair, form.template_code.data)
-    plan = template_plan(template, start_of(pair, today()))
-    if form.validate_on_submit():
+    months = form.duration_months.data if form.duration_months.data in range(3, 13) else None
+    start = start_of(pair, today())
+    plan = template_plan(template, start, months)
+    preview = bool(request.form.get("preview"))  # «Пересчитать план»: the plan for the typed length, nothing saved
+    if not preview and form.validate_on_submit():
         values = {name: getattr(form, name).data for name in PROGRAMME_FIELDS}
         try:
             programme = create_programme(pair, values, template.code if template else "", plan)
@@ -193,7 +208,7 @@ def create(pair_id):
             return redirect_to(_detail_url(programme_of(pair)))
         flash("Программа создана. Проверьте даты плана и уточните пункты.", "success")
         return redirect_to(_detail_url(programme))
-    status = 422 if form.is_submitted() else 200
+    status = 422 if form.is_submitted() and not preview else 200
     return render_template(
         "programmes/form.html",
         form=form,
@@ -204,6 +219,7 @@ def create(pair_id):
         plan=plan,
         plugin_missing=kind_missing(pair.kind_code),
         conflict=None,
+        summer=summer_warning(start, months or (template.duration_months if template else 9)),
     ), status
 
 
@@ -242,15 +258,22 @@ def edit(programme_id):
         form.version.data = programme.version
     elif form.validate_on_submit():
         values = {name: getattr(form, name).data for name in PROGRAMME_FIELDS}
+        old_months = programme.duration_months
         try:
-            save_versioned(programme, values, int(form.version.data or 0))
+            check_version(programme, int(form.version.data or 0))
+            moved = redate_plan(programme, old_months, values["duration_months"])
+            save_versioned(programme, values, None)
         except Conflict:
+            db.session.rollback()
             db.session.refresh(programme)
             form = ProgrammeForm(obj=programme, formdata=None)
             form.version.data = programme.version
             conflict = True
         else:
             flash("Изменения сохранены.", "success")
+            if moved:
+                flash(f"Срок программы изменён: {plural(moved, 'пункт', 'пункта', 'пунктов')} плана "
+                      "перенесены так, чтобы план уместился в новый срок. Проверьте даты.", "info")
             return redirect_to(_detail_url(programme))
     status = 409 if conflict else 422 if form.is_submitted() else 200
     return render_template(
@@ -263,6 +286,7 @@ def edit(programme_id):
         plan=[],
         plugin_missing=False,
         conflict=conflict and CONFLICT,
+        summer="",
     ), status
 
 
@@ -285,10 +309,16 @@ def add_plan_item(programme_id):
     return redirect_to(_detail_url(programme))
 
 
-def _row(item: PlanItem, level: str, status: int = 200):
+def _row(item: PlanItem, level: str, status: int = 200, message: str = ""):
     return render_partial(
-        "programmes/_item_row.html", item=item, can_edit=allows(level, "edit"), status=status
+        "programmes/_item_row.html", item=item, can_edit=allows(level, "edit"), status=status, message=message
     )
+
+
+def _form_version(form=None) -> int | None:
+    """The version the user's page showed (None: an old page without one; then no check is possible)."""
+    raw = form.version.data if form is not None else request.form.get("version")
+    return int(raw) if raw not in (None, "") else None
 
 
 @bp.route("/items/<int:item_id>")
@@ -306,15 +336,21 @@ def edit_item(item_id):
     """Правка пункта плана: строкой таблицы (HTMX) или отдельной страницей без JavaScript."""
     item, level = _item(item_id, "edit")
     form = PlanItemForm(obj=item) if request.method == "GET" else PlanItemForm()
+    conflict = ""
     if request.method == "POST" and form.validate_on_submit():
-        for name in ITEM_FIELDS:
-            setattr(item, name, getattr(form, name).data)
-        db.session.commit()
-        if is_htmx():
-            return _row(item, level)
-        flash("Пункт плана сохранён.", "success")
-        return redirect_to(_detail_url(item.programme))
-    status = 422 if request.method == "POST" else 200
+        try:
+            save_versioned(item, {name: getattr(form, name).data for name in ITEM_FIELDS}, _form_version(form))
+        except Conflict:
+            db.session.refresh(item)
+            form, conflict = PlanItemForm(obj=item, formdata=None), ROW_CONFLICT
+        else:
+            if is_htmx():
+                return _row(item, level, message="Пункт плана сохранён.")
+            flash("Пункт плана сохранён.", "success")
+            return redirect_to(_detail_url(item.programme))
+    if request.method == "GET" or conflict:
+        form.version.data = item.version
+    status = 409 if conflict else 422 if request.method == "POST" else 200
     return render_page_or_partial(
         "programmes/item_form.html",
         "programmes/_item_edit.html",
@@ -322,6 +358,7 @@ def edit_item(item_id):
         item=item,
         form=form,
         programme=item.programme,
+        conflict=conflict,
     )
 
 
@@ -333,24 +370,40 @@ def item_status(item_id):
     status = request.form.get("status", "")
     if status not in PLAN_STATUSES:
         if is_htmx():
-            return _row(item, level, status=422)
+            return _row(item, level, status=422, message="Неизвестный статус пункта плана.")
         flash("Неизвестный статус пункта плана.", "error")
         return redirect_to(_detail_url(item.programme))
-    item.status = status
-    db.session.commit()
+    try:
+        save_versioned(item, {"status": status}, _form_version())
+    except Conflict:
+        db.session.refresh(item)
+        if is_htmx():
+            return _row(item, level, status=409, message=ROW_CONFLICT)
+        flash(ROW_CONFLICT, "error")
+        return redirect_to(_detail_url(item.programme))
+    message = f"Статус пункта «{item.content[:60]}»: {PLAN_STATUSES[status]}."
     if is_htmx():
-        return _row(item, level)
-    flash(f"Статус пункта: {PLAN_STATUSES[status]}.", "success")
+        return _row(item, level, message=message)
+    flash(message, "success")
     return redirect_to(_detail_url(item.programme))
 
 
 @bp.route("/items/<int:item_id>/delete", methods=["POST"])
 @access.login_only
 def delete_item(item_id):
-    item, _ = _item(item_id, "edit")
+    item, level = _item(item_id, "edit")
     programme = item.programme
-    db.session.delete(item)
-    db.session.commit()
+    try:
+        check_version(item, _form_version())
+        db.session.delete(item)
+        commit_or_conflict()
+    except Conflict:
+        db.session.rollback()
+        db.session.refresh(item)
+        if is_htmx():
+            return _row(item, level, status=409, message=ROW_CONFLICT)
+        flash(ROW_CONFLICT, "error")
+        return redirect_to(_detail_url(programme))
     if is_htmx():  # the row is swapped for nothing
         return make_response("", 200)
     flash("Пункт плана удалён.", "success")
@@ -393,6 +446,7 @@ def meetings(pair_id):
 def new_meeting(pair_id):
     pair, level = _pair(pair_id, "edit")
     form = MeetingForm()
+    form.pair = pair
     if request.method == "GET":
         form.held_on.data = today()
     elif form.validate_on_submit():
@@ -416,8 +470,11 @@ def new_meeting(pair_id):
     )
 
 
+MEETING_FIELDS = ("kind", "held_on", "format", "notes", "mentor_feedback")
+
+
 def _fill_meeting(meeting: Meeting, form: MeetingForm) -> None:
-    for name in ("kind", "held_on", "format", "notes", "mentor_feedback"):
+    for name in MEETING_FIELDS:
         setattr(meeting, name, getattr(form, name).data)
 
 
@@ -426,12 +483,21 @@ def _fill_meeting(meeting: Meeting, form: MeetingForm) -> None:
 def edit_meeting(meeting_id):
     meeting, level = _meeting(meeting_id, "edit")
     form = MeetingForm(obj=meeting) if request.method == "GET" else MeetingForm()
+    form.pair = meeting.pair
+    conflict = ""
     if request.method == "POST" and form.validate_on_submit():
-        _fill_meeting(meeting, form)
-        db.session.commit()
-        flash("Встреча сохранена.", "success")
-        return redirect_to(url_for("programmes.meetings", pair_id=meeting.pair_id))
-    status = 422 if request.method == "POST" else 200
+        values = {name: getattr(form, name).data for name in MEETING_FIELDS}
+        try:
+            save_versioned(meeting, values, _form_version(form))
+        except Conflict:
+            db.session.refresh(meeting)
+            form, conflict = MeetingForm(obj=meeting, formdata=None), MEETING_CONFLICT
+        else:
+            flash("Встреча сохранена.", "success")
+            return redirect_to(url_for("programmes.meetings", pair_id=meeting.pair_id))
+    if request.method == "GET" or conflict:
+        form.version.data = meeting.version
+    status = 409 if conflict else 422 if request.method == "POST" else 200
     return render_page_or_partial(
         "programmes/meeting_form.html",
         "programmes/_meeting_form.html",
@@ -439,6 +505,7 @@ def edit_meeting(meeting_id):
         form=form,
         meeting=meeting,
         forming=False,
+        conflict=conflict,
         **_meetings_context(meeting.pair, level),
     )
 
@@ -469,8 +536,24 @@ def feedback(meeting_id):
             feedback_form=form,
             **_meetings_context(meeting.pair, level),
         ), 422
-    setattr(meeting, "mentor_feedback" if role == "mentor" else "mentee_feedback", form.feedback.data.strip())
-    db.session.commit()
+    field = "mentor_feedback" if role == "mentor" else "mentee_feedback"
+    try:
+        save_versioned(meeting, {field: form.feedback.data.strip()}, _form_version(form))
+    except Conflict:
+        db.session.refresh(meeting)
+        form.feedback.errors = [
+            "Встречу изменили, пока вы писали отзыв. Проверьте её текущие данные и отправьте отзыв ещё раз — "
+            "ваш текст сохранён в поле."
+        ]
+        if is_htmx():
+            return render_partial(
+                "programmes/_meeting_row.html", m=meeting, role=role, can_edit=allows(level, "edit"),
+                feedback_form=form, status=409,
+            )
+        return render_template(
+            "programmes/meetings.html", form=None, feedback_for=meeting.id, feedback_form=form,
+            **_meetings_context(meeting.pair, level),
+        ), 409
     if is_htmx():
         return render_partial(
             "programmes/_meeting_row.html",
@@ -498,10 +581,11 @@ def complete_programme(programme_id):
         return redirect_to(_detail_url(programme))
     form = CompletionForm(obj=programme)
     conflict = False
+    still_open = open_at_completion(programme)
     if request.method == "GET":
         form.version.data = programme.version
         form.completed_on.data = today()
-    elif form.validate_on_submit():
+    elif form.validate_on_submit() and _confirmed(form, still_open):
         values = {name: getattr(form, name).data for name in ("actual_results", "reflection", "completed_on")}
         values["effective_practice"] = bool(form.effective_practice.data)
         try:
@@ -521,7 +605,19 @@ def complete_programme(programme_id):
         programme=programme,
         pair=programme.pair,
         conflict=conflict and CONFLICT,
+        still_open=still_open,
     ), status
+
+
+def _confirmed(form: CompletionForm, still_open: list[str]) -> bool:
+    """Completing with open items or missing feedback is allowed, but only when the user says so."""
+    if still_open and not form.confirm_open.data:
+        form.confirm_open.errors = [
+            "Не всё выполнено (см. список выше). Отметьте, что завершаете программу всё равно — "
+            "невыполненное будет записано в её итоги, — или вернитесь к плану и встречам."
+        ]
+        return False
+    return True
 
 
 # --- Bank of programmes -------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import abort
 from sqlalchemy import exists, or_, select
@@ -21,10 +21,12 @@ from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
 from nastavnik.orgs.services import path, subtree_ids
 from nastavnik.pairs.models import LIVE_STATUSES, Pair, PairMember
+from nastavnik.periods import AcademicYear, ru_date
 from nastavnik.plugins.manager import hook, registry
 from nastavnik.plugins.registry import ProgrammeTemplate
 from nastavnik.programmes.models import Meeting, PlanItem, Programme
 from nastavnik.versioning import check_version, commit_or_conflict
+from nastavnik.web.words import plural
 
 # Levels of access to a pair's programme and meetings, weakest first.
 LEVELS = ("view", "feedback", "edit")
@@ -168,13 +170,61 @@ class PlanRow:
     result: str
 
 
-def template_plan(template: ProgrammeTemplate | None, start: date) -> list[PlanRow]:
+def fitted_offset(offset: int, template_months: int, months: int) -> int:
+    """A template's month offset stretched or squeezed to a programme of ``months`` months: the last
+    month of the template stays the last month of the programme, and nothing runs past it."""
+    if template_months <= 1 or months <= 0:
+        return min(offset, max(months - 1, 0))
+    return min(round(offset * (months - 1) / (template_months - 1)), months - 1)
+
+
+def template_plan(template: ProgrammeTemplate | None, start: date, months: int | None = None) -> list[PlanRow]:
+    """The template's plan dated from ``start`` and fitted to the programme's length (``months``;
+    the template's own length when None)."""
     if template is None:
         return []
+    months = months or template.duration_months
     return [
-        PlanRow(add_months(start, offset), content, responsible, result)
+        PlanRow(add_months(start, fitted_offset(offset, template.duration_months, months)), content, responsible, result)
         for offset, content, responsible, result in template.plan
     ]
+
+
+def ends_on(programme: Programme) -> date | None:
+    """The last day of the programme: its start plus its length."""
+    start = programme.pair.starts_on if programme.pair else None
+    return add_months(start, programme.duration_months) - timedelta(days=1) if start else None
+
+
+def summer_warning(start: date, months: int) -> str:
+    """The plan of a school programme should not run into the summer holidays; said, not forbidden."""
+    end = add_months(start, months) - timedelta(days=1)
+    year_end = date(AcademicYear.of(start).start_year + 1, 5, 31)
+    if end <= year_end:
+        return ""
+    return (
+        f"Программа на {plural(months, 'месяц', 'месяца', 'месяцев')} с {ru_date(start)} заканчивается "
+        f"{ru_date(end)} — после окончания учебного года ({ru_date(year_end)}). Сократите срок, если летом "
+        "пара не работает."
+    )
+
+
+def redate_plan(programme: Programme, old_months: int, new_months: int) -> int:
+    """After the programme's length changed, move the planned (not yet done) items proportionally, so
+    that the plan fits the new length; returns how many items moved."""
+    start = programme.pair.starts_on if programme.pair else None
+    if start is None or old_months == new_months or old_months <= 0:
+        return 0
+    end = add_months(start, new_months) - timedelta(days=1)
+    moved = 0
+    for item in programme.items:
+        if item.status != "planned" or item.due_on is None or item.due_on < start:
+            continue
+        days = (item.due_on - start).days * new_months / old_months
+        due = min(start + timedelta(days=round(days)), end)
+        if due != item.due_on:
+            item.due_on, moved = due, moved + 1
+    return moved
 
 
 def mentee_prefill(pair: Pair) -> str:
@@ -259,13 +309,28 @@ def finish_pair(pair: Pair, ended_on: date, user_id: int | None, initiator: str)
     pair.status, pair.ended_on, pair.ended_by_id = "finished", ended_on, user_id
 
 
+def open_at_completion(programme: Programme) -> list[str]:
+    """What is still open: plan items not done, «совместная работа» meetings without both feedbacks."""
+    items = [i for i in sorted_items(programme) if i.status == "planned"]
+    meetings = [m for m in meetings_of(programme.pair) if missing_feedback(m)]
+    found = []
+    if items:
+        listed = "; ".join(f"{ru_date(i.due_on) or 'без срока'} — {i.content[:80]}" for i in items)
+        found.append(f"{plural(len(items), 'пункт', 'пункта', 'пунктов')} плана не выполнено: {listed}")
+    if meetings:
+        listed = "; ".join(f"{ru_date(m.held_on)} ({', '.join(missing_feedback(m))})" for m in meetings)
+        found.append(f"{plural(len(meetings), 'встреча', 'встречи', 'встреч')} без обратной связи: {listed}")
+    return found
+
+
 def complete(
     programme: Programme, values: dict, expected_version: int, user_id: int | None, initiator: str
 ) -> None:
-    """Close the programme and finish its pair, in one commit."""
+    """Close the programme and finish its pair, in one commit; what was left open is recorded with it."""
     check_version(programme, expected_version)
     for key, value in values.items():
         setattr(programme, key, value)
+    programme.open_at_completion = "\n".join(open_at_completion(programme))
     programme.status = "completed"
     finish_pair(programme.pair, values["completed_on"], user_id, initiator)
     commit_or_conflict()
@@ -284,6 +349,30 @@ def missing_feedback(meeting: Meeting) -> list[str]:
     if not meeting.mentee_feedback.strip():
         missing.append("нет обратной связи наставляемого")
     return missing
+
+
+def meeting_date_problem(pair: Pair, held_on: date | None, day: date) -> str:
+    """Why a meeting cannot be dated ``held_on``: before the pair began, or later than today."""
+    if held_on is None:
+        return ""
+    if held_on > day:
+        return f"Дата встречи не может быть позже сегодняшнего дня ({ru_date(day)}): записывается прошедшая встреча."
+    if pair.starts_on and held_on < pair.starts_on:
+        return f"Пара работает с {ru_date(pair.starts_on)}: встреча не может быть раньше начала работы пары."
+    return ""
+
+
+def results_by_pair(pair_ids) -> dict[int, str]:
+    """Achieved results of completed programmes, for the «Результаты» column of the mentee bank."""
+    ids = list(pair_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Programme.pair_id, Programme.actual_results).where(
+            Programme.pair_id.in_(ids), Programme.status == "completed"
+        )
+    )
+    return {pair_id: text for pair_id, text in rows if text}
 
 
 def meetings_of(pair: Pair) -> list[Meeting]:

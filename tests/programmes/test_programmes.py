@@ -214,6 +214,7 @@ def _complete(client, programme, **overrides):
         "reflection": "Цели достигнуты",
         "completed_on": today().strftime("%d.%m.%Y"),
         "effective_practice": "y",
+        "confirm_open": "y",  # the fixture's plan is still open: the user confirms (see the tests below)
         "version": programme.version,
     }
     return client.post(f"/programmes/{programme.id}/complete", data=data | overrides)
