@@ -319,9 +319,29 @@ def compute(run: MatchRun, day: date) -> None:
     }
 
 
+def places_left(run: MatchRun, mentor: MentorProfile, instead_of: MatchProposal | None = None) -> int:
+    """The mentor's free places once the draft's pinned rows are counted (``instead_of`` is the row
+    being changed: its own place is given back)."""
+    pinned = sum(
+        1 for p in run.proposals if p.state == "pinned" and p.mentor_id == mentor.id and p is not instead_of
+    )
+    return max(mentor.free_slots - pinned, 0)
+
+
+def swap_choices(run: MatchRun, proposal: MatchProposal, mentors: list[MentorProfile]) -> list[tuple[MentorProfile, int]]:
+    """Mentors the «Другой наставник» list may offer for ``proposal``: only those with a free place."""
+    found = [(m, places_left(run, m, proposal)) for m in mentors if m.id != proposal.mentor_id]
+    return [(m, left) for m, left in found if left > 0]
+
+
 def swap(proposal: MatchProposal, mentor: MentorProfile, day: date) -> None:
     """Replace the proposal's mentor by the curator's choice; the new pair is pinned and re-explained."""
     run = proposal.run
+    if places_left(run, mentor, proposal) <= 0:
+        raise MatchingError(
+            f"У наставника «{mentor.person.full_name}» нет свободных мест: все заняты парами и закреплёнными "
+            "строками черновика. Открепите одну из них или выберите другого наставника."
+        )
     settings = engine_settings(settings_row(run.org_id, run.kind_code), run.kind_code)
     found = suggest(
         mentee_input(proposal.mentee, day),

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from nastavnik import access
 from nastavnik.banks import matching_service as ms
+from nastavnik.banks import ru_score
 from nastavnik.banks.models import MatchProposal, MatchRun, MenteeProfile, MentorProfile
 from nastavnik.extensions import db
 from nastavnik.matching import MatchingError
@@ -22,6 +23,7 @@ from nastavnik.periods import AcademicYear, ru_date
 from nastavnik.plugins.manager import registry
 from nastavnik.timeutil import today
 from nastavnik.web.htmx import is_htmx, redirect_to, render_page_or_partial, render_partial
+from nastavnik.web.words import plural
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -362,17 +364,19 @@ def new_run():
     return redirect_to(url_for("pairs.run", run_id=run.id))
 
 
-def _draft_context(run: MatchRun, error: str | None = None) -> dict:
+def _draft_context(run: MatchRun, error: str | None = None, announce: str = "") -> dict:
     active = [p for p in run.proposals if p.state != "rejected"]
-    mentors = ms.pool_mentors(set(run.inputs.get("pool_org_ids") or [run.org_id]), run.kind_code)
+    draft = run.status == "draft"
+    mentors = ms.pool_mentors(set(run.inputs.get("pool_org_ids") or [run.org_id]), run.kind_code) if draft else []
     return dict(
         run=run,
         proposals=active,
         rejected=[p for p in run.proposals if p.state == "rejected"],
-        mentors=mentors,
+        swap_choices={p.id: ms.swap_choices(run, p, mentors) for p in active} if draft else {},
         kind=registry().kind(run.kind_code),
         error=error,
-        capacity_problems=ms.check_capacity(run) if run.status == "draft" else [],
+        announce=announce,
+        capacity_problems=ms.check_capacity(run) if draft else [],
     )
 
 
@@ -383,12 +387,31 @@ def run(run_id):
     return render_page_or_partial("pairs/run.html", "pairs/_draft.html", **_draft_context(match_run))
 
 
-def _after_change(match_run: MatchRun, error: str | None = None, status: int = 200):
+def _after_change(match_run: MatchRun, error: str | None = None, status: int = 200, announce: str = ""):
     if is_htmx():
-        return render_partial("pairs/_draft.html", status=status, **_draft_context(match_run, error))
+        return render_partial(
+            "pairs/_draft.html", status=status, **_draft_context(match_run, error, announce or error or "")
+        )
     if error:
         flash(error, "error")
+    elif announce:
+        flash(announce, "success")
     return redirect_to(url_for("pairs.run", run_id=match_run.id))
+
+
+DONE = {
+    "pin": "закреплена", "unpin": "откреплена", "reject": "отклонена", "restore": "возвращена в подбор",
+    "swap": "получила другого наставника и закреплена",
+}
+
+
+def _summary(run: MatchRun) -> str:
+    result = run.result or {}
+    unmatched = len(result.get("unmatched", []))
+    return (
+        f"Черновик пересчитан: {plural(result.get('matched', 0), 'пара', 'пары', 'пар')}, суммарный балл "
+        f"{ru_score(result.get('total_score', 0))}, без пары — {unmatched}."
+    )
 
 
 @bp.route("/match/<int:run_id>/proposals/<int:proposal_id>/<action>", methods=["POST"])
@@ -402,22 +425,26 @@ def proposal_action(run_id, proposal_id, action):
         abort(404)
     if match_run.status != "draft":
         return _after_change(match_run, "Прогон уже опубликован: изменения невозможны.", 409)
-    if action == "swap":
-        mentor = db.session.get(MentorProfile, request.form.get("mentor_id", type=int) or 0)
-        if mentor is None:
-            return _after_change(match_run, "Выберите наставника.", 422)
-        access.require("matching.run", mentor.org_id)
-        try:
+    who = f"Пара «{proposal.mentee.person.full_name} — {proposal.mentor.person.full_name}»"
+    try:
+        if action == "swap":
+            mentor = db.session.get(MentorProfile, request.form.get("mentor_id", type=int) or 0)
+            if mentor is None:
+                return _after_change(match_run, "Выберите наставника.", 422)
+            access.require("matching.run", mentor.org_id)
             ms.swap(proposal, mentor, today())
-        except MatchingError as exc:
-            db.session.rollback()
-            return _after_change(match_run, str(exc), 422)
-    else:
-        proposal.state = {"pin": "pinned", "unpin": "proposed", "reject": "rejected", "restore": "proposed"}[
-            action
-        ]
+        else:
+            proposal.state = {"pin": "pinned", "unpin": "proposed", "reject": "rejected", "restore": "proposed"}[
+                action
+            ]
+        # Every action changes what is left for the others: the draft is recomputed at once, so the
+        # total, the unmatched list and the free places never show a state that no longer holds.
+        ms.compute(match_run, today())
+    except MatchingError as exc:
+        db.session.rollback()
+        return _after_change(match_run, str(exc), 422)
     db.session.commit()
-    return _after_change(match_run)
+    return _after_change(match_run, announce=f"{who} {DONE[action]}. {_summary(match_run)}")
 
 
 @bp.route("/match/<int:run_id>/rerun", methods=["POST"])

@@ -217,7 +217,7 @@ def test_pin_reject_rerun_publish(curator, bank, world):
     assert again.status_code == 303 and len(db.session.scalars(select(Pair)).all()) == 1
 
 
-def test_swap_pins_the_chosen_mentor(curator, bank, world):
+def test_swap_pins_the_chosen_mentor_and_recomputes_the_rest(curator, bank, world):
     run = _new_run(curator, world)
     proposal = next(p for p in run.proposals if p.mentee.person.last_name == "Новикова")
     other = bank["mentors"]["math"]
@@ -230,13 +230,17 @@ def test_swap_pins_the_chosen_mentor(curator, bank, world):
     db.session.expire_all()
     swapped = db.session.get(type(proposal), proposal.id)
     assert swapped.mentor_id == other.id and swapped.state == "pinned"
-    # Математикова is now asked for twice with one place: the draft says so before publishing.
-    assert "Нет мест" in response.get_data(as_text=True)
-    publish = curator.post(f"/pairs/match/{run.id}/publish")
-    assert publish.status_code == 303
+    # Математикова's one place now goes to the pinned row: Молодова is proposed someone else at once,
+    # and the draft never asks a mentor for more places than they have.
+    run = db.session.get(MatchRun, run.id)
+    states = {(p.mentee.person.last_name, p.mentor.person.last_name): p.state for p in run.proposals}
+    assert states == {("Новикова", "Математикова"): "pinned", ("Молодова", "Историкова"): "proposed"}
+    page = response.get_data(as_text=True)
+    assert "Нет мест" not in page and "получила другого наставника" in page
+    assert curator.post(f"/pairs/match/{run.id}/publish").status_code == 303
     db.session.expire_all()
-    assert db.session.scalars(select(Pair)).all() == []  # all or nothing
-    assert db.session.get(MentorProfile, other.id).load == 0
+    assert len(db.session.scalars(select(Pair)).all()) == 2
+    assert db.session.get(MentorProfile, other.id).load == 1
 
 
 def test_runs_are_scoped(as_user, bank, world, client):
