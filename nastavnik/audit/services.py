@@ -64,6 +64,26 @@ def _changes(obj, action: str) -> dict:
     return changes
 
 
+def _collection_changes(obj, action: str) -> dict:
+    """Changes of the collections a model names in ``__audited_collections__`` ({"tags": "title"}):
+    the whole list before and after, by the attribute that names an element."""
+    changes = {}
+    state = inspect(obj)
+    for name, label in getattr(obj, "__audited_collections__", {}).items():
+        history = state.attrs[name].history
+        if action == "create":
+            new = sorted(getattr(item, label) for item in getattr(obj, name))
+            if new:
+                changes[name] = [None, new]
+        elif history.has_changes():
+            kept = [getattr(item, label) for item in history.unchanged]
+            old = sorted(kept + [getattr(item, label) for item in history.deleted])
+            new = sorted(kept + [getattr(item, label) for item in history.added])
+            if old != new:
+                changes[name] = [old, new]
+    return changes
+
+
 def _is_anonymising(obj, changes: dict) -> bool:
     return "anonymised_at" in changes and getattr(obj, "anonymised_at", None) is not None
 
@@ -76,7 +96,7 @@ def _entries(session: Session) -> list[dict]:
         for obj in objects:
             if not getattr(obj, "__audited__", False):
                 continue
-            changes = _changes(obj, action)
+            changes = _changes(obj, action) | _collection_changes(obj, action)
             if action == "update" and not changes:
                 continue
             entry_action = action
@@ -133,7 +153,7 @@ def history(person_id: int) -> list[AuditEntry]:
 
 ENTITY_TITLES = {
     "person": "участник", "consent": "согласие", "guardianship": "законный представитель",
-    "mentor_profile": "наставник в банке", "mentee_profile": "наставляемый в банке",
+    "mentor_profile": "наставник в банке", "mentee_profile": "наставляемый в банке", "tag": "тег (словарь)",
 }
 # Column names as a curator reads them; a model may add its own with ``__audit_labels__``.
 FIELD_TITLES = {
@@ -149,19 +169,30 @@ FIELD_TITLES = {
 }
 
 
-def _model_labels(entity: str) -> dict:
+def _model(entity: str):
     for mapper in db.Model.registry.mappers:
         if getattr(mapper.class_, "__tablename__", None) == entity:
-            return getattr(mapper.class_, "__audit_labels__", {})
-    return {}
+            return mapper.class_
+    return None
 
 
-def _value(key: str, entity: str, value, orgs: dict):
+def _titled(values, code):
+    """A code by its model's ``__audit_values__`` entry: a dict of titles or a function."""
+    return values(code) if callable(values) else values.get(code, code)
+
+
+def _value(key: str, value, orgs: dict, values: dict):
     from nastavnik.consents.models import CONSENT_KINDS
     from nastavnik.participants.models import PERSON_KINDS, QUALIFICATION_CATEGORIES
 
-    if value in (None, ""):
+    if value in (None, "", []):
         return "—"
+    if isinstance(value, list):
+        return ", ".join(str(_value(key, item, orgs, values)) for item in value)
+    if key in values:
+        return _titled(values[key], value)
+    if isinstance(value, bool):
+        return "да" if value else "нет"
     if key == "org_id":
         return orgs.get(value, f"№{value}")
     if key == "kind":
@@ -174,14 +205,18 @@ def _value(key: str, entity: str, value, orgs: dict):
 
 
 def readable_changes(entry: AuditEntry, orgs: dict[int, str]) -> list[tuple[str, object, object]]:
-    """(label, old, new) in Russian; technical ids are left out (the row itself says whose record it is)."""
-    labels = FIELD_TITLES | _model_labels(entry.entity)
+    """(label, old, new) in Russian — every field by its Russian label, every coded value by its
+    title (a model says how with ``__audit_labels__`` and ``__audit_values__``); technical ids are
+    left out (the row itself says whose record it is)."""
+    model = _model(entry.entity)
+    labels = FIELD_TITLES | getattr(model, "__audit_labels__", {})
+    values = getattr(model, "__audit_values__", {})
     rows = []
     for key, pair in (entry.changes or {}).items():
         if key == "id" or (key.endswith("_id") and key != "org_id"):
             continue
         old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-        rows.append((labels.get(key, key), _value(key, entry.entity, old, orgs), _value(key, entry.entity, new, orgs)))
+        rows.append((labels.get(key, key), _value(key, old, orgs, values), _value(key, new, orgs, values)))
     return rows
 
 

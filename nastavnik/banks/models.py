@@ -45,6 +45,25 @@ MENTOR_ORIGINS = {
     "veteran": "ветеран / пенсионер",
 }
 
+def _kind_titles(codes: str) -> str:
+    """«teacher_teacher,student_student» → «учитель – учитель, ученик – ученик» (for the audit log)."""
+    from nastavnik.plugins.manager import registry
+
+    return ", ".join(registry().kind(code).title for code in codes.split(",") if code)
+
+
+def _choice_title(attribute: str):
+    """A variation or mentee category code by its title in whichever form of mentoring declares it."""
+
+    def title(codes: str) -> str:
+        from nastavnik.plugins.manager import registry
+
+        known = {c.code: c.title for kind in registry().kinds.values() for c in getattr(kind, attribute)}
+        return ", ".join(known.get(code, code) for code in codes.split(",") if code)
+
+    return title
+
+
 mentor_tag = Table(
     "mentor_tag",
     db.metadata,
@@ -63,6 +82,8 @@ class Tag(db.Model):
     """Элемент словаря запросов/компетенций (один словарь для запросов наставляемых и компетенций наставников)."""
 
     __tablename__ = "tag"
+    __audited__ = True  # a renamed or archived tag changes every bank that uses it
+    __audit_labels__ = {"title": "название", "group": "группа", "archived": "в архиве"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200), unique=True)
@@ -75,6 +96,19 @@ class MentorProfile(db.Model):
 
     __tablename__ = "mentor_profile"
     __audited__ = True
+    __audited_collections__ = {"tags": "title"}
+    __audit_labels__ = {
+        "origin": "откуда наставник", "achievements": "достижения", "interests": "интересы",
+        "preferred_age_min": "возраст наставляемых от", "preferred_age_max": "возраст наставляемых до",
+        "time_place": "время и место встреч", "kind_codes": "формы наставничества",
+        "variation_codes": "вариации", "capacity": "мест (наставляемых)", "load": "занято мест",
+        "training": "обучение, сертификаты", "case_url": "ссылка на кейс", "entered_on": "дата вхождения",
+        "tags": "компетенции",
+    }
+    __audit_values__ = {
+        "status": MENTOR_STATUSES, "origin": MENTOR_ORIGINS, "kind_codes": _kind_titles,
+        "variation_codes": _choice_title("variations"),
+    }
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), unique=True)
@@ -118,6 +152,15 @@ class MenteeProfile(db.Model):
 
     __tablename__ = "mentee_profile"
     __audited__ = True
+    __audited_collections__ = {"tags": "title"}
+    __audit_labels__ = {
+        "kind_code": "форма наставничества", "category": "категория", "academic_year": "учебный год",
+        "request_text": "запрос", "entered_on": "дата вхождения", "tags": "запросы (затруднения)",
+    }
+    __audit_values__ = {
+        "status": MENTEE_STATUSES, "kind_code": _kind_titles, "category": _choice_title("mentee_categories"),
+        "academic_year": lambda year: f"{year}/{year + 1}",
+    }
     __table_args__ = (UniqueConstraint("person_id", "kind_code", "academic_year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
