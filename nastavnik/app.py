@@ -148,6 +148,10 @@ def configure_errors(app: Flask) -> None:
 
     def handler(code):
         def handle(error):
+            if code == 500 and getattr(error, "original_exception", None) is not None:
+                from nastavnik.plugins.failures import record_unhandled
+
+                record_unhandled(error.original_exception, request.path)
             message = messages[code].format(limit=app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
             template = "errors/_error.html" if is_htmx() else "errors/error.html"
             return render_template(template, code=code, message=message), code

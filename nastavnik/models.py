@@ -16,12 +16,13 @@ from nastavnik.consents.models import Consent
 from nastavnik.orgs.models import Organisation
 from nastavnik.pairs.models import Order, Pair, PairMember, SupportRecord
 from nastavnik.participants.models import Guardianship, Person
+from nastavnik.plugins.failures import PluginFailure
 from nastavnik.programmes.models import Meeting, PlanItem, Programme
 from nastavnik.roadmaps.models import Roadmap, RoadmapEvidence, RoadmapItem, RoadmapSection
 
 __all__ = [
     "AuditEntry", "Consent", "Guardianship", "LoginFailure", "MatchExclusion", "MatchProposal", "MatchRun",
     "MatchSettings", "Meeting", "MenteeProfile", "MentorProfile", "MentorQuestionnaire", "Order", "Organisation",
-    "Pair", "PairMember", "Person", "PlanItem", "Programme", "Roadmap", "RoadmapEvidence", "RoadmapItem",
+    "Pair", "PairMember", "Person", "PluginFailure", "PlanItem", "Programme", "Roadmap", "RoadmapEvidence", "RoadmapItem",
     "RoadmapSection", "RoleAssignment", "SupportRecord", "Tag", "User",
 ]

@@ -25,10 +25,12 @@ CONTRIBUTION_TITLES = {
 @bp.route("/plugins")
 @access.rule("admin.plugins")
 def plugins():
+    from nastavnik.plugins.failures import counts
+
     state = plugin_state()
     return render_template(
         "admin/plugins.html", infos=list(state.infos.values()), registry=state.registry,
-        contribution_titles=CONTRIBUTION_TITLES,
+        contribution_titles=CONTRIBUTION_TITLES, failures=counts(),
     )
 
 

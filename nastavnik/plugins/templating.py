@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from flask import current_app
 from markupsafe import Markup, escape
 
+from nastavnik.plugins.failures import record as record_failure
 from nastavnik.plugins.manager import hook
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,7 @@ def _call_isolated(name: str, kwargs: dict) -> list:
                 raise
             log.exception("Слот %s: плагин %s упал", name, impl.plugin_name)
             db.session.rollback()
+            record_failure(impl.plugin_name, f"слот {name}", sys.exc_info()[1])
             parts.append(UNAVAILABLE.format(impl.plugin_name))
     return parts
 
