@@ -4,6 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 HTMX_VERSION := 2.0.8
 HTMX := nastavnik/static/vendor/htmx.min.js
+# Checkers of the browser stage (never shipped with the app): axe-core in the page, the Nu Html Checker on Java.
+AXE_VERSION := 4.14.1
+VNU_VERSION := 26.9.27
+AXE := .make/axe-core-$(AXE_VERSION).min.js
+VNU := .make/vnu-$(VNU_VERSION).jar
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -26,6 +31,18 @@ $(HTMX):
 	tar -xzf .make/htmx.org-$(HTMX_VERSION).tgz -C .make package/dist/htmx.min.js
 	cp .make/package/dist/htmx.min.js $(HTMX)
 
+$(AXE):
+	mkdir -p .make
+	cd .make && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null
+	tar -xzf .make/axe-core-$(AXE_VERSION).tgz -C .make package/axe.min.js
+	mv .make/package/axe.min.js $(AXE)
+
+$(VNU):
+	mkdir -p .make
+	cd .make && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null
+	tar -xzf .make/vnu-jar-$(VNU_VERSION).tgz -C .make package/build/dist/vnu.jar
+	mv .make/package/build/dist/vnu.jar $(VNU)
+
 run: setup
 	$(BIN)/flask db upgrade heads
 	$(BIN)/flask nastavnik demo --if-empty
@@ -42,8 +59,8 @@ test-sqlite: setup
 test-postgres: setup
 	@bash .ci/test-postgres.sh
 
-test-browser: setup
-	@bash .ci/test-browser.sh
+test-browser: setup $(AXE) $(VNU)
+	@NASTAVNIK_AXE=$(AXE) NASTAVNIK_VNU=$(VNU) bash .ci/test-browser.sh
 
 test: lint test-sqlite test-postgres test-browser
 	@echo "== make test: done"
