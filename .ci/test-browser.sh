@@ -21,5 +21,9 @@ if [ ! -x "$chromium" ]; then
 fi
 [ -x "$chromium" ] || skip "chromium not found at $chromium"
 
+# The accessibility checkers that `make test-browser` fetched (run `make test-browser` once to get them).
+export NASTAVNIK_AXE="${NASTAVNIK_AXE:-$(ls .make/axe-core-*.min.js 2>/dev/null | tail -n 1)}"
+export NASTAVNIK_VNU="${NASTAVNIK_VNU:-$(ls .make/vnu-*.jar 2>/dev/null | tail -n 1)}"
+
 echo "== pytest browser tests (Playwright + $($chromium --version 2>/dev/null || echo chromium))"
 NASTAVNIK_CHROMIUM="$chromium" $BIN/pytest -q -m browser -p no:cacheprovider
