@@ -12,11 +12,12 @@ from flask import g
 from nastavnik.app import create_app
 from nastavnik.config import TestingConfig
 from nastavnik.extensions import db as _db
+from plugins.partners import plugin as partners
 from plugins.student_student import plugin as student_student
 from plugins.teacher_teacher import plugin as teacher_teacher
 from tests.factories import PASSWORD, make_consent, make_org, make_person, make_user
 
-IN_REPO_PLUGINS = [teacher_teacher, student_student]
+IN_REPO_PLUGINS = [teacher_teacher, student_student, partners]
 ROLES = ("admin", "municipal", "director", "curator", "mentor", "mentee", "observer")
 
 

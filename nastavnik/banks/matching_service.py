@@ -139,6 +139,13 @@ def open_mentees(org_id: int, kind_code: str, year: int) -> list[MenteeProfile]:
     return _with_tags(profiles, mentee_tag.c.mentee_id, mentee_tag.c.tag_id)
 
 
+def mentor_pool(org_id: int, kind_code: str, org_ids) -> set[int]:
+    """``org_ids`` plus the organisations plugins add to the pool of the school ``org_id``
+    (``nastavnik_mentor_pool_orgs``: partners with an agreement in force)."""
+    extra = hook().nastavnik_mentor_pool_orgs(org_id=org_id, kind_code=kind_code)
+    return set(org_ids) | {int(i) for part in extra for i in part or ()}
+
+
 def pool_mentors(org_ids: set[int], kind_code: str) -> list[MentorProfile]:
     """Mentors of the organisations the curator matches for who offer this form."""
     mentors = db.session.scalars(
@@ -214,7 +221,8 @@ def suggestions(mentee: MenteeProfile, pool_org_ids: set[int], day: date) -> lis
     """Ranked eligible mentors, then the blocked ones with why."""
     row = settings_row(mentee.org_id, mentee.kind_code)
     settings = engine_settings(row, mentee.kind_code)
-    mentors = {m.person_id: m for m in pool_mentors(pool_org_ids, mentee.kind_code)}
+    pool = mentor_pool(mentee.org_id, mentee.kind_code, pool_org_ids)
+    mentors = {m.person_id: m for m in pool_mentors(pool, mentee.kind_code)}
     found = suggest(
         mentee_input(mentee, day),
         [mentor_input(m, day) for m in mentors.values()],
@@ -229,7 +237,7 @@ def preview(
     org_id: int, kind_code: str, year: int, pool_org_ids: set[int], settings: Settings, day: date
 ) -> dict:
     mentees = open_mentees(org_id, kind_code, year)
-    mentors = pool_mentors(pool_org_ids, kind_code)
+    mentors = pool_mentors(mentor_pool(org_id, kind_code, pool_org_ids), kind_code)
     result = assign(
         [mentee_input(m, day) for m in mentees], [mentor_input(m, day) for m in mentors], settings
     )
@@ -267,7 +275,8 @@ def create_run(
 
 def compute(run: MatchRun, day: date) -> None:
     """(Re)compute the draft: pinned proposals stay, rejected pairs are forbidden, the rest is replaced."""
-    pool = set(run.inputs.get("pool_org_ids") or [run.org_id])
+    base = set(run.inputs.get("pool_org_ids") or [run.org_id])
+    pool = run_pool(run)
     mentees = {m.person_id: m for m in open_mentees(run.org_id, run.kind_code, run.academic_year)}
     mentors = {m.person_id: m for m in pool_mentors(pool, run.kind_code)}
     pinned = [p for p in run.proposals if p.state == "pinned"]
@@ -299,7 +308,8 @@ def compute(run: MatchRun, day: date) -> None:
     run.algorithm = result.algorithm
     run.settings = result.settings_snapshot
     run.inputs = {
-        "pool_org_ids": sorted(pool),
+        "pool_org_ids": sorted(base),
+        "plugin_pool_org_ids": sorted(pool - base),
         "mentees": [snapshot_input(m) | {"profile_id": mentees[m.id].id} for m in mentee_inputs],
         "mentors": [snapshot_input(m) | {"profile_id": mentors[m.id].id} for m in mentor_inputs],
     }
@@ -317,6 +327,11 @@ def compute(run: MatchRun, day: date) -> None:
         ],
         "computed_at": utcnow().isoformat(),
     }
+
+
+def run_pool(run: MatchRun) -> set[int]:
+    """The run's mentor pool as of now: the curator's organisations plus what plugins add today."""
+    return mentor_pool(run.org_id, run.kind_code, run.inputs.get("pool_org_ids") or [run.org_id])
 
 
 def places_left(run: MatchRun, mentor: MentorProfile, instead_of: MatchProposal | None = None) -> int:

@@ -100,7 +100,7 @@ def _pair_form() -> PairForm:
         ("", "—"),
         *[(c.code, c.title) for c in registry().kind(kind_code).variations],
     ]
-    mentors = svc.free_mentors({org_id} if org_id else set(), kind_code)
+    mentors = svc.free_mentors(ms.mentor_pool(org_id, kind_code, {org_id}) if org_id else set(), kind_code)
     form.mentor_ids.choices = [
         (m.id, f"{m.person.full_name} (свободно {m.free_slots} из {m.capacity})") for m in mentors
     ]
@@ -121,7 +121,8 @@ def create():
     form = _pair_form()
     error = None
     if form.validate_on_submit():
-        mentors = [access.get_or_404(MentorProfile, i, "pairs.edit") for i in form.mentor_ids.data]
+        # The choices were the pool of a school the user may pair for (partners' mentors included).
+        mentors = [db.session.get(MentorProfile, i) for i in form.mentor_ids.data]
         mentees = [access.get_or_404(MenteeProfile, i, "pairs.edit") for i in form.mentee_ids.data]
         try:
             pair = svc.create_pair(
@@ -367,7 +368,7 @@ def new_run():
 def _draft_context(run: MatchRun, error: str | None = None, announce: str = "") -> dict:
     active = [p for p in run.proposals if p.state != "rejected"]
     draft = run.status == "draft"
-    mentors = ms.pool_mentors(set(run.inputs.get("pool_org_ids") or [run.org_id]), run.kind_code) if draft else []
+    mentors = ms.pool_mentors(ms.run_pool(run), run.kind_code) if draft else []
     return dict(
         run=run,
         proposals=active,
@@ -431,7 +432,8 @@ def proposal_action(run_id, proposal_id, action):
             mentor = db.session.get(MentorProfile, request.form.get("mentor_id", type=int) or 0)
             if mentor is None:
                 return _after_change(match_run, "Выберите наставника.", 422)
-            access.require("matching.run", mentor.org_id)
+            if mentor.org_id not in ms.run_pool(match_run):
+                access.require("matching.run", mentor.org_id)
             ms.swap(proposal, mentor, today())
         else:
             proposal.state = {"pin": "pinned", "unpin": "proposed", "reject": "rejected", "restore": "proposed"}[

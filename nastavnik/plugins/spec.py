@@ -207,6 +207,23 @@ def nastavnik_pairing_refusals(kind_code: str, mentors: list, mentees: list) -> 
     """
 
 
+@hookspec
+def nastavnik_mentor_pool_orgs(org_id: int, kind_code: str) -> list[int]:
+    """Name organisations outside the school's tree whose mentors join the school's matching pool.
+
+    Called once per operation by the matching service (suggestions, settings preview, every
+    computation of a cohort draft and the manual pairing form) for the school whose mentees are
+    being matched. Example: the partners plugin answers with the partner organisations that have an
+    agreement in force with the school covering the form, so their employees who are in the bank of
+    mentors are proposed to that school (and to no other). Mentors still pass every rule and
+    refusal (``nastavnik_pairing_refusals``); this hook only widens who is considered.
+
+    :param org_id: the education organisation whose mentees are matched.
+    :param kind_code: the form of mentoring being matched.
+    :return: a list of organisation ids (the mentors' ``MentorProfile.org_id``); an empty list for none.
+    """
+
+
 # --- Events ------------------------------------------------------------------------------------
 
 
