@@ -80,3 +80,19 @@ def test_downgrade_to_base_and_up_again(migrated_app):
     assert _tables() <= {"alembic_version"}
     flask_migrate.upgrade(revision="heads")  # a downgrade that leaves debris breaks this
     assert _differences() == []
+
+
+PLUGIN_TABLES = {"partners_profile", "partners_agreement", "partners_mentor", "partners_activity"}
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_plugin_branch_applies_and_downgrades_alone(migrated_app):
+    """The partners plugin's own branch (label «partners») comes and goes without touching the core."""
+    flask_migrate.upgrade(revision="heads")
+    assert PLUGIN_TABLES <= _tables()
+    flask_migrate.downgrade(revision="partners@base")
+    assert not PLUGIN_TABLES & _tables()
+    assert {"person", "organisation", "pair"} <= _tables()  # the core stays
+    flask_migrate.upgrade(revision="partners@head")
+    assert PLUGIN_TABLES <= _tables()
+    assert _differences() == []

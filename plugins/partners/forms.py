@@ -91,7 +91,7 @@ class MentorForm(Form):
     experience_years = RuDecimalField("Стаж в профессии, лет", validators=[Optional(), NumberRange(0, 70, "Стаж — от 0 до 70 лет.")])
     record_check_number = TrimmedStringField("Номер справки об отсутствии судимости", validators=[Length(max=100)])
     record_check_on = RuDateField("Справка выдана", validators=[Optional(), not_in_future("Дата выдачи справки")])
-    record_check_until = RuDateField("Справка действительна до", validators=[Optional()])
+    record_check_until = RuDateField("Справка действительна до")  # no Optional(): the check below must run
     briefing_on = RuDateField("Инструктаж пройден", validators=[Optional(), not_in_future("Дата инструктажа")])
     briefing_note = TrimmedTextAreaField("Инструктаж: тема, кто проводил", validators=[Length(max=2000)])
     version = HiddenField()

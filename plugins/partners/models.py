@@ -96,7 +96,7 @@ class Agreement(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     partner = relationship("Organisation", foreign_keys=[partner_id], lazy="joined")
-    school = relationship("Organisation", foreign_keys=[org_id])
+    school = relationship("Organisation", foreign_keys=[org_id], lazy="joined")
     coordinator = relationship("Person")
 
     @property

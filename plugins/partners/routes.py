@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from nastavnik import access
 from nastavnik.banks.models import MentorProfile
-from nastavnik.banks.services import BankRefusal, add_mentor
+from nastavnik.banks.services import BankRefusal
 from nastavnik.consents.models import CONSENT_KINDS, SELF, Consent
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
@@ -469,13 +469,11 @@ def include_in_bank(mentor_id):
         flash("Не включён в банк: " + " ".join(form.capacity.errors), "error")
         return redirect_to(url_for("partners.mentor", mentor_id=mentor.id))
     try:
-        profile = add_mentor(mentor.person, today())
+        svc.include_in_bank(mentor, form.capacity.data, today())
     except BankRefusal as exc:
         db.session.rollback()
         flash(exc.message, "error")
         return redirect_to(url_for("partners.mentor", mentor_id=mentor.id))
-    profile.capacity = form.capacity.data
-    profile.training = "инструктаж пройден " + mentor.briefing_on.strftime("%d.%m.%Y") if mentor.briefing_on else ""
     db.session.commit()
     flash(f"«{mentor.person.full_name}» включён(а) в банк наставников: его увидят при подборе школы с действующим соглашением.", "success")
     return redirect_to(url_for("partners.mentor", mentor_id=mentor.id))

@@ -129,6 +129,23 @@ def partner_person_visible(user, person: Person) -> bool:
     return person.kind == "partner_employee" and person.org is not None and can_see_partner(user, person.org)
 
 
+def include_in_bank(mentor: PartnerMentor, capacity: int, day: date):
+    """Put the partner's employee into the bank of mentors (the core's consent check applies).
+
+    Their competences are the partner's professional areas, so that the core's «запросы и
+    компетенции» criterion sees what a pupil interested in the trade is looking for. The caller commits.
+    """
+    from nastavnik.banks.services import add_mentor, resolve_tags
+
+    profile = add_mentor(mentor.person, day)
+    profile.capacity = capacity
+    partner = profile_of(mentor.person.org)
+    profile.tags = resolve_tags([], ", ".join(partner.area_list) if partner else "", may_create=True)
+    if mentor.briefing_on:
+        profile.training = f"инструктаж пройден {mentor.briefing_on:%d.%m.%Y}"
+    return profile
+
+
 # ---------------------------------------------------------------- agreements
 
 
