@@ -18,6 +18,7 @@ from nastavnik.pairs.models import Order, Pair, PairMember, SupportRecord
 from nastavnik.participants.models import Guardianship, Person
 from nastavnik.plugins.failures import PluginFailure
 from nastavnik.programmes.models import Meeting, PlanItem, Programme
+from nastavnik.recognition.models import Award, ContestEntry, Incentive, RecognitionType
 from nastavnik.roadmaps.models import Roadmap, RoadmapEvidence, RoadmapItem, RoadmapSection
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "MatchSettings", "Meeting", "MenteeProfile", "MentorProfile", "MentorQuestionnaire", "Order", "Organisation",
     "Pair", "PairMember", "Person", "PluginFailure", "PlanItem", "Programme", "Roadmap", "RoadmapEvidence", "RoadmapItem",
     "RoadmapSection", "RoleAssignment", "SupportRecord", "Tag", "User",
+    "Award", "ContestEntry", "Incentive", "RecognitionType",
 ]

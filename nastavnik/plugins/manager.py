@@ -33,6 +33,7 @@ INTERNAL_PLUGINS = (
     "nastavnik.pairs",
     "nastavnik.programmes",
     "nastavnik.roadmaps",
+    "nastavnik.recognition",
     "nastavnik.admin",
     "nastavnik.dashboard",
 )

@@ -272,6 +272,22 @@ def nastavnik_tpl_dashboard_cards(user) -> Markup | None:
     """
 
 
+@hookspec
+def nastavnik_tpl_portfolio(person, public: bool) -> Markup | None:
+    """Return HTML of extra sections for a mentor's portfolio (``/recognition/portfolio/<id>``).
+
+    Called while the portfolio renders, after the pairs, programmes and feedback and before the
+    awards; the results are joined in registration order. The recognition capability imports no
+    other capability for this: e.g. monitoring shows the mentor's questionnaire results here.
+    When ``public`` is True the page is the version for the school's site (the mentor gave a
+    consent to distribution): return only aggregates, never a mentee's name or answers.
+
+    :param person: the mentor, a ``Person``.
+    :param public: True for the site version.
+    :return: Markup, or None for nothing.
+    """
+
+
 # --- Programmes --------------------------------------------------------------------------------
 
 
