@@ -1,7 +1,7 @@
 """recognition awards contests incentives
 
 Revision ID: 0023
-Revises: 0015
+Revises: 0016
 Create Date: 2026-11-30 19:24:16.996432
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0023'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

@@ -99,6 +99,9 @@ class ContestEntry(db.Model):
 
     __tablename__ = "recognition_contest"
     __audited__ = True
+    __audit_labels__ = {"contest": "конкурс", "title": "название конкурса", "year": "год", "stage": "этап",
+                        "nomination": "номинация", "result": "результат"}
+    __audit_values__ = {"contest": CONTESTS, "stage": CONTEST_STAGES, "result": CONTEST_RESULTS}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
@@ -132,6 +135,7 @@ class Incentive(db.Model):
 
     __tablename__ = "recognition_incentive"
     __audited__ = True
+    __audit_labels__ = {"type_id": "мера поощрения", "granted_on": "дата", "amount": "сумма, ₽", "basis": "основание"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
