@@ -207,23 +207,6 @@ def nastavnik_pairing_refusals(kind_code: str, mentors: list, mentees: list) -> 
     """
 
 
-@hookspec
-def nastavnik_mentor_pool_orgs(org_id: int, kind_code: str) -> list[int]:
-    """Name organisations outside the school's tree whose mentors join the school's matching pool.
-
-    Called once per operation by the matching service (suggestions, settings preview, every
-    computation of a cohort draft and the manual pairing form) for the school whose mentees are
-    being matched. Example: the partners plugin answers with the partner organisations that have an
-    agreement in force with the school covering the form, so their employees who are in the bank of
-    mentors are proposed to that school (and to no other). Mentors still pass every rule and
-    refusal (``nastavnik_pairing_refusals``); this hook only widens who is considered.
-
-    :param org_id: the education organisation whose mentees are matched.
-    :param kind_code: the form of mentoring being matched.
-    :return: a list of organisation ids (the mentors' ``MentorProfile.org_id``); an empty list for none.
-    """
-
-
 # --- Events ------------------------------------------------------------------------------------
 
 
@@ -272,22 +255,6 @@ def nastavnik_tpl_dashboard_cards(user) -> Markup | None:
     """
 
 
-@hookspec
-def nastavnik_tpl_portfolio(person, public: bool) -> Markup | None:
-    """Return HTML of extra sections for a mentor's portfolio (``/recognition/portfolio/<id>``).
-
-    Called while the portfolio renders, after the pairs, programmes and feedback and before the
-    awards; the results are joined in registration order. The recognition capability imports no
-    other capability for this: e.g. monitoring shows the mentor's questionnaire results here.
-    When ``public`` is True the page is the version for the school's site (the mentor gave a
-    consent to distribution): return only aggregates, never a mentee's name or answers.
-
-    :param person: the mentor, a ``Person``.
-    :param public: True for the site version.
-    :return: Markup, or None for nothing.
-    """
-
-
 # --- Programmes --------------------------------------------------------------------------------
 
 
@@ -315,4 +282,43 @@ def nastavnik_roadmap_templates() -> list[tuple[str, RoadmapDraft]]:
     roadmaps through this hook). Codes must be unique; a later duplicate is ignored.
 
     :return: a list of ``(code, RoadmapDraft)``; an empty list for none.
+    """
+
+
+# --- Partners (plugins/partners) ---------------------------------------------------------------
+
+
+@hookspec
+def nastavnik_mentor_pool_orgs(org_id: int, kind_code: str) -> list[int]:
+    """Name organisations outside the school's tree whose mentors join the school's matching pool.
+
+    Called once per operation by the matching service (suggestions, settings preview, every
+    computation of a cohort draft and the manual pairing form) for the school whose mentees are
+    being matched. Example: the partners plugin answers with the partner organisations that have an
+    agreement in force with the school covering the form, so their employees who are in the bank of
+    mentors are proposed to that school (and to no other). Mentors still pass every rule and
+    refusal (``nastavnik_pairing_refusals``); this hook only widens who is considered.
+
+    :param org_id: the education organisation whose mentees are matched.
+    :param kind_code: the form of mentoring being matched.
+    :return: a list of organisation ids (the mentors' ``MentorProfile.org_id``); an empty list for none.
+    """
+
+
+# --- Recognition (nastavnik/recognition) -------------------------------------------------------
+
+
+@hookspec
+def nastavnik_tpl_portfolio(person, public: bool) -> Markup | None:
+    """Return HTML of extra sections for a mentor's portfolio (``/recognition/portfolio/<id>``).
+
+    Called while the portfolio renders, after the pairs, programmes and feedback and before the
+    awards; the results are joined in registration order. The recognition capability imports no
+    other capability for this: e.g. monitoring shows the mentor's questionnaire results here.
+    When ``public`` is True the page is the version for the school's site (the mentor gave a
+    consent to distribution): return only aggregates, never a mentee's name or answers.
+
+    :param person: the mentor, a ``Person``.
+    :param public: True for the site version.
+    :return: Markup, or None for nothing.
     """
