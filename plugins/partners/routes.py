@@ -19,7 +19,7 @@ from nastavnik.banks.services import BankRefusal
 from nastavnik.consents.models import CONSENT_KINDS, SELF, Consent
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
-from nastavnik.orgs.services import education_orgs
+from nastavnik.orgs.services import education_orgs, subtree_ids
 from nastavnik.participants.models import Person
 from nastavnik.plugins.manager import registry
 from nastavnik.roadmaps.services import EvidenceError, check_upload
@@ -57,8 +57,6 @@ def _schools(permission: str, municipality_id: int | None = None) -> list[Organi
     schools = education_orgs(access.scope(current_user, permission))
     if municipality_id is None:
         return schools
-    from nastavnik.orgs.services import subtree_ids
-
     under = subtree_ids([municipality_id])
     return [s for s in schools if s.id in under]
 
