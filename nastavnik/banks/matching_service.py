@@ -281,9 +281,9 @@ def compute(run: MatchRun, day: date) -> None:
     mentors = {m.person_id: m for m in pool_mentors(pool, run.kind_code)}
     pinned = [p for p in run.proposals if p.state == "pinned"]
     rejected = [p for p in run.proposals if p.state == "rejected"]
-    for proposal in list(run.proposals):
-        if proposal.state == "proposed":
-            run.proposals.remove(proposal)
+    # A pair proposed again keeps its row (and id): a page open in another tab, or a row's buttons,
+    # still point at it after a recomputation.
+    proposed = {(p.mentee.person_id, p.mentor.person_id): p for p in run.proposals if p.state == "proposed"}
     mentee_inputs = [mentee_input(m, day) for m in mentees.values()]
     mentor_inputs = [mentor_input(m, day) for m in mentors.values()]
     settings = engine_settings(settings_row(run.org_id, run.kind_code), run.kind_code)
@@ -292,8 +292,9 @@ def compute(run: MatchRun, day: date) -> None:
     result = assign(mentee_inputs, mentor_inputs, settings, pins=pins, rejected=rejects)
     by_pin = {(p.mentee.person_id, p.mentor.person_id): p for p in pinned}
     for pair in result.pairs:
-        if pair.pinned:
-            proposal = by_pin[(pair.mentee_id, pair.mentor_id)]
+        key = (pair.mentee_id, pair.mentor_id)
+        proposal = by_pin.get(key) if pair.pinned else proposed.pop(key, None)
+        if proposal is not None:
             proposal.score, proposal.reasons = pair.score, _reasons_json(pair.reasons)
             continue
         run.proposals.append(
@@ -305,6 +306,8 @@ def compute(run: MatchRun, day: date) -> None:
                 state="proposed",
             )
         )
+    for proposal in proposed.values():  # no longer proposed
+        run.proposals.remove(proposal)
     run.algorithm = result.algorithm
     run.settings = result.settings_snapshot
     run.inputs = {
