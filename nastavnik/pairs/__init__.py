@@ -49,3 +49,10 @@ def nastavnik_tpl_dashboard_cards(user):
         "pairs/_dashboard_card.html", counts=dashboard_counts(org_ids), stalled=stalled, days=days
     )
     return Markup(html)  # noqa: S704 - render_template autoescapes
+
+
+@hookimpl
+def nastavnik_counters():
+    from nastavnik.pairs.counters import COUNTERS
+
+    return COUNTERS

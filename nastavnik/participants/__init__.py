@@ -20,3 +20,10 @@ def nastavnik_tpl_nav(user):
     if access.can(user, "participants.view"):
         return [("Участники", url_for("participants.index"))]
     return []
+
+
+@hookimpl
+def nastavnik_counters():
+    from nastavnik.participants.counters import COUNTERS
+
+    return COUNTERS

@@ -34,13 +34,95 @@ class MentoringKind:
 
 
 @dataclass(frozen=True)
-class ReportFormat:
-    """Формат отчёта (ФСН-подобный или региональный)."""
+class ReportRow:
+    """Строка формы отчёта: код, номер строки по форме и наименование."""
 
     code: str
     title: str
-    build: object  # callable(org, as_of) -> bytes (xlsx)
+    number: str = ""  # «01», «1.1» — as the form numbers it
+
+
+@dataclass(frozen=True)
+class ReportColumn:
+    """Графа формы отчёта. ``kind``: count (целое), percent (доля, %), number, text."""
+
+    code: str
+    title: str
+    kind: str = "count"
+
+
+@dataclass(frozen=True)
+class ReportCell:
+    """Ячейка формы: where it sits (``row`` × ``column``) and how it is computed — exactly one of:
+
+    - ``counter``: the value of a counter (``nastavnik_counters``) for the run's scope;
+    - ``formula``: arithmetic over other cells' codes (``+ - * /``, parentheses, numbers,
+      ``sum(a, b, …)``, ``share(n, d)`` = n / d × 100 keeping n and d); written into Excel as a
+      real formula;
+    - ``manual``: ``(minimum, maximum)`` of a value the school enters by hand;
+    - ``indicator``: a part (``n``, ``d``, ``value``, ``target``) of an indicator's passport
+      (``nastavnik.reports`` keeps the passports as editable data).
+    """
+
+    code: str  # unique within the format; a blank's cell map is keyed by it
+    row: str
+    column: str
+    counter: str = ""
+    formula: str = ""
+    manual: tuple[float, float] | None = None
+    indicator: str = ""
+    part: str = "value"
+
+    @property
+    def source(self) -> str:
+        if self.counter:
+            return "counter"
+        if self.formula:
+            return "formula"
+        if self.manual is not None:
+            return "manual"
+        return "indicator" if self.indicator else "empty"
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """Формат отчёта (ФСН-подобный, федеральный или региональный): data, not code.
+
+    - ``level``: who fills it in — school, municipality or region (the run's scope is the
+      organisation's subtree, and a level above sums N and D of the organisations below);
+    - ``variant_of``/``version``/``valid_from``: a regional variant of a root form, and which
+      edition applies to a reporting date (the newest edition whose ``valid_from`` ≤ the as-of date);
+    - ``options``: what the run asks: ``as_of`` (дата, на которую), ``period`` (отчётный период),
+      ``scope`` (организация);
+    - ``rows``, ``columns``, ``cells``: the grid; ``cells`` may instead be a callable
+      ``cells(registry) -> (rows, columns, cells)`` for a grid that depends on installed plugins
+      (one row per form of mentoring);
+    - ``layout``: ``grid`` (one value per cell for the whole scope) or ``by_org`` (one row per
+      education organisation of the scope, the cells as columns, totals that sum N and D);
+      ``indicators`` builds the grid from the indicator passports;
+    - ``renderers``: any of ``html``, ``print``, ``xlsx`` (xlsxwriter), ``blank`` (fills the
+      official ``blank`` .xlsx shipped by the plugin, at ``cell_map`` {cell code: "Лист!D7"},
+      keeping its formatting);
+    - ``note``: shown on the report's page (e.g. that no official form is known).
+    """
+
+    code: str
+    title: str
+    build: Callable | None = None  # optional: callable(run data) -> bytes, a plugin's own renderer
     region: str = ""
+    level: str = "school"  # school | municipality | region
+    variant_of: str = ""
+    version: str = "1"
+    valid_from: date | None = None
+    options: tuple[str, ...] = ("as_of", "period", "scope")
+    layout: str = "grid"  # grid | by_org | indicators
+    rows: tuple[ReportRow, ...] = ()
+    columns: tuple[ReportColumn, ...] = ()
+    cells: tuple[ReportCell, ...] | Callable = ()
+    renderers: tuple[str, ...] = ("html", "print", "xlsx")
+    blank: str = ""  # absolute path of the official blank .xlsx
+    cell_map: Mapping[str, str] = field(default_factory=dict)
+    note: str = ""
 
 
 @dataclass(frozen=True)

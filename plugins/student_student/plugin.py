@@ -95,3 +95,11 @@ ACHIEVER_UNDERACHIEVER = ProgrammeTemplate(
 @hookimpl
 def nastavnik_programme_templates(kind_code):
     return [ACHIEVER_UNDERACHIEVER] if kind_code == KIND.code else []
+
+
+@hookimpl
+def nastavnik_counters():
+    """Mentees, mentors and pairs of this form, for the report «Сведения о численности участников»."""
+    from nastavnik.pairs.counters import kind_counters
+
+    return kind_counters(KIND.code, KIND.title)

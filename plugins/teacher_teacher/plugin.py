@@ -173,3 +173,11 @@ class CategoryCriterion:
 @hookimpl
 def nastavnik_matching_criteria(kind_code):
     return [CategoryCriterion()] if kind_code == KIND.code else []
+
+
+@hookimpl
+def nastavnik_counters():
+    """Mentees, mentors and pairs of this form, for the report «Сведения о численности участников»."""
+    from nastavnik.pairs.counters import kind_counters
+
+    return kind_counters(KIND.code, KIND.title)

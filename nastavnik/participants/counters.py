@@ -1,0 +1,142 @@
+"""Счётчики участников: who is on roll on the as-of date, by age and category (denominators of indicators).
+
+Every counter is one SQL statement grouped by the person's organisation; ages and «молодой
+специалист» are taken on the as-of date. The SQL helpers below are shared with the pairs' counters.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy import Date, Float, and_, case, func, literal, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from nastavnik.extensions import db
+from nastavnik.orgs.models import Organisation
+from nastavnik.participants.models import Person
+from nastavnik.plugins.registry import Counter, CounterScope
+
+COLLEGE_KINDS = ("college",)
+
+
+# --- SQL helpers ---------------------------------------------------------------------------------
+
+
+class days_between(FunctionElement):  # noqa: N801 - reads like the SQL function it is
+    """Days from ``earlier`` (a date column) to ``later`` (a date): the same number on SQLite and PostgreSQL."""
+
+    type = Float()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(days_between)
+def _days_between_default(element, compiler, **kw):  # PostgreSQL: date - date is an integer of days
+    earlier, later = list(element.clauses)
+    return f"({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    earlier, later = list(element.clauses)
+    return f"(julianday({compiler.process(later, **kw)}) - julianday({compiler.process(earlier, **kw)}))"
+
+
+def years_ago(day: date, years: int) -> date:
+    """The same day ``years`` earlier (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def aged(day: date, youngest: int, oldest: int, born=Person.birth_date):
+    """SQL: the person is ``youngest``–``oldest`` full years old on ``day`` (both ends included).
+
+    Age ≥ n ⇔ born on or before the same day n years earlier; so the condition is two date
+    comparisons and works the same on every database.
+    """
+    return and_(born <= years_ago(day, youngest), born > years_ago(day, oldest + 1))
+
+
+def on_roll(day: date, person=Person):
+    """SQL: the person is on the school's roll on ``day``: not archived (or archived later), not anonymised."""
+    next_day = datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
+    return and_(or_(person.archived_at.is_(None), person.archived_at >= next_day), person.anonymised_at.is_(None))
+
+
+def young_specialist(day: date, person=Person):
+    """SQL twin of :func:`nastavnik.participants.models.is_young_specialist` on ``day``."""
+    config = current_app.config
+    max_years, max_age = config["YOUNG_SPECIALIST_MAX_YEARS"], config["YOUNG_SPECIALIST_MAX_AGE"]
+    since = days_between(person.experience_on, literal(day, Date))
+    since = case((person.experience_on.is_(None), 0.0), (since > 0, since), else_=0.0)
+    experience = person.experience_years + since / 365.25
+    return and_(
+        person.kind == "staff",
+        person.experience_years.is_not(None),
+        experience < max_years + 0.05,  # the Python rule rounds to one decimal before comparing
+        or_(person.birth_date.is_(None), person.birth_date > years_ago(day, max_age + 1)),
+    )
+
+
+def count_people(scope: CounterScope, *conditions, distinct=None, join=None) -> dict[int, int]:
+    """One statement: people matching ``conditions`` in the scope, per organisation."""
+    counted = func.count(func.distinct(distinct)) if distinct is not None else func.count()
+    query = select(Person.org_id, counted)
+    if join is not None:
+        query = join(query)
+    query = query.where(Person.org_id.in_(scope.org_ids), *conditions).group_by(Person.org_id)
+    return {org_id: number for org_id, number in db.session.execute(query)}
+
+
+def in_college():
+    return Person.org_id.in_(select(Organisation.id).where(Organisation.kind.in_(COLLEGE_KINDS)))
+
+
+def not_in_college():
+    return Person.org_id.not_in(select(Organisation.id).where(Organisation.kind.in_(COLLEGE_KINDS)))
+
+
+# --- Counters ------------------------------------------------------------------------------------
+
+
+def _pupils(youngest: int | None = None, oldest: int | None = None, college: bool = False):
+    def compute(scope: CounterScope) -> dict[int, int]:
+        conditions = [Person.kind == "student", on_roll(scope.as_of), in_college() if college else not_in_college()]
+        if youngest is not None:
+            conditions.append(aged(scope.as_of, youngest, oldest))
+        return count_people(scope, *conditions)
+
+    return compute
+
+
+def _staff(scope: CounterScope) -> dict[int, int]:
+    return count_people(scope, Person.kind == "staff", on_roll(scope.as_of))
+
+
+def _young(scope: CounterScope) -> dict[int, int]:
+    return count_people(scope, on_roll(scope.as_of), young_specialist(scope.as_of))
+
+
+ON_ROLL = "числящиеся на дату, на которую составляется отчёт (не выбывшие до неё); возраст — полных лет на эту дату"
+
+COUNTERS = [
+    Counter("pupils_total", "Обучающиеся (всего)", f"Обучающиеся общеобразовательных организаций, {ON_ROLL}.",
+            _pupils()),
+    Counter("pupils_10_18", "Обучающиеся 10–18 лет",
+            f"Обучающиеся общеобразовательных организаций в возрасте от 10 до 18 лет включительно, {ON_ROLL}.",
+            _pupils(10, 18)),
+    Counter("pupils_15_18", "Обучающиеся 15–18 лет",
+            f"Обучающиеся общеобразовательных организаций в возрасте от 15 до 18 лет включительно, {ON_ROLL}.",
+            _pupils(15, 18)),
+    Counter("spo_students_15_19", "Обучающиеся СПО 15–19 лет",
+            f"Обучающиеся профессиональных образовательных организаций в возрасте 15–19 лет, {ON_ROLL}.",
+            _pupils(15, 19, college=True)),
+    Counter("staff_total", "Педагоги (всего)", f"Педагогические и иные работники организации, {ON_ROLL}.", _staff),
+    Counter("young_specialists", "Молодые специалисты",
+            "Педагоги со стажем до 3 лет (и в возрасте до 35 лет — по настройкам) на дату отчёта; стаж — "
+            f"записанный стаж плюс время с даты его записи; {ON_ROLL}.", _young),
+]
