@@ -19,6 +19,7 @@ from nastavnik.participants.models import Guardianship, Person
 from nastavnik.plugins.failures import PluginFailure
 from nastavnik.programmes.models import Meeting, PlanItem, Programme
 from nastavnik.recognition.models import Award, ContestEntry, Incentive, RecognitionType
+from nastavnik.reports.models import Indicator, IndicatorEntry, IndicatorTarget, ReportCollection, ReportRun
 from nastavnik.roadmaps.models import Roadmap, RoadmapEvidence, RoadmapItem, RoadmapSection
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "Pair", "PairMember", "Person", "PluginFailure", "PlanItem", "Programme", "Roadmap", "RoadmapEvidence", "RoadmapItem",
     "RoadmapSection", "RoleAssignment", "SupportRecord", "Tag", "User",
     "Award", "ContestEntry", "Incentive", "RecognitionType",
+    "Indicator", "IndicatorEntry", "IndicatorTarget", "ReportCollection", "ReportRun",
 ]

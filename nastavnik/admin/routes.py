@@ -19,6 +19,8 @@ CONTRIBUTION_TITLES = {
     "nastavnik_partner_organisations": "организация-партнёр",
     "nastavnik_programme_templates": "шаблон программы",
     "nastavnik_roadmap_templates": "шаблон дорожной карты",
+    "nastavnik_counters": "счётчик",
+    "nastavnik_fulfilment_rules": "правило выполнения пункта дорожной карты",
 }
 
 

@@ -26,7 +26,7 @@ AGE_GROUPS = {  # code -> (title, youngest, oldest)
     "19_35": ("19–35 лет", 19, 35),
     "36_plus": ("36 лет и старше", 36, 200),
 }
-ROLE_TITLES = {"mentee": ("Наставляемые", "наставляемых"), "mentor": ("Наставники", "наставников")}
+ROLE_TITLES = {"mentee": "Наставляемые", "mentor": "Наставники"}
 LIVE = (
     "в паре/группе, действовавшей в отчётном периоде (с даты начала по приказу о закреплении по дату "
     "фактического окончания)"
@@ -143,7 +143,7 @@ def kind_counters(kind_code: str, title: str) -> list[Counter]:
 
 def _role_counters() -> list[Counter]:
     counters = []
-    for role, (plural, genitive) in ROLE_TITLES.items():
+    for role, plural in ROLE_TITLES.items():
         counters.append(Counter(f"{role}s_total", f"{plural} (всего)", f"{plural}, {LIVE}; каждый один раз.",
                                 _members(role)))
         for code, (title, youngest, oldest) in AGE_GROUPS.items():

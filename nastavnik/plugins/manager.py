@@ -36,6 +36,7 @@ INTERNAL_PLUGINS = (
     "nastavnik.recognition",
     "nastavnik.admin",
     "nastavnik.dashboard",
+    "nastavnik.reports",
 )
 
 

@@ -12,7 +12,7 @@ from nastavnik.banks.models import MentorProfile
 from nastavnik.extensions import db
 from nastavnik.pairs.models import Pair, PairMember
 from nastavnik.participants.counters import years_ago
-from nastavnik.participants.models import Person, is_young_specialist
+from nastavnik.participants.models import is_young_specialist
 from nastavnik.plugins.manager import registry
 from nastavnik.reports.scope import counter_scope
 from tests.factories import make_org, make_person
