@@ -20,9 +20,9 @@ STYLE = Style(
 
 
 def _config(**extra):
-    return dict(style=STYLE, js=[], disable_xml_declaration=True, print_values=False, show_legend=True,
-                legend_at_bottom=True, truncate_label=-1, truncate_legend=-1, width=720, height=360,
-                explicit_size=False, **extra)
+    return {**dict(style=STYLE, js=[], disable_xml_declaration=True, print_values=False, show_legend=True,
+                   legend_at_bottom=True, truncate_label=-1, truncate_legend=-1, width=720, height=360,
+                   explicit_size=False), **extra}
 
 
 def data_url(chart) -> str:

@@ -58,7 +58,6 @@ def _page(sheet, header_rows: int, last_col: int, freeze_col: int = 0) -> None:
     sheet.repeat_rows(header_rows - 1)
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
     sheet.freeze_panes(header_rows, freeze_col)
-    sheet.print_area(0, 0, 1048575, last_col)  # the whole height; xlsxwriter stops at the last row
 
 
 def _heading(sheet, f: Formats, meta: Meta, width: int) -> int:
