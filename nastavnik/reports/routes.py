@@ -373,7 +373,7 @@ def collection_rollup(collection_id):
 
 
 @bp.route("/rollup")
-@access.rule("reports.view")
+@access.rule("reports.review")
 def live_rollup():
     roots = [o for o in db.session.scalars(select(Organisation).where(
         Organisation.id.in_(access.scope(current_user, "reports.view")),

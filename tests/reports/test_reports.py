@@ -225,6 +225,9 @@ def test_the_school_xlsx_read_back(as_user, world):
 def test_the_municipal_roll_up_xlsx_has_school_rows_formula_totals_and_n_d(as_user, client, world):
     municipal = login(client, "municipal")
     run = run_report(municipal, world.authority, code="rollup_municipal")
+    page = municipal.get(f"/reports/runs/{run.id}").data.decode()
+    assert 'id="rollup-table"' in page and "Итого" in page
+    assert 'id="rollup-table"' in municipal.get("/reports/rollup").data.decode()  # the live page
     sheet = _load(municipal.get(f"/reports/runs/{run.id}/report.xlsx").data)["Сводная"]
     rows = {sheet.cell(r, 1).value: r for r in range(1, sheet.max_row + 1)}
     school, total = rows["СОШ № 3"], rows["Итого"]
