@@ -38,7 +38,9 @@ def _student_pairs(demo, school, count: int, year: AcademicYear, finished: bool)
     for mentor, mentee in list(zip(older, younger, strict=False))[:count]:
         pair = Pair(org_id=school.id, kind_code="student_student", variation_code="achiever_underachiever",
                     status="finished" if finished else "active", academic_year=year.start_year, starts_on=issued,
-                    ends_on=date(year.start_year + 1, 5, 25), order=order)
+                    ends_on=date(year.start_year + 1, 5, 25))
+        db.session.add(pair)
+        pair.order = order
         if finished:
             pair.ended_on = date(year.start_year + 1, 5, 25)
         profile = MentorProfile(person_id=mentor.id, org_id=school.id, origin="student_15_18", kind_codes="student_student",
@@ -52,7 +54,6 @@ def _student_pairs(demo, school, count: int, year: AcademicYear, finished: bool)
         db.session.flush()
         pair.members = [PairMember(person_id=mentor.id, role="mentor", mentor_profile_id=profile.id),
                         PairMember(person_id=mentee.id, role="mentee", mentee_profile_id=mentee_profile.id)]
-        db.session.add(pair)
     db.session.flush()
 
 

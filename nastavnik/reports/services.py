@@ -332,4 +332,4 @@ def rollup_from_runs(collection: ReportCollection) -> dict:
             v = [f[0] for f in figures if f[0] is not None]
             total[code] = [sum(v) if v else None, n, None, ""]
     return {"layout": "by_org", "indicators": indicators, "orgs": org_rows, "values": values, "total": total,
-            "problems": []}
+            "problems": [], "group_title": "Статус отчёта"}

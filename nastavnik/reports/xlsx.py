@@ -125,25 +125,24 @@ def write_by_org(book, f: Formats, data: dict, meta: Meta, sheet_name: str = "П
     sheet = book.add_worksheet(sheet_name)
     grouped = len({o[2] for o in data["orgs"]}) > 1
     first = 2 if grouped else 1  # first figure column
-    sheet.set_column(0, 0, 40)
+    sheet.set_column(0, 0, 34)
     if grouped:
-        sheet.set_column(1, 1, 24)
+        sheet.set_column(1, 1, 16)
     columns = []  # (indicator, part, col)
     col = first
     for indicator in data["indicators"]:
         parts = ("n", "d", "value") if indicator["share"] else ("value",)
         for part in parts:
             columns.append((indicator, part, col))
-            sheet.set_column(col, col, 10 if part != "value" else 9)
+            sheet.set_column(col, col, 7 if part != "value" else (7.5 if indicator["share"] else 11))
             col += 1
     last_col = col - 1
     top = _heading(sheet, f, meta, last_col)
-    sheet.set_row(top, 60)
+    sheet.set_row(top, 75)
+    # constant_memory: a row is flushed as soon as a later one is written, so each row is written whole, in order.
     sheet.write_string(top, 0, "Образовательная организация", f.head)
-    sheet.write_string(top + 1, 0, "", f.head)
     if grouped:
-        sheet.write_string(top, 1, "Муниципалитет", f.head)
-        sheet.write_string(top + 1, 1, "", f.head)
+        sheet.write_string(top, 1, data.get("group_title", "Муниципалитет"), f.head)
     for indicator in data["indicators"]:
         cols = [c for i, _, c in columns if i is indicator]
         label = f"{indicator['code']}. {indicator['name']}"
@@ -151,6 +150,9 @@ def write_by_org(book, f: Formats, data: dict, meta: Meta, sheet_name: str = "П
             sheet.merge_range(top, cols[0], top, cols[-1], label, f.head)
         else:
             sheet.write_string(top, cols[0], label, f.head)
+    sheet.write_string(top + 1, 0, "", f.head)
+    if grouped:
+        sheet.write_string(top + 1, 1, "", f.head)
     for indicator, part, c in columns:
         title = {"n": "N", "d": "D", "value": "%" if indicator["share"] else indicator["unit"]}[part]
         sheet.write_string(top + 1, c, title, f.head)

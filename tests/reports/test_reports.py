@@ -233,6 +233,7 @@ def test_the_municipal_roll_up_xlsx_has_school_rows_formula_totals_and_n_d(as_us
     school, total = rows["СОШ № 3"], rows["Итого"]
     assert rows["СОШ № 4"] == school + 1 and total == school + 2
     assert [sheet.cell(school - 1, c).value for c in (2, 3, 4)] == ["N", "D", "%"]
+    assert sheet.cell(school - 2, 2).value.startswith("R145_1. Доля обучающихся")  # the indicator over its N, D, %
     assert (sheet.cell(school, 2).value, sheet.cell(school, 3).value) == (2, 4)
     assert sheet.cell(total, 2).value == f"=SUM(B{school}:B{school + 1})"
     assert sheet.cell(total, 4).value == f'=IF(C{total}=0,"",B{total}/C{total})'
