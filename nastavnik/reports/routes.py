@@ -17,7 +17,7 @@ from nastavnik.plugins.manager import registry
 from nastavnik.reports import bp
 from nastavnik.reports import registers as reg_module
 from nastavnik.reports.blank import fill_blank
-from nastavnik.reports.dashboard import dashboard_context
+from nastavnik.reports.dashboard import LEVEL_ORDER, dashboard_context
 from nastavnik.reports.engine import ReportError, compute_indicators, grid_of
 from nastavnik.reports.formats import LEVEL_TITLES
 from nastavnik.reports.forms import (
@@ -316,9 +316,10 @@ def _collection(collection_id: int) -> ReportCollection:
 def collection_new():
     form = CollectionForm()
     form.format_code.choices = [("", "")] + [(f.code, f.title) for f in current_formats() if f.level != "region"]
-    orgs = [o for o in db.session.scalars(select(Organisation).where(
-        Organisation.id.in_(access.scope(current_user, "reports.review")),
-        Organisation.kind.in_(("region", "municipality", "authority"))).order_by(Organisation.name))]
+    # The collector is the organisation where the user holds the reviewing role (the region before a МКУ УО).
+    orgs = sorted((r.org for r in current_user.roles if access.grants(r.role, "reports.review")
+                   and r.org.kind in ("region", "municipality", "authority")),
+                  key=lambda o: (LEVEL_ORDER.get(o.kind, 9), o.name))
     if not orgs:
         abort(403)
     if request.method == "GET":

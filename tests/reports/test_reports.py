@@ -314,3 +314,31 @@ def test_collection_roll_up_takes_what_schools_submitted(as_user, client, world,
     names = [sheet.cell(r, 1).value for r in range(1, sheet.max_row + 1)]
     assert "СОШ № 3" in names and "СОШ № 4" in names and "Итого" in names
     assert login(client, "curator").get(f"/reports/collections/{collection.id}/rollup").status_code == 403
+
+
+def test_a_municipality_submits_to_the_region(as_user, client, world):
+    from tests.factories import make_user
+
+    make_user("regional", "municipal", world.region)
+    db.session.commit()
+    regional = login(client, "regional")
+    response = regional.post("/reports/collections/new", data={
+        "format_code": "r145_municipal", "title": "Показатели муниципалитетов", "as_of": "20.09.2025",
+        "period_start": "01.09.2025", "period_end": "31.08.2026", "opens_on": ru_date(today()),
+        "closes_on": ru_date(today() + timedelta(days=7))})
+    assert response.status_code == 303, response.data.decode()[:1500]
+    collection_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    from nastavnik.reports.models import ReportCollection
+
+    assert db.session.get(ReportCollection, collection_id).org_id == world.region.id  # collected by the region
+    municipal = login(client, "municipal")
+    run = run_report(municipal, world.authority, code="r145_municipal", collection_id=collection_id)
+    assert figures(run, "R145_1")[1:3] == [3, 6]  # both schools summed
+    assert municipal.post(f"/reports/runs/{run.id}/submit", data={"version": run.version}).status_code == 303
+    regional = login(client, "regional")
+    page = regional.get(f"/reports/collections/{collection_id}").data.decode()
+    assert "Сдали 1 из 2" in page and "Другой район" in page
+    assert regional.post(f"/reports/runs/{run.id}/review", data={"version": 2, "decision": "accept"}).status_code == 303
+    # The municipal coordinator cannot accept its own report.
+    assert login(client, "municipal").post(f"/reports/runs/{run.id}/review",
+                                           data={"version": 3, "decision": "accept"}).status_code == 404
