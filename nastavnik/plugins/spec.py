@@ -131,7 +131,13 @@ def nastavnik_mentoring_kinds() -> list[MentoringKind]:
 def nastavnik_report_formats() -> list[ReportFormat]:
     """Return the report formats (federal «ФСН»-style or regional) the plugin provides.
 
-    Called once at start-up; same duplicate rule as :func:`nastavnik_mentoring_kinds`.
+    Called once at start-up; same duplicate rule as :func:`nastavnik_mentoring_kinds`. A format is
+    data (:class:`ReportFormat`: level, edition with ``valid_from``, rows, columns, cells computed by
+    a counter, a formula of cells, a manual entry or an indicator, renderers, an official blank and
+    its cell map); ``nastavnik.reports`` computes, stores, renders and collects it. Editions of one
+    form share the code before «@» (``krsk_monitoring@2025``); a run takes the newest edition in force
+    on its as-of date. A format that fails while computing fails alone: the error is logged and
+    shown on that report, the other reports keep working. See ``plugins/report_krsk`` for an example.
 
     :return: a list of :class:`ReportFormat`.
     """
