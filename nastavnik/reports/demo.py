@@ -1,24 +1,22 @@
 """Demo records of reports: pupils' pairs «ученик – ученик» in both schools (this year and last), consents to
 publication for some mentors, an effective practice, a municipal collection of report 1 as of 20 September
-with its window open, an ОО-1 denominator, and a regional coordinator."""
+with its window open, and an ОО-1 denominator.
+
+The regional view is the administrator's (a role at the region); the core prints every demo login."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from nastavnik.auth.services import create_user
 from nastavnik.banks.models import MenteeProfile, MentorProfile
 from nastavnik.consents.models import SELF, Consent
 from nastavnik.consents.services import has_valid_consent
-from nastavnik.demo import DEMO_PASSWORD
 from nastavnik.extensions import db
 from nastavnik.pairs.models import Order, Pair, PairMember
 from nastavnik.periods import AcademicYear
 from nastavnik.programmes.models import Programme
 from nastavnik.reports.indicators import ensure_indicators
 from nastavnik.reports.models import Indicator, IndicatorEntry, ReportCollection
-
-REGIONAL_LOGIN = "regional"
 
 
 def _student_pairs(demo, school, count: int, year: AcademicYear, finished: bool) -> None:
@@ -117,6 +115,4 @@ def add_demo(demo) -> None:
             indicator_id=share.id, org_id=demo.schools[0].id, academic_year=year.start_year, kind="denominator",
             value=118, source=f"ОО-1 на 20.09.{year.start_year}: 118 обучающихся 10–18 лет",
         ))
-    demo.users[REGIONAL_LOGIN] = create_user(REGIONAL_LOGIN, DEMO_PASSWORD, "Региональный координатор",
-                                             roles=[("municipal", demo.region.id)])
     db.session.flush()
