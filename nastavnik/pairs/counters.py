@@ -9,12 +9,20 @@ the as-of date, so that every numerator stays a part of its denominator.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from nastavnik.banks.models import MENTOR_ORIGINS, MentorProfile
 from nastavnik.extensions import db
+from nastavnik.orgs.models import Organisation
 from nastavnik.pairs.models import Pair, PairMember
-from nastavnik.participants.counters import aged, in_college, not_in_college, on_roll, young_specialist
+from nastavnik.participants.counters import (
+    COLLEGE_KINDS,
+    aged,
+    batched,
+    grouped_counts,
+    on_roll,
+    young_specialist,
+)
 from nastavnik.participants.models import Person
 from nastavnik.plugins.registry import Counter, CounterScope
 
@@ -72,58 +80,88 @@ def _members(role: str, *conditions, pair_condition=None):
     return lambda scope: count_members(scope, role, *conditions, pair_condition=pair_condition)
 
 
-def _aged_members(role: str, youngest: int, oldest: int, **kwargs):
-    def compute(scope: CounterScope) -> dict[int, int]:
-        conditions = [aged(scope.as_of, youngest, oldest)] + list(kwargs.get("extra", ()))
-        return count_members(scope, role, Person.kind == "student", *conditions)
-
-    return compute
-
-
-def _by_age(role: str, youngest: int, oldest: int):
-    return lambda scope: count_members(scope, role, aged(scope.as_of, youngest, oldest))
-
-
-def _unknown_age(role: str):
-    return lambda scope: count_members(scope, role, Person.birth_date.is_(None))
-
-
-def _young_mentees(scope: CounterScope) -> dict[int, int]:
-    return count_members(scope, "mentee", young_specialist(scope.as_of))
-
-
-def _other_staff_mentees(scope: CounterScope) -> dict[int, int]:
-    return count_members(scope, "mentee", Person.kind == "staff", ~young_specialist(scope.as_of))
-
-
-def _mentors_of_origin(origin: str | None):
-    def compute(scope: CounterScope) -> dict[int, int]:
-        if origin is None:  # a mentor with no bank record (added before the banks, or by hand)
-            condition = PairMember.mentor_profile_id.is_(None)
-        else:
-            condition = PairMember.mentor_profile_id.in_(select(MentorProfile.id).where(MentorProfile.origin == origin))
-        return count_members(scope, "mentor", condition)
-
-    return compute
-
-
-def _pairs_started(scope):
-    return count_pairs(scope, Pair.status.in_(FIXED), Pair.starts_on.between(scope.start, scope.end))
-
-
-def _pairs_ended(status: str):
-    return lambda scope: count_pairs(scope, Pair.status == status, Pair.ended_on.between(scope.start, scope.end))
-
-
-def _pairs_live(scope):
-    return count_pairs(scope, live_in_period(scope))
-
-
-def _pairs_active_on_date(scope):
+def _member_conditions(scope: CounterScope) -> dict[str, object]:
+    """Every member counter's condition (role and person), to be counted in one pass over the members."""
     day = scope.as_of
-    return count_pairs(
-        scope, Pair.status.in_(FIXED), Pair.starts_on <= day, or_(Pair.ended_on.is_(None), Pair.ended_on > day)
+    mentee, mentor = PairMember.role == "mentee", PairMember.role == "mentor"
+    student, college = Person.kind == "student", Organisation.kind.in_(COLLEGE_KINDS)
+    young = young_specialist(day)
+    conditions = {
+        "mentees_10_18": and_(mentee, student, ~college, aged(day, 10, 18)),
+        "mentors_15_18": and_(mentor, student, ~college, aged(day, 15, 18)),
+        "spo_mentees_15_19": and_(mentee, student, college, aged(day, 15, 19)),
+        "young_specialists_mentees": and_(mentee, young),
+        "mentees_total": mentee,
+        "mentors_total": mentor,
+        "mentees_pupils": and_(mentee, student, ~college),
+        "mentees_spo_students": and_(mentee, student, college),
+        "mentees_young_specialists": and_(mentee, young),
+        "mentees_other_staff": and_(mentee, Person.kind == "staff", ~young),
+        "mentees_others": and_(mentee, Person.kind.not_in(("student", "staff"))),
+        "mentors_origin_unknown": and_(mentor, PairMember.mentor_profile_id.is_(None)),
+    }
+    for code in MENTOR_ORIGINS:
+        conditions[f"mentors_origin_{code}"] = and_(mentor, MentorProfile.origin == code)
+    for role, member in (("mentee", mentee), ("mentor", mentor)):
+        for code, (_, youngest, oldest) in AGE_GROUPS.items():
+            conditions[f"{role}s_age_{code}"] = and_(member, aged(day, youngest, oldest))
+        conditions[f"{role}s_age_unknown"] = and_(member, Person.birth_date.is_(None))
+    return conditions
+
+
+# Counted together: what the Р-145 indicators need, then the breakdowns of «Сведения о численности».
+MEMBER_BATCHES = {
+    "members_r145": ("mentees_10_18", "mentors_15_18", "spo_mentees_15_19", "young_specialists_mentees",
+                     "mentees_total", "mentors_total"),
+    "members_breakdown": None,  # all the others
+}
+
+
+def _member_batch(name: str):
+    def build(scope: CounterScope) -> dict[str, dict[int, int]]:
+        conditions = _member_conditions(scope)
+        wanted = MEMBER_BATCHES[name] or [c for c in conditions if c not in MEMBER_BATCHES["members_r145"]]
+        return grouped_counts(
+            lambda q: q.select_from(Pair).join(PairMember, PairMember.pair_id == Pair.id)
+            .join(Person, Person.id == PairMember.person_id)
+            .join(Organisation, Organisation.id == Person.org_id)
+            .outerjoin(MentorProfile, MentorProfile.id == PairMember.mentor_profile_id),
+            Pair.org_id,
+            {code: func.count(func.distinct(case((conditions[code], Person.id)))) for code in wanted},
+            Pair.org_id.in_(scope.org_ids), live_in_period(scope), on_roll(scope.as_of),
+        )
+
+    return build
+
+
+def _member_counter(code: str):
+    batch = "members_r145" if code in MEMBER_BATCHES["members_r145"] else "members_breakdown"
+    return lambda scope: batched(scope, batch, _member_batch(batch))[code]
+
+
+def _pairs(scope: CounterScope) -> dict[str, dict[int, int]]:
+    """The pairs of the scope in one pass: live in the period, started, ended, active on the date."""
+    fixed, day = Pair.status.in_(FIXED), scope.as_of
+
+    def n(condition):
+        return func.sum(case((condition, 1), else_=0))
+
+    return grouped_counts(
+        lambda q: q, Pair.org_id,
+        {
+            "pairs_live": n(live_in_period(scope)),
+            "pairs_started": n(and_(fixed, Pair.starts_on.between(scope.start, scope.end))),
+            "pairs_completed": n(and_(Pair.status == "finished", Pair.ended_on.between(scope.start, scope.end))),
+            "pairs_interrupted": n(and_(Pair.status == "interrupted", Pair.ended_on.between(scope.start, scope.end))),
+            "pairs_active_on_date": n(and_(fixed, Pair.starts_on <= day,
+                                           or_(Pair.ended_on.is_(None), Pair.ended_on > day))),
+        },
+        Pair.org_id.in_(scope.org_ids),
     )
+
+
+def _pair_counter(code: str):
+    return lambda scope: batched(scope, "pairs", _pairs)[code]
 
 
 def kind_counters(kind_code: str, title: str) -> list[Counter]:
@@ -145,68 +183,72 @@ def _role_counters() -> list[Counter]:
     counters = []
     for role, plural in ROLE_TITLES.items():
         counters.append(Counter(f"{role}s_total", f"{plural} (всего)", f"{plural}, {LIVE}; каждый один раз.",
-                                _members(role)))
-        for code, (title, youngest, oldest) in AGE_GROUPS.items():
+                                _member_counter(f"{role}s_total")))
+        for code, (title, _, _) in AGE_GROUPS.items():
             counters.append(Counter(
                 f"{role}s_age_{code}", f"{plural} {title}",
-                f"{plural} в возрасте {title} на дату отчёта, {LIVE}.", _by_age(role, youngest, oldest)))
+                f"{plural} в возрасте {title} на дату отчёта, {LIVE}.", _member_counter(f"{role}s_age_{code}")))
         counters.append(Counter(f"{role}s_age_unknown", f"{plural}: возраст не указан",
-                                f"{plural} без даты рождения, {LIVE}.", _unknown_age(role)))
+                                f"{plural} без даты рождения, {LIVE}.", _member_counter(f"{role}s_age_unknown")))
     return counters
 
 
 def _origin_counters() -> list[Counter]:
     counters = [
         Counter(f"mentors_origin_{code}", f"Наставники: {title}",
-                f"Наставники из банка наставников с происхождением «{title}», {LIVE}.", _mentors_of_origin(code))
+                f"Наставники из банка наставников с происхождением «{title}», {LIVE}.",
+                _member_counter(f"mentors_origin_{code}"))
         for code, title in MENTOR_ORIGINS.items()
     ]
     counters.append(Counter("mentors_origin_unknown", "Наставники: не из банка наставников",
-                            f"Наставники пар без записи в банке наставников, {LIVE}.", _mentors_of_origin(None)))
+                            f"Наставники пар без записи в банке наставников, {LIVE}.",
+                            _member_counter("mentors_origin_unknown")))
     return counters
 
 
 COUNTERS = [
     Counter("mentees_10_18", "Обучающиеся 10–18 лет в роли наставляемого",
             f"Обучающиеся общеобразовательных организаций 10–18 лет (на дату отчёта) — наставляемые {LIVE}.",
-            _aged_members("mentee", 10, 18, extra=(not_in_college(),))),
+            _member_counter("mentees_10_18")),
     Counter("mentors_15_18", "Обучающиеся 15–18 лет в роли наставника",
             f"Обучающиеся общеобразовательных организаций 15–18 лет (на дату отчёта) — наставники {LIVE}.",
-            _aged_members("mentor", 15, 18, extra=(not_in_college(),))),
+            _member_counter("mentors_15_18")),
     Counter("spo_mentees_15_19", "Обучающиеся СПО 15–19 лет в роли наставляемого",
             f"Обучающиеся профессиональных образовательных организаций 15–19 лет — наставляемые {LIVE}.",
-            _aged_members("mentee", 15, 19, extra=(in_college(),))),
+            _member_counter("spo_mentees_15_19")),
     Counter("young_specialists_mentees", "Молодые специалисты в роли наставляемого",
-            f"Педагоги — молодые специалисты на дату отчёта, наставляемые {LIVE}.", _young_mentees),
+            f"Педагоги — молодые специалисты на дату отчёта, наставляемые {LIVE}.",
+            _member_counter("young_specialists_mentees")),
     Counter("mentees_pupils", "Наставляемые: обучающиеся",
             f"Наставляемые — обучающиеся общеобразовательных организаций, {LIVE}.",
-            _members("mentee", Person.kind == "student", not_in_college())),
+            _member_counter("mentees_pupils")),
     Counter("mentees_spo_students", "Наставляемые: обучающиеся СПО",
             f"Наставляемые — обучающиеся профессиональных образовательных организаций, {LIVE}.",
-            _members("mentee", Person.kind == "student", in_college())),
+            _member_counter("mentees_spo_students")),
     Counter("mentees_young_specialists", "Наставляемые: молодые специалисты",
-            f"Наставляемые — педагоги, молодые специалисты на дату отчёта, {LIVE}.", _young_mentees),
+            f"Наставляемые — педагоги, молодые специалисты на дату отчёта, {LIVE}.",
+            _member_counter("mentees_young_specialists")),
     Counter("mentees_other_staff", "Наставляемые: педагоги (кроме молодых специалистов)",
             f"Наставляемые — педагоги, не являющиеся молодыми специалистами на дату отчёта, {LIVE}.",
-            _other_staff_mentees),
+            _member_counter("mentees_other_staff")),
     Counter("mentees_others", "Наставляемые: другие категории",
             f"Наставляемые — работники партнёров, выпускники и другие, {LIVE}.",
-            _members("mentee", Person.kind.not_in(("student", "staff")))),
+            _member_counter("mentees_others")),
     *_role_counters(),
     *_origin_counters(),
     Counter("pairs_live", "Пары и группы, действовавшие в периоде",
             "Пары и группы, закреплённые приказом, действовавшие хотя бы один день отчётного периода.",
-            _pairs_live, unit="ед."),
+            _pair_counter("pairs_live"), unit="ед."),
     Counter("pairs_active_on_date", "Пары и группы, действующие на дату",
-            "Пары и группы, начавшиеся не позже даты отчёта и не окончившиеся до неё.", _pairs_active_on_date,
+            "Пары и группы, начавшиеся не позже даты отчёта и не окончившиеся до неё.", _pair_counter("pairs_active_on_date"),
             unit="ед."),
     Counter("pairs_started", "Пары и группы, начавшие работу в периоде",
-            "Пары и группы, дата начала которых (по приказу) приходится на отчётный период.", _pairs_started,
+            "Пары и группы, дата начала которых (по приказу) приходится на отчётный период.", _pair_counter("pairs_started"),
             unit="ед."),
     Counter("pairs_completed", "Пары и группы, завершившие программу в периоде",
             "Пары и группы со статусом «завершена», фактически окончившиеся в отчётном периоде.",
-            _pairs_ended("finished"), unit="ед."),
+            _pair_counter("pairs_completed"), unit="ед."),
     Counter("pairs_interrupted", "Пары и группы, прервавшие работу в периоде",
             "Пары и группы со статусом «прервана», прекратившие работу досрочно в отчётном периоде.",
-            _pairs_ended("interrupted"), unit="ед."),
+            _pair_counter("pairs_interrupted"), unit="ед."),
 ]

@@ -82,61 +82,75 @@ def young_specialist(day: date, person=Person):
     )
 
 
-def count_people(scope: CounterScope, *conditions, distinct=None, join=None) -> dict[int, int]:
-    """One statement: people matching ``conditions`` in the scope, per organisation."""
-    counted = func.count(func.distinct(distinct)) if distinct is not None else func.count()
-    query = select(Person.org_id, counted)
-    if join is not None:
-        query = join(query)
-    query = query.where(Person.org_id.in_(scope.org_ids), *conditions).group_by(Person.org_id)
-    return {org_id: number for org_id, number in db.session.execute(query)}
+def batched(scope: CounterScope, key: str, build):
+    """Counters over the same table share one grouped statement per scope: the first to be computed runs
+    it (``build(scope) -> {code: {org_id: n}}``), the others read its result. The result lives on the
+    scope object itself, so it is as fresh as the scope (a report builds one scope per computation)."""
+    batches = vars(scope).setdefault("_counter_batches", {})  # a frozen dataclass still has a __dict__
+    if key not in batches:
+        batches[key] = build(scope)
+    return batches[key]
 
 
-def in_college():
-    return Person.org_id.in_(select(Organisation.id).where(Organisation.kind.in_(COLLEGE_KINDS)))
+def grouped_counts(query_from, group_column, expressions: dict, *conditions) -> dict[str, dict[int, int]]:
+    """One statement: ``{code: {org_id: n}}`` for every ``code: aggregate`` in ``expressions``."""
+    codes = list(expressions)
+    query = query_from(select(group_column, *(expressions[c] for c in codes))).where(*conditions).group_by(group_column)
+    result: dict[str, dict[int, int]] = {code: {} for code in codes}
+    for org_id, *values in db.session.execute(query):
+        for code, value in zip(codes, values, strict=True):
+            if value:
+                result[code][org_id] = int(value)
+    return result
 
 
-def not_in_college():
-    return Person.org_id.not_in(select(Organisation.id).where(Organisation.kind.in_(COLLEGE_KINDS)))
+def _people(scope: CounterScope) -> dict[str, dict[int, int]]:
+    """Everyone counted on roll, in one pass over the people of the scope."""
+    day = scope.as_of
+    college = Organisation.kind.in_(COLLEGE_KINDS)
+    pupil = and_(Person.kind == "student", ~college)
+
+    def n(condition):
+        return func.sum(case((condition, 1), else_=0))
+
+    return grouped_counts(
+        lambda q: q.join(Organisation, Organisation.id == Person.org_id), Person.org_id,
+        {
+            "pupils_total": n(pupil),
+            "pupils_10_18": n(and_(pupil, aged(day, 10, 18))),
+            "pupils_15_18": n(and_(pupil, aged(day, 15, 18))),
+            "spo_students_15_19": n(and_(Person.kind == "student", college, aged(day, 15, 19))),
+            "staff_total": n(Person.kind == "staff"),
+            "young_specialists": n(young_specialist(day)),
+        },
+        Person.org_id.in_(scope.org_ids), on_roll(day),
+    )
+
+
+def _person_counter(code: str):
+    return lambda scope: batched(scope, "people", _people)[code]
 
 
 # --- Counters ------------------------------------------------------------------------------------
-
-
-def _pupils(youngest: int | None = None, oldest: int | None = None, college: bool = False):
-    def compute(scope: CounterScope) -> dict[int, int]:
-        conditions = [Person.kind == "student", on_roll(scope.as_of), in_college() if college else not_in_college()]
-        if youngest is not None:
-            conditions.append(aged(scope.as_of, youngest, oldest))
-        return count_people(scope, *conditions)
-
-    return compute
-
-
-def _staff(scope: CounterScope) -> dict[int, int]:
-    return count_people(scope, Person.kind == "staff", on_roll(scope.as_of))
-
-
-def _young(scope: CounterScope) -> dict[int, int]:
-    return count_people(scope, on_roll(scope.as_of), young_specialist(scope.as_of))
 
 
 ON_ROLL = "числящиеся на дату, на которую составляется отчёт (не выбывшие до неё); возраст — полных лет на эту дату"
 
 COUNTERS = [
     Counter("pupils_total", "Обучающиеся (всего)", f"Обучающиеся общеобразовательных организаций, {ON_ROLL}.",
-            _pupils()),
+            _person_counter("pupils_total")),
     Counter("pupils_10_18", "Обучающиеся 10–18 лет",
             f"Обучающиеся общеобразовательных организаций в возрасте от 10 до 18 лет включительно, {ON_ROLL}.",
-            _pupils(10, 18)),
+            _person_counter("pupils_10_18")),
     Counter("pupils_15_18", "Обучающиеся 15–18 лет",
             f"Обучающиеся общеобразовательных организаций в возрасте от 15 до 18 лет включительно, {ON_ROLL}.",
-            _pupils(15, 18)),
+            _person_counter("pupils_15_18")),
     Counter("spo_students_15_19", "Обучающиеся СПО 15–19 лет",
             f"Обучающиеся профессиональных образовательных организаций в возрасте 15–19 лет, {ON_ROLL}.",
-            _pupils(15, 19, college=True)),
-    Counter("staff_total", "Педагоги (всего)", f"Педагогические и иные работники организации, {ON_ROLL}.", _staff),
+            _person_counter("spo_students_15_19")),
+    Counter("staff_total", "Педагоги (всего)", f"Педагогические и иные работники организации, {ON_ROLL}.",
+            _person_counter("staff_total")),
     Counter("young_specialists", "Молодые специалисты",
             "Педагоги со стажем до 3 лет (и в возрасте до 35 лет — по настройкам) на дату отчёта; стаж — "
-            f"записанный стаж плюс время с даты его записи; {ON_ROLL}.", _young),
+            f"записанный стаж плюс время с даты его записи; {ON_ROLL}.", _person_counter("young_specialists")),
 ]

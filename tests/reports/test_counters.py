@@ -188,3 +188,25 @@ def test_an_age_on_29_february(world):
     pupil(s, date(2014, 3, 1))  # 9
     pupil(s, date(2012, 2, 29))  # 12
     assert count("pupils_10_18", s, as_of=date(2024, 2, 29)) == 2
+
+
+def test_counters_of_one_table_share_one_statement(school):
+    """The Р-145 counters of one scope: one pass over people, one over pair members, one over pairs."""
+    from sqlalchemy import event
+
+    scope = counter_scope([school.id], AS_OF, START, END)
+    seen = []
+
+    def listener(*args):
+        seen.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        counters = registry().counters
+        values = {code: sum(counters[code].compute(scope).values()) for code in (
+            "pupils_10_18", "pupils_15_18", "young_specialists", "mentees_10_18", "mentors_15_18",
+            "young_specialists_mentees", "mentees_total", "mentors_total", "pairs_live", "pairs_started")}
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(seen) == 3
+    assert values["pupils_10_18"] == 5 and values["mentees_10_18"] == 2 and values["pairs_live"] == 4
