@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import xlsxwriter  # noqa: E402
+import xlsxwriter.utility  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from bench.region import bench_app, build_region, log_in  # noqa: E402
@@ -72,20 +73,25 @@ def bare_sql(as_of: date, start: date, end: date, dialect: str) -> str:
       SELECT p.org_id,
         SUM(CASE WHEN p.kind = 'student' AND {aged(10, 18)} THEN 1 ELSE 0 END) AS d1,
         SUM(CASE WHEN p.kind = 'student' AND {aged(15, 18)} THEN 1 ELSE 0 END) AS d2,
-        SUM(CASE WHEN {young} THEN 1 ELSE 0 END) AS d3
-      FROM person p WHERE {roll} GROUP BY p.org_id),
+        SUM(CASE WHEN {young} THEN 1 ELSE 0 END) AS d3,
+        SUM(CASE WHEN p.kind = 'student' AND po.kind = 'college' AND {aged(15, 19)} THEN 1 ELSE 0 END) AS d4
+      FROM person p JOIN organisation po ON po.id = p.org_id WHERE {roll} GROUP BY p.org_id),
     members AS (
       SELECT pr.org_id,
         COUNT(DISTINCT CASE WHEN m.role = 'mentee' AND p.kind = 'student' AND {aged(10, 18)} THEN p.id END) AS n1,
         COUNT(DISTINCT CASE WHEN m.role = 'mentor' AND p.kind = 'student' AND {aged(15, 18)} THEN p.id END) AS n2,
         COUNT(DISTINCT CASE WHEN m.role = 'mentee' AND {young} THEN p.id END) AS n3,
+        COUNT(DISTINCT CASE WHEN m.role = 'mentee' AND p.kind = 'student' AND po.kind = 'college' AND {aged(15, 19)}
+          THEN p.id END) AS n4,
         COUNT(DISTINCT CASE WHEN m.role = 'mentor' THEN p.id END) + COUNT(DISTINCT CASE WHEN m.role = 'mentee'
           THEN p.id END) AS participants
       FROM pair pr JOIN pair_member m ON m.pair_id = pr.id JOIN person p ON p.id = m.person_id
+        JOIN organisation po ON po.id = p.org_id
       WHERE {live} AND {roll} GROUP BY pr.org_id),
     pairs AS (SELECT pr.org_id, COUNT(*) AS live FROM pair pr WHERE {live} GROUP BY pr.org_id)
     SELECT o.id, o.name, COALESCE(m.n1, 0), COALESCE(pe.d1, 0), COALESCE(m.n2, 0), COALESCE(pe.d2, 0),
-           COALESCE(m.n3, 0), COALESCE(pe.d3, 0), COALESCE(pa.live, 0), COALESCE(m.participants, 0)
+           COALESCE(m.n3, 0), COALESCE(pe.d3, 0), COALESCE(pa.live, 0), COALESCE(m.participants, 0),
+           COALESCE(m.n4, 0), COALESCE(pe.d4, 0)
     FROM organisation o
     LEFT JOIN people pe ON pe.org_id = o.id LEFT JOIN members m ON m.org_id = o.id LEFT JOIN pairs pa ON pa.org_id = o.id
     WHERE o.kind IN ('school', 'preschool', 'college', 'additional') AND NOT o.archived
@@ -94,20 +100,33 @@ def bare_sql(as_of: date, start: date, end: date, dialect: str) -> str:
 
 
 def raw_xlsx(rows) -> bytes:
+    """The same sheet as the app's «По организациям»: a name, then N, D and % of the seven shares (the
+    three not installed left blank) and the three counts; totals as SUM formulas."""
     output = io.BytesIO()
     book = xlsxwriter.Workbook(output, {"constant_memory": True})
     sheet = book.add_worksheet()
-    pct = book.add_format({"num_format": "0.0%"})
+    pct, count = book.add_format({"num_format": "0.0%"}), book.add_format({"num_format": "#,##0"})
+    r = 1
     for r, row in enumerate(rows, start=1):
         sheet.write_string(r, 0, row[1])
         col = 1
-        for n, d in ((row[2], row[3]), (row[4], row[5]), (row[6], row[7])):
-            sheet.write_number(r, col, n)
-            sheet.write_number(r, col + 1, d)
-            sheet.write_number(r, col + 2, n / d if d else 0, pct)
+        for n, d in ((row[2], row[3]), (row[4], row[5]), (row[6], row[7]), (row[10], row[11])):  # Р-145 1–4
+            sheet.write_number(r, col, n, count)
+            sheet.write_number(r, col + 1, d, count)
+            if d:
+                sheet.write_number(r, col + 2, n / d, pct)
+            else:
+                sheet.write_blank(r, col + 2, None, pct)
             col += 3
-        sheet.write_number(r, col, row[8])
-        sheet.write_number(r, col + 1, row[9])
+        for _ in range(9):  # Р-145 5–7: counters not installed
+            sheet.write_blank(r, col, None, count)
+            col += 1
+        sheet.write_number(r, col, row[8], count)
+        sheet.write_number(r, col + 1, row[9], count)
+        sheet.write_blank(r, col + 2, None, count)
+    for col in range(1, 25):
+        letter = xlsxwriter.utility.xl_col_to_name(col)
+        sheet.write_formula(r + 1, col, f"=SUM({letter}2:{letter}{r + 1})", count)
     book.close()
     return output.getvalue()
 

@@ -121,11 +121,16 @@ def _member_batch(name: str):
     def build(scope: CounterScope) -> dict[str, dict[int, int]]:
         conditions = _member_conditions(scope)
         wanted = MEMBER_BATCHES[name] or [c for c in conditions if c not in MEMBER_BATCHES["members_r145"]]
+        def joined(query):
+            query = (query.select_from(Pair).join(PairMember, PairMember.pair_id == Pair.id)
+                     .join(Person, Person.id == PairMember.person_id)
+                     .join(Organisation, Organisation.id == Person.org_id))
+            if name == "members_breakdown":  # the mentors' origin is in their bank record
+                query = query.outerjoin(MentorProfile, MentorProfile.id == PairMember.mentor_profile_id)
+            return query
+
         return grouped_counts(
-            lambda q: q.select_from(Pair).join(PairMember, PairMember.pair_id == Pair.id)
-            .join(Person, Person.id == PairMember.person_id)
-            .join(Organisation, Organisation.id == Person.org_id)
-            .outerjoin(MentorProfile, MentorProfile.id == PairMember.mentor_profile_id),
+            joined,
             Pair.org_id,
             {code: func.count(func.distinct(case((conditions[code], Person.id)))) for code in wanted},
             Pair.org_id.in_(scope.org_ids), live_in_period(scope), on_roll(scope.as_of),

@@ -188,20 +188,20 @@ def write_by_org(book, f: Formats, data: dict, meta: Meta, sheet_name: str = "П
 
 
 def _write_org_row(sheet, f, row, columns, values) -> None:
+    """One organisation: numbers only (a share as a percent-formatted fraction), blanks for «нет данных» —
+    the reason is written once under the table, not 2,000 times."""
     for indicator, part, c in columns:
-        value, n, d, note = values.get(indicator["code"], [None, None, None, ""])
-        if part == "n":
-            _write_value(sheet, row, c, n, f.count, f.empty)
-        elif part == "d":
-            _write_value(sheet, row, c, d, f.count, f.empty)
-        elif indicator["share"]:
-            n_cell, d_cell = xl_rowcol_to_cell(row, c - 2), xl_rowcol_to_cell(row, c - 1)
-            if value is None:
-                sheet.write_string(row, c, "—", f.empty)
-            else:
-                sheet.write_formula(row, c, f'=IF({d_cell}=0,"",{n_cell}/{d_cell})', f.pct, value / 100)
+        value, n, d, _ = values.get(indicator["code"], _EMPTY)
+        figure = n if part == "n" else d if part == "d" else value
+        if figure is None:
+            sheet.write_blank(row, c, None, f.count)
+        elif part == "value" and indicator["share"]:
+            sheet.write_number(row, c, figure / 100, f.pct)
         else:
-            _write_value(sheet, row, c, value, f.count, f.empty)
+            sheet.write_number(row, c, figure, f.count)
+
+
+_EMPTY = (None, None, None, "")
 
 
 def excel_formula(text: str, ref) -> str:
