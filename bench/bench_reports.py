@@ -49,8 +49,9 @@ def peak_mb(fn) -> float:
     return peak / 1024 / 1024
 
 
-def bare_sql(as_of: date, start: date, end: date, dialect: str) -> str:
-    """Every figure of the Р-145 shares per organisation in one statement (a bare baseline, no app code)."""
+def bare_sql(as_of: date, start: date, end: date, dialect: str, parent_id: int | None = None) -> str:
+    """Every figure of the Р-145 shares per organisation in one statement (a bare baseline, no app code);
+    with ``parent_id``, only the organisations directly under it (a municipality's schools)."""
 
     def years_ago(years: int) -> str:
         try:
@@ -68,6 +69,9 @@ def bare_sql(as_of: date, start: date, end: date, dialect: str) -> str:
     young = (f"p.kind = 'staff' AND p.experience_years IS NOT NULL AND p.experience_years + "
              f"CASE WHEN p.experience_on IS NULL THEN 0 WHEN {since} > 0 THEN {since} ELSE 0 END / 365.25 < 3.05 "
              f"AND (p.birth_date IS NULL OR p.birth_date > '{years_ago(36)}')")
+    only = (f"IN (SELECT id FROM organisation WHERE parent_id = {int(parent_id)})" if parent_id is not None
+            else "IS NOT NULL")
+    roll += f" AND p.org_id {only}"
     return f"""
     WITH people AS (
       SELECT p.org_id,
@@ -87,8 +91,8 @@ def bare_sql(as_of: date, start: date, end: date, dialect: str) -> str:
           THEN p.id END) AS participants
       FROM pair pr JOIN pair_member m ON m.pair_id = pr.id JOIN person p ON p.id = m.person_id
         JOIN organisation po ON po.id = p.org_id
-      WHERE {live} AND {roll} GROUP BY pr.org_id),
-    pairs AS (SELECT pr.org_id, COUNT(*) AS live FROM pair pr WHERE {live} GROUP BY pr.org_id)
+      WHERE {live} AND {roll} AND pr.org_id {only} GROUP BY pr.org_id),
+    pairs AS (SELECT pr.org_id, COUNT(*) AS live FROM pair pr WHERE {live} AND pr.org_id {only} GROUP BY pr.org_id)
     SELECT o.id, o.name, COALESCE(m.n1, 0), COALESCE(pe.d1, 0), COALESCE(m.n2, 0), COALESCE(pe.d2, 0),
            COALESCE(m.n3, 0), COALESCE(pe.d3, 0), COALESCE(pa.live, 0), COALESCE(m.participants, 0),
            COALESCE(m.n4, 0), COALESCE(pe.d4, 0)
@@ -175,7 +179,7 @@ def main() -> None:
         url = f"/reports/rollup?org_id={region.authority_id}"
         assert client.get(url).status_code == 200
         page = lambda: client.get(url)  # noqa: E731
-        schools = text(bare_sql(as_of, year.starts, year.ends, dialect).replace(
+        schools = text(bare_sql(as_of, year.starts, year.ends, dialect, region.authority_id).replace(
             "ORDER BY o.name", f"AND o.parent_id = {region.authority_id} ORDER BY o.name"))
 
         def group_by():
