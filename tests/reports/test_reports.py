@@ -110,18 +110,23 @@ def test_two_people_submitting_at_once_one_wins(app, world, collection, tmp_path
     db.session.commit()
     if db.engine.url.get_backend_name() == "sqlite" and db.engine.url.database in (None, "", ":memory:"):
         pytest.skip("an in-memory SQLite database is one connection: the race needs two (PostgreSQL run covers it)")
-    results, barrier = [], threading.Barrier(2)
-    user = world.users["curator"]
+    results, barrier = [], threading.Barrier(2, timeout=30)
+
+    class Submitter:  # a plain id: the world's User belongs to this thread's session
+        id = world.users["curator"].id
 
     def attempt():
         with app.app_context():
-            mine = db.session.get(ReportRun, run.id)
-            barrier.wait()
             try:
-                submit(mine, user, 1, today())
+                mine = db.session.get(ReportRun, run.id)
+                db.session.rollback()  # read, then let go of the connection's snapshot before racing
+                barrier.wait()
+                submit(mine, Submitter, 1, today())
                 results.append("ok")
             except Conflict:
                 results.append("409")
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                results.append(repr(exc))
             finally:
                 db.session.remove()
 
@@ -129,7 +134,7 @@ def test_two_people_submitting_at_once_one_wins(app, world, collection, tmp_path
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=60)
     assert sorted(results) == ["409", "ok"]
 
 
