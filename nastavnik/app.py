@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from nastavnik import __version__, access
 from nastavnik.config import Config, from_environment
@@ -63,6 +64,20 @@ def configure_config(app: Flask, config) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'nastavnik.sqlite'}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+    configure_deployment(app)
+
+
+def configure_deployment(app: Flask) -> None:
+    """Behind a reverse proxy and over HTTPS (README, «Развёртывание»)."""
+    hops = int(app.config.get("PROXY_FIX") or 0)
+    if hops > 0:  # only then is X-Forwarded-For believed: anyone can send the header
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
+    if app.config.get("HTTPS"):
+        app.config.update(
+            SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https",
+        )
 
 
 def _instance_secret(path: Path) -> str:
@@ -115,6 +130,8 @@ def configure_requests(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         if request.endpoint != "static":
             headers["Cache-Control"] = "no-store"  # pages carry personal data
+        if app.config.get("HTTPS") and app.config.get("HSTS_SECONDS"):
+            headers.setdefault("Strict-Transport-Security", f"max-age={int(app.config['HSTS_SECONDS'])}")
         return response
 
 

@@ -29,11 +29,13 @@ def make_cli() -> click.Group:
 def create_admin(username, password, display_name):
     """Создать первого администратора (роль admin на верхнем уровне)."""
     from nastavnik.auth.models import User
+    from nastavnik.auth.passwords import password_problem
     from nastavnik.auth.services import create_user
     from nastavnik.orgs.models import Organisation
 
-    if len(password) < 8:
-        raise click.ClickException("Пароль должен быть не короче 8 символов.")
+    problem = password_problem(password, username)
+    if problem:
+        raise click.ClickException(problem)
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise click.ClickException(f"Пользователь «{username}» уже есть.")
     root = db.session.scalar(select(Organisation).where(Organisation.parent_id.is_(None)).order_by(Organisation.id))

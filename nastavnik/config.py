@@ -14,6 +14,7 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     WTF_CSRF_TIME_LIMIT = None  # a curator keeps a form open all day; the token lives with the session
     DISABLED_PLUGINS: tuple[str, ...] = ()
@@ -26,8 +27,16 @@ class Config:
     # Пары
     STALLED_PAIR_DAYS = 30  # пара без встреч дольше этого срока — отметка на главной куратора
     # Вход
-    LOGIN_MAX_FAILURES = 5
+    LOGIN_MAX_FAILURES = 5  # неудачных попыток на одну учётную запись за LOGIN_LOCK_MINUTES
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 100  # с одного адреса (вся школа за одним NAT — один адрес)
     LOGIN_LOCK_MINUTES = 15
+    PASSWORD_MIN_LENGTH = 8
+    SIGN_IN_CODE_DAYS = 14  # срок одноразового кода с листка входа
+    # Развёртывание
+    PROXY_FIX = 0  # сколько доверенных прокси (nginx) перед приложением; 0 — X-Forwarded-* не читаются
+    HTTPS = False  # cookie только по HTTPS (Secure)
+    HSTS_SECONDS = 0  # Strict-Transport-Security: max-age; 0 — заголовок не отправляется
+    UPLOAD_FOLDER: str | None = None  # загруженные файлы на диске; по умолчанию instance/uploads
 
 
 class DevelopmentConfig(Config):
@@ -40,6 +49,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("NASTAVNIK_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
     LOGIN_MAX_FAILURES = 3
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 10
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashing for tests; production: scrypt
 
 
@@ -50,6 +60,13 @@ ENV_SETTINGS = {
     "NASTAVNIK_PD_RETENTION_DAYS": ("PD_RETENTION_DAYS", int),
     "NASTAVNIK_YOUNG_SPECIALIST_MAX_YEARS": ("YOUNG_SPECIALIST_MAX_YEARS", int),
     "NASTAVNIK_YOUNG_SPECIALIST_MAX_AGE": ("YOUNG_SPECIALIST_MAX_AGE", int),
+    "NASTAVNIK_PROXY_FIX": ("PROXY_FIX", int),
+    "NASTAVNIK_HTTPS": ("HTTPS", lambda v: v.strip().lower() in ("1", "true", "yes", "on", "да")),
+    "NASTAVNIK_HSTS_SECONDS": ("HSTS_SECONDS", int),
+    "NASTAVNIK_UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
+    "NASTAVNIK_LOGIN_MAX_FAILURES": ("LOGIN_MAX_FAILURES", int),
+    "NASTAVNIK_LOGIN_MAX_FAILURES_PER_ADDRESS": ("LOGIN_MAX_FAILURES_PER_ADDRESS", int),
+    "NASTAVNIK_LOGIN_LOCK_MINUTES": ("LOGIN_LOCK_MINUTES", int),
 }
 
 

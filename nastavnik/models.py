@@ -30,3 +30,7 @@ __all__ = [
     "Award", "ContestEntry", "Incentive", "RecognitionType",
     "Indicator", "IndicatorEntry", "IndicatorTarget", "ReportCollection", "ReportRun",
 ]
+
+from nastavnik.auth.models import SignInCode  # noqa: E402 - accounts (issue 7)
+
+__all__ += ["SignInCode"]

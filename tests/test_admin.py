@@ -49,7 +49,7 @@ def test_reset_password(world, as_user, client):
     assert mismatch.status_code == 422
     assert field_error(mismatch.get_data(as_text=True), "confirm") == "Пароли не совпадают."
     short = admin.post(f"/admin/users/{curator.id}", data={"password": "short", "confirm": "short"})
-    assert field_error(short.get_data(as_text=True), "password") == "Пароль — не короче 8 символов."
+    assert field_error(short.get_data(as_text=True), "password") == "Пароль слишком короткий: нужно не меньше 8 символов."
 
     done = admin.post(
         f"/admin/users/{curator.id}", data={"password": "new-secret-1", "confirm": "new-secret-1"}

@@ -77,7 +77,7 @@ def test_lock_expires_after_window(app, world, client):
 
 
 def test_unknown_usernames_throttled_by_address(app, world, client):
-    for n in range(app.config["LOGIN_MAX_FAILURES"]):
+    for n in range(app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
         assert _post(client, f"nobody{n}", "x").status_code == 422
     # Another account from the same address is locked too: guessing logins does not help.
     response = _post(client, "director")

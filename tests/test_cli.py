@@ -19,7 +19,7 @@ from tests.conftest import ROLES, login
 def test_create_admin_refuses_short_password(app, runner):
     result = runner.invoke(args=["nastavnik", "create-admin", "--username", "boss", "--password", "short"])
     assert result.exit_code != 0
-    assert "Пароль должен быть не короче 8 символов." in result.output
+    assert "Пароль слишком короткий: нужно не меньше 8 символов." in result.output
     assert db.session.scalar(select(func.count(User.id))) == 0
 
 

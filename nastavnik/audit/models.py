@@ -11,6 +11,15 @@ from nastavnik.extensions import db
 from nastavnik.timeutil import utcnow
 
 ACTIONS = {"create": "создание", "update": "изменение", "delete": "удаление", "anonymise": "обезличивание"}
+# Accounts (issue 7): what was done to a login, in the log's words.
+ACTIONS |= {
+    "account_create": "учётная запись создана", "account_edit": "учётная запись изменена",
+    "account_disable": "учётная запись отключена", "account_enable": "учётная запись включена",
+    "person_link": "связана с участником", "person_unlink": "связь с участником снята",
+    "role_add": "роль назначена", "role_remove": "роль снята",
+    "code_issue": "выдан код входа", "password_reset": "сброс пароля",
+    "password_set": "пароль задан по коду", "password_change": "пароль изменён",
+}
 
 
 class AuditEntry(db.Model):

@@ -135,6 +135,18 @@ def install() -> None:
         event.listen(Session, "after_flush", _after_flush)
 
 
+def record(action: str, entity: str, entity_id: int | None, changes: dict, person_id=None, org_id=None,
+           by=None) -> None:
+    """Write an entry for an event that is not a column change (a password reset, a sign-in code,
+    a link between an account and a person), in the caller's transaction. ``by``: the acting user
+    when nobody is logged in yet (a password set with a one-time code)."""
+    user_id, actor = (by.id, by.display_name) if by is not None else _who()
+    db.session.add(AuditEntry(
+        at=utcnow(), user_id=user_id, actor=actor, action=action, entity=entity, entity_id=entity_id,
+        person_id=person_id, org_id=org_id, changes=changes,
+    ))
+
+
 def scrub_person_history(person_id: int) -> None:
     """After anonymisation the log keeps who changed what and when, but not the values."""
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.person_id == person_id)).all()
@@ -155,6 +167,7 @@ ENTITY_TITLES = {
     "person": "участник", "consent": "согласие", "guardianship": "законный представитель",
     "mentor_profile": "наставник в банке", "mentee_profile": "наставляемый в банке", "tag": "тег (словарь)",
 }
+ENTITY_TITLES["user_account"] = "учётная запись"
 # Column names as a curator reads them; a model may add its own with ``__audit_labels__``.
 FIELD_TITLES = {
     "org_id": "организация", "kind": "вид", "last_name": "фамилия", "first_name": "имя", "middle_name": "отчество",
@@ -166,6 +179,9 @@ FIELD_TITLES = {
     "signatory_name": "подписал(а)", "signatory_relation": "кто подписал", "purposes": "цели обработки",
     "document_ref": "где хранится оригинал", "signed_on": "дата подписания", "valid_until": "действует до",
     "withdrawn_on": "отозвано", "withdrawal_reason": "основание отзыва", "status": "состояние",
+}
+FIELD_TITLES |= {  # accounts
+    "login": "логин", "display_name": "имя", "person": "участник", "role": "роль", "code_expires": "код действует до",
 }
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -24,6 +24,10 @@ ROLES = {
 }
 
 
+# No hash starts with "!": werkzeug refuses it, and the account waits for a one-time code.
+NO_PASSWORD = "!"
+
+
 class User(UserMixin, db.Model):
     """Учётная запись; может быть связана с участником (Person)."""
 
@@ -35,6 +39,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    # Part of the session cookie (see get_id): raising it ends every open session of the user.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -46,6 +52,22 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # flask-login refuses inactive accounts
         return self.is_active_account
+
+    def get_id(self) -> str:
+        """What the session and remember cookies carry: the id and the session version, so a copied
+        cookie stops working once the version is raised (logout, password change, switch-off)."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        self.session_version = (self.session_version or 1) + 1
+
+    @property
+    def has_password(self) -> bool:
+        """False for an account waiting for its first sign-in with a one-time code."""
+        return not self.password_hash.startswith(NO_PASSWORD)
+
+    def clear_password(self) -> None:
+        self.password_hash = NO_PASSWORD
 
     def set_password(self, password: str) -> None:
         # Tests configure a cheap method; production keeps werkzeug's default (scrypt).
@@ -90,3 +112,20 @@ class LoginFailure(db.Model):
     username: Mapped[str] = mapped_column(String(80), index=True)
     remote_addr: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class SignInCode(db.Model):
+    """Одноразовый код входа: куратор печатает его на листке, человек входит с ним и задаёт пароль.
+
+    Хранится только хэш; код действует один раз и до ``expires_at``; новый код отменяет прежние."""
+
+    __tablename__ = "sign_in_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(128))
+    reason: Mapped[str] = mapped_column(String(20), default="new")  # new | reset
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

@@ -37,6 +37,7 @@ INTERNAL_PLUGINS = (
     "nastavnik.admin",
     "nastavnik.dashboard",
     "nastavnik.reports",
+    "nastavnik.accounts",
 )
 
 

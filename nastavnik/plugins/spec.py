@@ -261,6 +261,23 @@ def nastavnik_tpl_dashboard_cards(user) -> Markup | None:
     """
 
 
+# --- Accounts (issue 7) ---------------------------------------------------------------------------
+
+
+@hookspec
+def nastavnik_tpl_person_sections(person, user) -> Markup | None:
+    """Return HTML of extra sections for the page of participant ``person``.
+
+    Called while the person page renders (after consents, before the history), for anyone who may
+    see the page; the results are joined in registration order. Show only what ``user`` may see and
+    do: the core's accounts capability adds «Учётная запись» for holders of ``accounts.edit``.
+
+    :param person: the ``Person`` shown.
+    :param user: the current ``User``.
+    :return: Markup (escaped by the implementation, e.g. a rendered template), or None for nothing.
+    """
+
+
 # --- Programmes --------------------------------------------------------------------------------
 
 
