@@ -48,6 +48,7 @@ PERMISSIONS: dict[str, set[str]] = {
         "reports.run", "reports.review", "reports.indicators",
         "events.edit",
         "recognition.edit",
+        "banks.vocabulary",
     },
     "director": _MANAGE,
     "curator": _MANAGE,

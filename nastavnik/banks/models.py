@@ -79,16 +79,24 @@ mentee_tag = Table(
 
 
 class Tag(db.Model):
-    """Элемент словаря запросов/компетенций (один словарь для запросов наставляемых и компетенций наставников)."""
+    """Элемент словаря запросов/компетенций (один словарь для запросов наставляемых и компетенций наставников).
+
+    У каждого элемента есть владелец (``org_id``): общий словарь установки (None) ведёт администратор,
+    муниципальный — муниципальный координатор, свой словарь школы — её куратор. Школа видит общий,
+    вышестоящие и свой; менять может только владелец (см. ``banks/vocabulary.py``)."""
 
     __tablename__ = "tag"
     __audited__ = True  # a renamed or archived tag changes every bank that uses it
     __audit_labels__ = {"title": "название", "group": "группа", "archived": "в архиве"}
+    __table_args__ = (UniqueConstraint("org_id", "title"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
     group: Mapped[str] = mapped_column(String(100), default="")  # e.g. «методика», «классное руководство»
     archived: Mapped[bool] = mapped_column(default=False)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+
+    org = relationship("Organisation")
 
 
 class MentorProfile(db.Model):

@@ -12,6 +12,7 @@ from nastavnik import access
 from nastavnik.banks import bp
 from nastavnik.banks import matching_service as ms
 from nastavnik.banks import services as svc
+from nastavnik.banks import vocabulary
 from nastavnik.banks.bank_export import export_mentee_bank, export_mentor_bank
 from nastavnik.banks.forms import (
     AddMenteeForm,
@@ -92,7 +93,8 @@ def _people_choices(kinds: tuple[str, ...]) -> list[tuple[int, str]]:
 
 
 def _tag_choices() -> list[tuple[int, str]]:
-    return [(t.id, f"{t.group}: {t.title}" if t.group else t.title) for t in svc.active_tags()]
+    tags = vocabulary.visible_tags(current_user, active_only=True)
+    return [(t.id, f"{t.group}: {t.title}" if t.group else t.title) for t in tags]
 
 
 # ---------------------------------------------------------------- lists
@@ -110,7 +112,7 @@ def _list_context(kind_label: str, statuses: dict) -> dict:
         orgs=_orgs("banks.view"),
         kinds=registry().kinds,
         statuses=statuses,
-        tags=svc.active_tags(),
+        tags=vocabulary.visible_tags(current_user, active_only=True),
         registry=registry(),
         can_edit=access.can(current_user, "banks.edit"),
         can_export=access.can(current_user, "banks.export"),
@@ -259,7 +261,8 @@ def edit_mentee(profile_id):
                 "request_text": form.request_text.data,
                 "status": form.status.data,
             }
-            tags = svc.resolve_tags(form.tag_ids.data or [], form.new_tags.data or "", may_create=True)
+            tags = svc.resolve_tags(form.tag_ids.data or [], form.new_tags.data or "", may_create=True,
+                                    org_id=profile.org_id)
             try:
                 svc.save_profile(profile, values, tags, int(form.version.data or 0))
             except Conflict:
@@ -319,7 +322,8 @@ def edit_mentor(profile_id):
                 "kind_codes": ",".join(form.kind_codes.data or []),
                 "variation_codes": ",".join(form.variation_codes.data or []),
             }
-            tags = svc.resolve_tags(form.tag_ids.data or [], form.new_tags.data or "", may_create=True)
+            tags = svc.resolve_tags(form.tag_ids.data or [], form.new_tags.data or "", may_create=True,
+                                    org_id=profile.org_id)
             try:
                 svc.save_profile(profile, values, tags, int(form.version.data or 0))
             except Conflict:
@@ -339,36 +343,44 @@ def edit_mentor(profile_id):
 @bp.route("/tags", methods=["GET", "POST"])
 @access.rule("banks.view")
 def tags():
+    """Словарь: общий, муниципальный и свой школьный; менять можно только свои элементы."""
     form = TagForm()
-    can_edit = access.can(current_user, "banks.edit")
+    owner = vocabulary.owner_for_new(current_user)
     status = 200
     if request.method == "POST":
-        if not can_edit:
+        if owner is False:
             abort(403)
         if form.validate():
             title = form.title.data
-            if db.session.scalar(select(Tag).where(Tag.title == title)) is not None:
+            if vocabulary.title_taken(title, vocabulary.visible_owner_ids(current_user)):
                 form.title.errors.append(f"«{title}» уже есть в словаре.")
             else:
-                db.session.add(Tag(title=title, group=form.group.data))
+                db.session.add(Tag(title=title, group=form.group.data, org_id=owner))
                 db.session.commit()
                 flash(f"«{title}» добавлено в словарь.", "success")
                 return redirect_to(url_for("banks.tags"))
         status = 422
-    all_tags = db.session.scalars(select(Tag).order_by(Tag.archived, Tag.group, Tag.title)).all()
-    return render_template("banks/tags.html", form=form, tags=all_tags, can_edit=can_edit), status
+    all_tags = vocabulary.visible_tags(current_user)
+    return render_template(
+        "banks/tags.html", form=form, tags=all_tags, can_add=owner is not False,
+        may_edit=lambda tag: vocabulary.may_edit(current_user, tag), owner_title=vocabulary.owner_title,
+    ), status
 
 
 @bp.route("/tags/<int:tag_id>", methods=["POST"])
-@access.rule("banks.edit")
+@access.rule("banks.view")
 def edit_tag(tag_id):
-    tag = db.session.get(Tag, tag_id) or abort(404)
+    tag = db.session.get(Tag, tag_id)
+    if tag is None or not (tag.org_id is None or tag.org_id in vocabulary.visible_owner_ids(current_user)):
+        abort(404)
+    if not vocabulary.may_edit(current_user, tag):
+        abort(403)  # a shared tag: its owner (the municipality or the administrator) changes it
     if request.form.get("action") == "archive":
         tag.archived = not tag.archived
     else:
         title = request.form.get("title", "").strip()[:200]
-        clash = db.session.scalar(select(Tag).where(Tag.title == title, Tag.id != tag.id))
-        if not title or clash is not None:
+        owners = vocabulary.lineage([tag.org_id]) if tag.org_id else set()
+        if not title or vocabulary.title_taken(title, owners, except_id=tag.id):
             flash("Название пустое или уже есть в словаре: не сохранено.", "error")
             return redirect_to(url_for("banks.tags"))
         tag.title, tag.group = title, request.form.get("group", "").strip()[:100]

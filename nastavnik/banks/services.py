@@ -220,16 +220,22 @@ def add_mentor(person: Person, day: date) -> MentorProfile:
 # ---------------------------------------------------------------- editing
 
 
-def resolve_tags(ids: Iterable[int], new_titles: str, may_create: bool) -> list[Tag]:
-    """Tags chosen from the vocabulary plus new ones typed by a curator (one per line or comma)."""
-    tags = list(db.session.scalars(select(Tag).where(Tag.id.in_(list(ids))))) if ids else []
+def resolve_tags(ids: Iterable[int], new_titles: str, may_create: bool, org_id: int | None = None) -> list[Tag]:
+    """Tags chosen from the vocabulary plus new ones typed by a curator (one per line or comma).
+
+    ``org_id``: the profile's school — only tags that school sees are taken, and new ones become
+    the school's own (see ``banks/vocabulary.py``)."""
+    from nastavnik.banks.vocabulary import tags_of_school_clause
+
+    seen = tags_of_school_clause(org_id) if org_id is not None else True
+    tags = list(db.session.scalars(select(Tag).where(Tag.id.in_(list(ids)), seen))) if ids else []
     if may_create:
         for title in (t.strip() for t in new_titles.replace("\n", ",").split(",")):
             if not title:
                 continue
-            tag = db.session.scalar(select(Tag).where(func.lower(Tag.title) == title.lower()))
+            tag = db.session.scalar(select(Tag).where(func.lower(Tag.title) == title.lower(), seen).limit(1))
             if tag is None:
-                tag = Tag(title=title[:200], group="")
+                tag = Tag(title=title[:200], group="", org_id=org_id)
                 db.session.add(tag)
             if tag not in tags:
                 tags.append(tag)
@@ -261,7 +267,8 @@ def accept_questionnaire(q: MentorQuestionnaire, user_id: int, day: date) -> Men
     for key in ("achievements", "interests", "time_place", "training"):
         if answers.get(key):
             setattr(profile, key, answers[key])
-    profile.tags = resolve_tags(answers.get("tag_ids") or [], answers.get("new_tags") or "", may_create=True)
+    profile.tags = resolve_tags(answers.get("tag_ids") or [], answers.get("new_tags") or "", may_create=True,
+                                org_id=profile.org_id)
     if profile.status == "potential":
         profile.status = "in_bank"
     q.status, q.decided_by_id, q.decided_at = "accepted", user_id, utcnow()

@@ -1,0 +1,94 @@
+"""Who owns the tag vocabulary (запросы и компетенции) and who may change it.
+
+Shared reference data belongs to whoever is above the schools that use it:
+- the installation's shared vocabulary (``org_id`` None) to the administrator;
+- a municipality's vocabulary (owned by the organisation where the municipal coordinator holds the
+  role, e.g. МКУ УО) to that coordinator (``banks.vocabulary``);
+- a school may keep its own tags, which its curator or director manages (``banks.edit``).
+
+A school sees the shared tags, those of the organisations above it and its own; nobody renames or
+archives a tag they do not own, so one school cannot change the words another school's banks use.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+
+from nastavnik import access
+from nastavnik.banks.models import Tag
+from nastavnik.extensions import db
+from nastavnik.orgs.models import Organisation
+from nastavnik.orgs.services import education_orgs
+
+OWNER_TITLES = {"shared": "общий (администратор)", "above": "муниципальный", "school": "школы"}
+
+
+def _parents() -> dict[int, int | None]:
+    return dict(db.session.execute(select(Organisation.id, Organisation.parent_id)).all())
+
+
+def lineage(org_ids) -> set[int]:
+    """The organisations and every organisation above them."""
+    parents, seen = _parents(), set()
+    for org_id in org_ids:
+        while org_id is not None and org_id not in seen:
+            seen.add(org_id)
+            org_id = parents.get(org_id)
+    return seen
+
+
+def visible_owner_ids(user) -> set[int]:
+    """Owners whose tags ``user`` sees: above and at their roles' organisations, and below in scope."""
+    return lineage(r.org_id for r in user.roles) | set(access.scope(user, "banks.view"))
+
+
+def visible_clause(owner_ids: set[int]):
+    return or_(Tag.org_id.is_(None), Tag.org_id.in_(owner_ids)) if owner_ids else Tag.org_id.is_(None)
+
+
+def visible_tags(user, active_only: bool = False) -> list[Tag]:
+    query = select(Tag).where(visible_clause(visible_owner_ids(user)))
+    if active_only:
+        query = query.where(~Tag.archived)
+    return list(db.session.scalars(query.order_by(Tag.archived, Tag.group, Tag.title)))
+
+
+def tags_of_school_clause(org_id: int):
+    """Tags a profile of school ``org_id`` may carry: shared, from above, and the school's own."""
+    return visible_clause(lineage([org_id]))
+
+
+def may_edit(user, tag: Tag) -> bool:
+    if tag.org_id is None:
+        return access.can(user, "admin.users")
+    owner = db.session.get(Organisation, tag.org_id)
+    if owner is not None and owner.is_education:
+        return access.can(user, "banks.edit", tag.org_id)
+    return access.can(user, "banks.vocabulary", tag.org_id)
+
+
+def owner_for_new(user) -> int | None | bool:
+    """Where a tag added by ``user`` on the vocabulary page belongs; False when they may add none."""
+    if access.can(user, "admin.users"):
+        return None
+    for role in user.roles:
+        if access.grants(role.role, "banks.vocabulary"):
+            return role.org_id
+    schools = education_orgs(access.scope(user, "banks.edit"))
+    return schools[0].id if schools else False
+
+
+def owner_title(tag: Tag) -> str:
+    if tag.org_id is None:
+        return OWNER_TITLES["shared"]
+    owner = tag.org
+    prefix = OWNER_TITLES["school"] if owner.is_education else OWNER_TITLES["above"]
+    return f"{prefix}: {owner.title}"
+
+
+def title_taken(title: str, owner_ids: set[int], except_id: int | None = None) -> bool:
+    """A tag of this title among those the same people see (case-insensitive)."""
+    query = select(Tag.id).where(func.lower(Tag.title) == title.lower(), visible_clause(owner_ids))
+    if except_id is not None:
+        query = query.where(Tag.id != except_id)
+    return db.session.scalar(query.limit(1)) is not None
