@@ -6,8 +6,6 @@ from nastavnik.auth.passwords import StrongPassword
 from nastavnik.web.fields import TrimmedStringField
 from nastavnik.web.forms import Form
 
-PASSWORD_HINT = "Не короче 8 символов; не логин и не простые слова. Надёжнее всего — фраза из нескольких слов."
-
 
 class PersonLinkMixin:
     """«Кто это среди участников»: a search box and the chosen person (0 — nobody)."""

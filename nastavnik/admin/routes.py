@@ -5,7 +5,8 @@ from sqlalchemy import func, or_, select
 from nastavnik import access
 from nastavnik.accounts import services as accounts
 from nastavnik.admin import bp
-from nastavnik.admin.forms import PASSWORD_HINT, PasswordResetForm, RoleForm, UserEditForm, UserForm
+from nastavnik.admin.forms import PasswordResetForm, RoleForm, UserEditForm, UserForm
+from nastavnik.auth.forms import PASSWORD_HINT
 from nastavnik.auth.models import ROLES, RoleAssignment, User
 from nastavnik.auth.services import create_user, log_account, set_new_password
 from nastavnik.extensions import db

@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from nastavnik.auth.passwords import StrongPassword
 from nastavnik.web.forms import Form
 
-PASSWORD_HINT = "Не короче 8 символов; не логин и не простые слова вроде «12345678». Надёжнее всего — фраза из нескольких слов."
+PASSWORD_HINT = "Не короче 8 символов; не логин и не простые слова вроде «12345678». Надёжнее всего — фраза из нескольких слов."  # noqa: S105, E501
 
 
 class LoginForm(Form):

@@ -9,10 +9,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from nastavnik import access
-from nastavnik.banks import bp
+from nastavnik.banks import bp, vocabulary
 from nastavnik.banks import matching_service as ms
 from nastavnik.banks import services as svc
-from nastavnik.banks import vocabulary
 from nastavnik.banks.bank_export import export_mentee_bank, export_mentor_bank
 from nastavnik.banks.forms import (
     AddMenteeForm,
