@@ -50,13 +50,11 @@ from nastavnik.programmes.services import (
     pair_title,
     practice_or_404,
     practice_org_ids,
-    practice_plan,
     practices,
     programme_of,
     programmes_by_pair,
     redate_plan,
     require_pair,
-    scrub,
     sorted_items,
     start_of,
     summer_warning,
@@ -626,27 +624,24 @@ def _confirmed(form: CompletionForm, still_open: list[str]) -> bool:
 @bp.route("/practices")
 @access.login_only
 def practice_list():
-    return render_template("programmes/practices.html", practices=practices(current_user), year=AcademicYear)
+    from nastavnik.programmes.sharing import shared_practice
+
+    shared = [shared_practice(p) for p in practices(current_user)]
+    return render_template("programmes/practices.html", practices=shared, year=AcademicYear)
 
 
 @bp.route("/practices/<int:programme_id>")
 @access.login_only
 def practice(programme_id):
+    """Another school's practice: the page shows only the shared record, never the programme itself."""
+    from nastavnik.programmes.sharing import shared_practice
+
     programme = practice_or_404(current_user, programme_id)
     form = UseSampleForm()
     form.pair_id.choices = _sample_targets(programme)
-    pair = programme.pair
+    shared = shared_practice(programme)
     return render_template(
-        "programmes/practice.html",
-        programme=programme,
-        pair=pair,
-        plan=practice_plan(programme),
-        form=form,
-        goal=scrub(programme.goal, pair),
-        tasks=scrub(programme.tasks, pair),
-        planned_results=scrub(programme.planned_results, pair),
-        actual_results=scrub(programme.actual_results, pair),
-        year=AcademicYear(pair.academic_year),
+        "programmes/practice.html", practice=shared, form=form, year=AcademicYear(shared.academic_year),
     )
 
 

@@ -7,7 +7,6 @@ goes through it (via :func:`require_pair`), so a fragment can never show more th
 from __future__ import annotations
 
 import calendar
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -430,45 +429,33 @@ def practice_or_404(user, programme_id: int) -> Programme:
 
 
 def scrub(text: str, pair: Pair) -> str:
-    """Remove participants' names from a text shown outside the pair's school."""
-    for member in pair.members:
-        person = member.person
-        for name in (person.last_name, person.first_name):
-            # Russian names decline («Петрова» → «Петровой»): match the stem and any ending.
-            stem = re.sub(r"[аяийыоеьу]+$", "", (name or "").strip(), flags=re.IGNORECASE)
-            if len(stem) >= 3:
-                text = re.sub(rf"\b{re.escape(stem)}\w{{0,3}}\b", "[участник]", text, flags=re.IGNORECASE)
-    return text
+    """Remove personal data from a text shown outside the pair's school (see programmes/sharing.py)."""
+    from nastavnik.programmes.sharing import depersonalise, member_names
+
+    return depersonalise(text, pair.org_id, member_names(pair))
 
 
 def practice_plan(programme: Programme) -> list[tuple[int, str, str, str]]:
-    """The plan as (month offset, content, responsible, result), free of names, for reuse."""
-    items = sorted_items(programme)
-    dated = [i.due_on for i in items if i.due_on]
-    start = programme.pair.starts_on or (min(dated) if dated else None)
-    return [
-        (
-            months_between(start, i.due_on) if start and i.due_on else 0,
-            scrub(i.content, programme.pair),
-            scrub(i.responsible, programme.pair),
-            scrub(i.result, programme.pair),
-        )
-        for i in items
-    ]
+    """The plan as (month offset, content, responsible, result), free of personal data, for reuse."""
+    from nastavnik.programmes.sharing import shared_practice
+
+    return list(shared_practice(programme).plan)
 
 
 def as_template(programme: Programme) -> ProgrammeTemplate:
-    """An effective practice as a template for another pair (participants' names removed)."""
-    pair = programme.pair
+    """An effective practice as a template for another pair: only the shared (depersonalised) record."""
+    from nastavnik.programmes.sharing import shared_practice
+
+    shared = shared_practice(programme)
     return ProgrammeTemplate(
         code=f"practice:{programme.id}",
         title=f"Эффективная практика № {programme.id}",
-        kind_code=pair.kind_code,
-        goal=scrub(programme.goal, pair),
-        tasks=scrub(programme.tasks, pair),
-        planned_results=scrub(programme.planned_results, pair),
-        duration_months=programme.duration_months,
-        plan=tuple(practice_plan(programme)),
+        kind_code=shared.kind_code,
+        goal=shared.goal,
+        tasks=shared.tasks,
+        planned_results=shared.planned_results,
+        duration_months=shared.duration_months,
+        plan=shared.plan,
     )
 
 
