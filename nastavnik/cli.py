@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -16,7 +18,7 @@ def make_cli() -> click.Group:
     def group():
         pass
 
-    for command in (create_admin, demo, plugins, anonymise):
+    for command in (create_admin, demo, plugins, anonymise, backup, restore):
         group.add_command(command)
     return group
 
@@ -103,3 +105,36 @@ def anonymise(dry_run):
     if not dry_run:
         db.session.commit()
     click.echo(f"Итого: {len(people)}.")
+
+
+@click.command("backup")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Файл архива; по умолчанию instance/backups/nastavnik-backup-ДАТА.tar.gz.")
+@with_appcontext
+def backup(output):
+    """Резервная копия: база (SQLite — онлайн-копией, PostgreSQL — pg_dump) и загруженные файлы в одном архиве."""
+    from nastavnik.backup import BackupError, default_archive_name, make_backup
+
+    archive = output or Path(current_app.instance_path) / "backups" / default_archive_name()
+    try:
+        manifest = make_backup(archive)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = sum(manifest["tables"].values())
+    click.echo(f"Резервная копия: {archive} (база {manifest['backend']}, строк: {rows}, файлов: {manifest['files']}).")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Заменить непустую базу и папку файлов.")
+@with_appcontext
+def restore(archive, force):
+    """Восстановить базу и загруженные файлы из архива «flask nastavnik backup»."""
+    from nastavnik.backup import BackupError, restore_backup
+
+    try:
+        manifest = restore_backup(archive, force=force)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Восстановлено из {archive}: копия от {manifest['created_at']}, версия {manifest['app_version']}, "
+               f"файлов: {manifest['files']}. Затем выполните «flask db upgrade heads».")
