@@ -194,10 +194,11 @@ def reset_with_code(account: User, by) -> Slip:
     """Сброс пароля куратором: the old password and every open session end; a new code is printed."""
     if account.person is not None:
         sync_roles(account, account.person)
+    action = "password_reset" if account.has_password else "code_issue"  # a reprinted slip resets nothing
     account.clear_password()
     account.end_sessions()
     code, record = issue(account, by, "reset")
-    log_account("password_reset", account, {"code_expires": [None, record.expires_at.strftime("%d.%m.%Y")]})
+    log_account(action, account, {"code_expires": [None, record.expires_at.strftime("%d.%m.%Y")]})
     return _slip(account.person, account, code, record.expires_at)
 
 
