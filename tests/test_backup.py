@@ -9,13 +9,14 @@ from pathlib import Path
 
 import flask_migrate
 import pytest
-from sqlalchemy import MetaData, create_engine, select
+from sqlalchemy import MetaData, select
 
 from nastavnik.app import create_app
 from nastavnik.config import TestingConfig
 from nastavnik.extensions import db
 from tests.conftest import IN_REPO_PLUGINS
 from tests.factories import make_consent, make_org, make_person, make_user
+from tests.test_migrations import _drop_everything
 
 POSTGRES_URL = os.environ.get("NASTAVNIK_TEST_DATABASE_URL", "")
 
@@ -113,16 +114,6 @@ def test_restore_refuses_files_in_the_upload_folder_and_foreign_archives(tmp_pat
     not_ours = tmp_path / "other.tar.gz"
     shutil.make_archive(str(tmp_path / "other"), "gztar", root_dir=tmp_path / "up1")
     assert "Это не архив nastavnik" in _cli(target, "restore", str(not_ours), "--force").output
-
-
-def _drop_everything(url: str) -> None:
-    engine = create_engine(url)
-    try:
-        meta = MetaData()
-        meta.reflect(engine)
-        meta.drop_all(engine)
-    finally:
-        engine.dispose()
 
 
 @pytest.mark.skipif(not POSTGRES_URL.startswith("postgresql"), reason="PostgreSQL stage only")

@@ -25,15 +25,10 @@ from nastavnik.pairs.models import LIVE_STATUSES, Pair, PairMember
 from nastavnik.participants.models import Person
 from nastavnik.periods import AcademicYear
 from nastavnik.timeutil import today
+from nastavnik.web.words import translit
 
 MANAGED_ROLES = ("mentor", "mentee")
 LIVE_MENTEE = ("in_bank", "in_pair", "unmatched")
-_TRANSLIT = str.maketrans({
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
-    "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "ie", "ы": "y",
-    "ь": "", "э": "e", "ю": "iu", "я": "ia",
-})
 
 
 class AccountRefused(Exception):
@@ -65,7 +60,7 @@ def account_of(person: Person) -> User | None:
 
 
 def _latin(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", (text or "").lower().translate(_TRANSLIT))
+    return re.sub(r"[^a-z0-9]", "", translit(text))
 
 
 def suggest_username(person: Person) -> str:

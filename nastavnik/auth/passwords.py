@@ -12,19 +12,13 @@ from flask import current_app, has_app_context
 from wtforms.validators import ValidationError
 from zxcvbn import zxcvbn
 
-from nastavnik.web.words import plural
+from nastavnik.web.words import plural, translit
 
 MIN_SCORE = 2  # zxcvbn 0–4: 0–1 fall to an online attack within hours
 MAX_CHECKED = 72  # zxcvbn's cost grows with length; a long password is judged by its start
 _LAYOUT = str.maketrans(
     "йцукенгшщзхъфывапролджэячсмитьбюё", "qwertyuiop[]asdfghjkl;'zxcvbnm,.`"
 )
-_TRANSLIT = str.maketrans({
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
-    "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y",
-    "ь": "", "э": "e", "ю": "iu", "я": "ia",
-})
 # Words anyone would try first against a school's mentoring system.
 LOCAL_WORDS = (
     "пароль", "парол", "наставник", "наставничество", "наставляемый", "куратор", "школа", "учитель",
@@ -53,7 +47,7 @@ def min_length() -> int:
 
 def _variants(password: str) -> set[str]:
     lower = password.lower()
-    return {password, lower.translate(_LAYOUT), lower.translate(_TRANSLIT)}
+    return {password, lower.translate(_LAYOUT), translit(lower)}
 
 
 def password_problem(password: str, username: str = "", personal: tuple[str, ...] = ()) -> str | None:
@@ -68,7 +62,7 @@ def password_problem(password: str, username: str = "", personal: tuple[str, ...
     if login and (login in lowered or lowered in login):
         return "Пароль не должен совпадать с логином или содержать его."
     inputs = [w for w in (login, *(p.lower() for p in personal), *LOCAL_WORDS) if w]
-    inputs += [w.translate(_TRANSLIT) for w in inputs] + [w.translate(_LAYOUT) for w in inputs]
+    inputs += [translit(w) for w in inputs] + [w.translate(_LAYOUT) for w in inputs]
     worst = min((zxcvbn(v[:MAX_CHECKED], user_inputs=inputs) for v in _variants(password)), key=lambda r: r["score"])
     if worst["score"] >= MIN_SCORE:
         return None
