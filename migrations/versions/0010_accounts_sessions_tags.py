@@ -1,7 +1,7 @@
 """accounts: session versions, one-time sign-in codes; tags owned by an organisation
 
 Revision ID: 0010
-Revises: 0004_roadmap_checked_flags
+Revises: 0016
 Create Date: 2026-12-01 10:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "0010"
-down_revision = "0004_roadmap_checked_flags"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
