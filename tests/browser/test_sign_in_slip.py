@@ -18,7 +18,7 @@ def test_slips_for_a_class_then_sign_in_on_a_phone(browser, page, live_server, w
     db.session.commit()
     login(page, live_server, "curator")
     page.goto(f"{live_server}/accounts/")
-    page.get_by_role("link", name="Учётные записи: 7Б класс").click()
+    page.get_by_role("link", name="учётные записи и листки: 7Б класс").click()
     page.get_by_role("button", name=re.compile("^Создать 9 учётных записей")).click()
     slips = page.locator(".slip")
     assert slips.count() == 9
