@@ -1,7 +1,7 @@
 """accounts: session versions, one-time sign-in codes; tags owned by an organisation
 
 Revision ID: 0010
-Revises: 0023
+Revises: 0021
 Create Date: 2026-12-01 10:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "0010"
-down_revision = "0023"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
