@@ -9,7 +9,7 @@ profiles here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -26,6 +26,7 @@ from nastavnik.banks.models import (
     mentee_tag,
     mentor_tag,
 )
+from nastavnik.consents.services import processing_allowed, processing_allowed_clause
 from nastavnik.extensions import db
 from nastavnik.matching import (
     DEFAULT_WEIGHTS,
@@ -37,8 +38,10 @@ from nastavnik.matching import (
     assign,
     suggest,
 )
+from nastavnik.pairs.eligibility import plugin_refusals
+from nastavnik.participants.models import Person
 from nastavnik.plugins.manager import hook
-from nastavnik.timeutil import utcnow
+from nastavnik.timeutil import today, utcnow
 
 MODES = {"max_score": "наибольший суммарный балл", "max_participation": "как можно больше пар"}
 OPEN_MENTEE = ("in_bank", "unmatched")
@@ -123,15 +126,18 @@ def _with_tags(profiles: list, owner_column, tag_column) -> list:
     return profiles
 
 
-def open_mentees(org_id: int, kind_code: str, year: int) -> list[MenteeProfile]:
+def open_mentees(org_id: int, kind_code: str, year: int, day: date | None = None) -> list[MenteeProfile]:
+    """Mentees waiting for a pair; a person without a valid consent is out (152-ФЗ)."""
     profiles = list(
         db.session.scalars(
             select(MenteeProfile)
+            .join(Person, Person.id == MenteeProfile.person_id)
             .where(
                 MenteeProfile.org_id == org_id,
                 MenteeProfile.kind_code == kind_code,
                 MenteeProfile.academic_year == year,
                 MenteeProfile.status.in_(OPEN_MENTEE),
+                processing_allowed_clause(day or today()),
             )
             .order_by(MenteeProfile.id)
         ).unique()
@@ -146,11 +152,16 @@ def mentor_pool(org_id: int, kind_code: str, org_ids) -> set[int]:
     return set(org_ids) | {int(i) for part in extra for i in part or ()}
 
 
-def pool_mentors(org_ids: set[int], kind_code: str) -> list[MentorProfile]:
-    """Mentors of the organisations the curator matches for who offer this form."""
+def pool_mentors(org_ids: set[int], kind_code: str, day: date | None = None) -> list[MentorProfile]:
+    """Mentors of the organisations the curator matches for who offer this form (with a valid consent)."""
     mentors = db.session.scalars(
         select(MentorProfile)
-        .where(MentorProfile.org_id.in_(org_ids), MentorProfile.status.in_(OPEN_MENTOR))
+        .join(Person, Person.id == MentorProfile.person_id)
+        .where(
+            MentorProfile.org_id.in_(org_ids),
+            MentorProfile.status.in_(OPEN_MENTOR),
+            processing_allowed_clause(day or today()),
+        )
         .order_by(MentorProfile.id)
     ).unique()
     offering = [m for m in mentors if kind_code in m.kinds]
@@ -206,6 +217,24 @@ def engine_settings(row: MatchSettings, kind_code: str, overrides: dict | None =
     return Settings(exclusions=pairs, extra_criteria=tuple(plugin_criteria(kind_code)), **values)
 
 
+def with_refusals(
+    settings: Settings, kind_code: str, mentees: Sequence[MenteeProfile], mentors: Sequence[MentorProfile]
+) -> Settings:
+    """The settings plus the pairs the plugins refuse by law: a hard constraint with their reason."""
+    refused = plugin_refusals(kind_code, [m.person for m in mentors], [m.person for m in mentees])
+    return replace(settings, refusals={(mentee, mentor): why for (mentor, mentee), why in refused.items()})
+
+
+def _refuse_unconsented(*profiles) -> None:
+    """A path that starts from one chosen profile (suggestions, swap) refuses a person without consent."""
+    for profile in profiles:
+        if not processing_allowed(profile.person, today()):
+            raise MatchingError(
+                f"«{profile.person.full_name}»: нет действующего согласия на обработку персональных данных — "
+                "подбор приостановлен до нового согласия."
+            )
+
+
 # ---------------------------------------------------------------- suggestions and preview
 
 
@@ -219,10 +248,11 @@ class Suggested:
 
 def suggestions(mentee: MenteeProfile, pool_org_ids: set[int], day: date) -> list[Suggested]:
     """Ranked eligible mentors, then the blocked ones with why."""
+    _refuse_unconsented(mentee)
     row = settings_row(mentee.org_id, mentee.kind_code)
-    settings = engine_settings(row, mentee.kind_code)
     pool = mentor_pool(mentee.org_id, mentee.kind_code, pool_org_ids)
-    mentors = {m.person_id: m for m in pool_mentors(pool, mentee.kind_code)}
+    mentors = {m.person_id: m for m in pool_mentors(pool, mentee.kind_code, day)}
+    settings = with_refusals(engine_settings(row, mentee.kind_code), mentee.kind_code, [mentee], list(mentors.values()))
     found = suggest(
         mentee_input(mentee, day),
         [mentor_input(m, day) for m in mentors.values()],
@@ -236,8 +266,9 @@ def suggestions(mentee: MenteeProfile, pool_org_ids: set[int], day: date) -> lis
 def preview(
     org_id: int, kind_code: str, year: int, pool_org_ids: set[int], settings: Settings, day: date
 ) -> dict:
-    mentees = open_mentees(org_id, kind_code, year)
-    mentors = pool_mentors(mentor_pool(org_id, kind_code, pool_org_ids), kind_code)
+    mentees = open_mentees(org_id, kind_code, year, day)
+    mentors = pool_mentors(mentor_pool(org_id, kind_code, pool_org_ids), kind_code, day)
+    settings = with_refusals(settings, kind_code, mentees, mentors)
     result = assign(
         [mentee_input(m, day) for m in mentees], [mentor_input(m, day) for m in mentors], settings
     )
@@ -277,16 +308,30 @@ def compute(run: MatchRun, day: date) -> None:
     """(Re)compute the draft: pinned proposals stay, rejected pairs are forbidden, the rest is replaced."""
     base = set(run.inputs.get("pool_org_ids") or [run.org_id])
     pool = run_pool(run)
-    mentees = {m.person_id: m for m in open_mentees(run.org_id, run.kind_code, run.academic_year)}
-    mentors = {m.person_id: m for m in pool_mentors(pool, run.kind_code)}
+    mentees = {m.person_id: m for m in open_mentees(run.org_id, run.kind_code, run.academic_year, day)}
+    mentors = {m.person_id: m for m in pool_mentors(pool, run.kind_code, day)}
+    settings = with_refusals(
+        engine_settings(settings_row(run.org_id, run.kind_code), run.kind_code),
+        run.kind_code,
+        list(mentees.values()),
+        list(mentors.values()),
+    )
     pinned = [p for p in run.proposals if p.state == "pinned"]
     rejected = [p for p in run.proposals if p.state == "rejected"]
     # A pair proposed again keeps its row (and id): a page open in another tab, or a row's buttons,
     # still point at it after a recomputation.
     proposed = {(p.mentee.person_id, p.mentor.person_id): p for p in run.proposals if p.state == "proposed"}
+    for proposal in pinned:
+        # A pin whose person lost their consent (or whose pair a plugin now refuses) cannot stand.
+        if (
+            proposal.mentee.person_id not in mentees
+            or proposal.mentor.person_id not in mentors
+            or (proposal.mentee.person_id, proposal.mentor.person_id) in settings.refusals
+        ):
+            run.proposals.remove(proposal)
+    pinned = [p for p in pinned if p in run.proposals]
     mentee_inputs = [mentee_input(m, day) for m in mentees.values()]
     mentor_inputs = [mentor_input(m, day) for m in mentors.values()]
-    settings = engine_settings(settings_row(run.org_id, run.kind_code), run.kind_code)
     pins = [(p.mentee.person_id, p.mentor.person_id) for p in pinned]
     rejects = [(p.mentee.person_id, p.mentor.person_id) for p in rejected]
     result = assign(mentee_inputs, mentor_inputs, settings, pins=pins, rejected=rejects)
@@ -355,12 +400,15 @@ def swap_choices(run: MatchRun, proposal: MatchProposal, mentors: list[MentorPro
 def swap(proposal: MatchProposal, mentor: MentorProfile, day: date) -> None:
     """Replace the proposal's mentor by the curator's choice; the new pair is pinned and re-explained."""
     run = proposal.run
+    _refuse_unconsented(proposal.mentee, mentor)
     if places_left(run, mentor, proposal) <= 0:
         raise MatchingError(
             f"У наставника «{mentor.person.full_name}» нет свободных мест: все заняты парами и закреплёнными "
             "строками черновика. Открепите одну из них или выберите другого наставника."
         )
-    settings = engine_settings(settings_row(run.org_id, run.kind_code), run.kind_code)
+    settings = with_refusals(
+        engine_settings(settings_row(run.org_id, run.kind_code), run.kind_code), run.kind_code, [proposal.mentee], [mentor]
+    )
     found = suggest(
         mentee_input(proposal.mentee, day),
         [mentor_input(mentor, day)],

@@ -36,6 +36,7 @@ from nastavnik.banks.models import (
     Tag,
 )
 from nastavnik.banks.people_import import ImportFileError, parse_people, read_table
+from nastavnik.consents.services import processing_allowed, suspended_person_ids
 from nastavnik.extensions import db
 from nastavnik.matching import MatchingError
 from nastavnik.orgs.models import Organisation
@@ -110,7 +111,7 @@ def _list_context(kind_label: str, statuses: dict) -> dict:
         filters=_filters(),
         orgs=_orgs("banks.view"),
         kinds=registry().kinds,
-        statuses=statuses,
+        statuses=statuses | svc.BANK_STATUS_SUSPENDED,
         tags=vocabulary.visible_tags(current_user, active_only=True),
         registry=registry(),
         can_edit=access.can(current_user, "banks.edit"),
@@ -122,7 +123,13 @@ def _list_context(kind_label: str, statuses: dict) -> dict:
 def _paged(search, filters: svc.BankFilters) -> dict:
     size = current_app.config["PAGE_SIZE"]
     profiles, total = search(access.scope(current_user, "banks.view"), filters, size)
-    return {"profiles": profiles, "total": total, "pages": max(math.ceil(total / size), 1)}
+    return {
+        "profiles": profiles,
+        "total": total,
+        "pages": max(math.ceil(total / size), 1),
+        # Shown, not hidden: the curator sees who is paused and why (152-ФЗ).
+        "suspended": suspended_person_ids([p.person_id for p in profiles], today()),
+    }
 
 
 @bp.route("/mentees")
@@ -211,6 +218,7 @@ def mentee(profile_id):
         profile=profile,
         kind=registry().kind(profile.kind_code),
         statuses=MENTEE_STATUSES,
+        suspended=not processing_allowed(profile.person, today()),
         can_edit=access.can(current_user, "banks.edit", profile.org_id),
         records=support_records(profile.id),
         why=ms.last_why(profile),
@@ -231,6 +239,7 @@ def mentor(profile_id):
         registry=registry(),
         statuses=MENTOR_STATUSES,
         origins=MENTOR_ORIGINS,
+        suspended=not processing_allowed(profile.person, today()),
         can_edit=access.can(current_user, "banks.edit", profile.org_id),
     )
 

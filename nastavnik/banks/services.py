@@ -16,13 +16,19 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from nastavnik.banks import bank_export
 from nastavnik.banks.models import MenteeProfile, MentorProfile, MentorQuestionnaire, Tag
 from nastavnik.banks.people_import import ImportPreview, PersonRow, natural_key
-from nastavnik.consents.services import export_eligible_clause, has_valid_consent
+from nastavnik.consents.services import (
+    SUSPENDED,
+    export_eligible_clause,
+    has_valid_consent,
+    processing_allowed,
+    processing_allowed_clause,
+)
 from nastavnik.extensions import db
 from nastavnik.pairs.models import LIVE_STATUSES, Pair, PairMember
 from nastavnik.participants.models import Person
 from nastavnik.periods import AcademicYear
 from nastavnik.plugins.manager import registry
-from nastavnik.timeutil import utcnow
+from nastavnik.timeutil import today, utcnow
 from nastavnik.versioning import save_versioned
 
 PD_CONSENT = "согласие на обработку персональных данных"
@@ -96,6 +102,15 @@ def _page(query, order_by, f: BankFilters, page_size: int) -> tuple[list, int]:
     return list(rows), total
 
 
+def _status_filter(query, status_column, status: str):
+    """«приостановлен: нет согласия» is not stored: it is the consent rule, asked on every list."""
+    if status == "suspended":
+        return query.where(~processing_allowed_clause(today()))
+    if status:
+        return query.where(status_column == status, processing_allowed_clause(today()))
+    return query
+
+
 def _name_filter(query, q: str):
     for word in q.split()[:4]:
         like = f"%{word.lower()}%"
@@ -120,8 +135,7 @@ def search_mentees(org_ids: set[int], f: BankFilters, page_size: int) -> tuple[l
         query = query.where(MenteeProfile.org_id == f.org_id)
     if f.kind:
         query = query.where(MenteeProfile.kind_code == f.kind)
-    if f.status:
-        query = query.where(MenteeProfile.status == f.status)
+    query = _status_filter(query, MenteeProfile.status, f.status)
     if f.tag_id:
         query = query.where(MenteeProfile.tags.any(Tag.id == f.tag_id))
     return _page(query, (Person.last_name, Person.first_name, MenteeProfile.id), f, page_size)
@@ -138,8 +152,7 @@ def search_mentors(org_ids: set[int], f: BankFilters, page_size: int) -> tuple[l
         query = query.where(MentorProfile.org_id == f.org_id)
     if f.kind:
         query = query.where(MentorProfile.kind_codes.like(f"%{f.kind}%"))
-    if f.status:
-        query = query.where(MentorProfile.status == f.status)
+    query = _status_filter(query, MentorProfile.status, f.status)
     if f.tag_id:
         query = query.where(MentorProfile.tags.any(Tag.id == f.tag_id))
     return _page(query, (Person.last_name, Person.first_name, MentorProfile.id), f, page_size)
@@ -153,7 +166,7 @@ def _check_consent(person: Person, day: date) -> None:
         raise BankRefusal(
             f"«{person.full_name}» в архиве: в банк можно включить только действующего участника."
         )
-    if not has_valid_consent(person, day):
+    if not processing_allowed(person, day):
         raise BankRefusal(
             f"Нельзя включить «{person.full_name}» в банк: нет действующего согласия на обработку "
             "персональных данных. Сначала внесите это согласие на странице участника."
@@ -397,6 +410,9 @@ def _live_mentees_by_mentor(person_ids: list[int]) -> dict[int, list[Person]]:
     return by_mentor
 
 
+BANK_STATUS_SUSPENDED = {"suspended": SUSPENDED}
+
+
 def bank_header(title: str, day: date) -> bank_export.BankHeader:
     return {"organisation": title, "academic_year": AcademicYear.of(day).label, "as_of": day}
 
@@ -556,23 +572,26 @@ def profile_summary(profiles: Sequence[MenteeProfile]) -> dict[str, int]:
 
 
 def dashboard_counts(org_ids: set[int]) -> dict[str, int]:
+    allowed = processing_allowed_clause(today())
+
     def count(model, *where) -> int:
-        return (
-            db.session.scalar(
-                select(func.count()).select_from(model).where(model.org_id.in_(org_ids), *where)
-            )
-            or 0
-        )
+        query = select(func.count()).select_from(model).join(Person, Person.id == model.person_id)
+        return db.session.scalar(query.where(model.org_id.in_(org_ids), *where)) or 0
 
     return {
-        "mentees": count(MenteeProfile, MenteeProfile.status == "in_bank"),
-        "unmatched": count(MenteeProfile, MenteeProfile.status == "unmatched"),
-        "mentors": count(MentorProfile, MentorProfile.status.in_(("in_bank", "assigned"))),
+        "mentees": count(MenteeProfile, MenteeProfile.status == "in_bank", allowed),
+        "unmatched": count(MenteeProfile, MenteeProfile.status == "unmatched", allowed),
+        "mentors": count(MentorProfile, MentorProfile.status.in_(("in_bank", "assigned")), allowed),
+        "suspended_mentees": count(MenteeProfile, MenteeProfile.status.in_(("in_bank", "unmatched")), ~allowed),
+        "suspended_mentors": count(MentorProfile, MentorProfile.status.in_(("in_bank", "assigned")), ~allowed),
         "free": db.session.scalar(
-            select(func.coalesce(func.sum(MentorProfile.capacity - MentorProfile.load), 0)).where(
+            select(func.coalesce(func.sum(MentorProfile.capacity - MentorProfile.load), 0))
+            .join(Person, Person.id == MentorProfile.person_id)
+            .where(
                 MentorProfile.org_id.in_(org_ids),
                 MentorProfile.status.in_(("in_bank", "assigned")),
                 MentorProfile.load < MentorProfile.capacity,
+                allowed,
             )
         )
         or 0,

@@ -97,7 +97,8 @@ def withdraw(consent_id):
             hook().nastavnik_event_consent_withdrawn(consent=consent)
             days = current_app.config["PD_RETENTION_DAYS"]
             flash(
-                f"Согласие отозвано. «{person.full_name}» исключён(а) из выгрузок; персональные данные будут "
+                f"Согласие отозвано. «{person.full_name}» приостановлен(а) в банках и исключён(а) из подбора, новых пар, "
+                f"приказов и выгрузок; действующие пары отмечены для решения куратора. Персональные данные будут "
                 f"обезличены через {days} дн., если не появится новое согласие.", "success",
             )
             return redirect_to(url_for("participants.detail", person_id=person.id))

@@ -43,9 +43,37 @@ def withdrawn_clause(day: date):
     )
 
 
+# ---------------------------------------------------------------- the one rule (152-ФЗ)
+#
+# A person's data may be processed — in a bank, in matching, in a new pair or order, in any list or
+# export — only while they have a valid consent to processing and are neither archived nor
+# anonymised. Every path asks one of the three functions below; none re-states the rule.
+
+SUSPENDED = "приостановлен: нет согласия"
+
+
+def processing_allowed_clause(day: date):
+    """SQL condition on ``Person``: the person's data may be processed on ``day``."""
+    return and_(valid_consent_clause(day), Person.anonymised_at.is_(None), Person.archived_at.is_(None))
+
+
+def processing_allowed(person: Person, day: date) -> bool:
+    """Python twin of :func:`processing_allowed_clause` for a loaded person."""
+    return person.archived_at is None and person.anonymised_at is None and has_valid_consent(person, day)
+
+
+def suspended_person_ids(person_ids, day: date) -> set[int]:
+    """Which of ``person_ids`` may not be processed on ``day`` (one query, for a page of a list)."""
+    ids = list(set(person_ids))
+    if not ids:
+        return set()
+    query = select(Person.id).where(Person.id.in_(ids), ~processing_allowed_clause(day))
+    return set(db.session.scalars(query))
+
+
 def export_eligible_clause(day: date):
     """Only people with a valid consent to processing, not archived, not anonymised."""
-    return and_(valid_consent_clause(day), Person.anonymised_at.is_(None), Person.archived_at.is_(None))
+    return processing_allowed_clause(day)
 
 
 def has_valid_consent(person: Person, day: date, kind: str = "pd_processing") -> bool:

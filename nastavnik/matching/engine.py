@@ -79,6 +79,8 @@ class Settings:
     min_score: float = 0.0  # 0..100
     mode: Mode = "max_score"
     exclusions: frozenset[PairKey] = frozenset()  # (mentee_id, mentor_id)
+    # Pairs a plugin refuses by law, (mentee_id, mentor_id) -> its Russian reason (shown as is).
+    refusals: Mapping[PairKey, str] = field(default_factory=dict)
     extra_criteria: tuple[Criterion, ...] = ()  # plugins; weights by code in ``weights``
 
     def __post_init__(self) -> None:
@@ -109,6 +111,7 @@ class Settings:
             "min_score": self.min_score,
             "mode": self.mode,
             "exclusions": sorted(([a, b] for a, b in self.exclusions), key=_pair_key),
+            "refusals": sorted(([a, b, why] for (a, b), why in self.refusals.items()), key=lambda r: _pair_key(r[:2])),
             "extra_criteria": [c.code for c in self.extra_criteria],
         }
 
@@ -237,6 +240,7 @@ BLOCK_TEXTS = {
 }
 BLOCK_LABELS = {  # short forms for counting in «почему не подобран»
     "capacity": "нет свободных мест",
+    "refused": "недопустимо по закону",
     "excluded": "пара исключена",
     "mentee_excluded": "в списке исключений наставляемого",
     "rejected": "пара отклонена",
@@ -302,6 +306,8 @@ class _Run:
         if self.free[j] == 0:
             texts.append(f"нет свободных мест (занято {self.taken[j]} из {mr.capacity})")
         texts += [BLOCK_TEXTS[n] for n in BLOCK_TEXTS if n != "self" and self.blocks[n][i, j]]
+        if self.blocks["refused"][i, j]:
+            texts.append(self.settings.refusals[(me.id, mr.id)])
         return texts
 
     def reasons(self, i: int, j: int) -> list[Reason]:
@@ -338,6 +344,7 @@ def _evaluate(
         "excluded": _pair_mask(settings.exclusions, rows, cols),
         "mentee_excluded": _pair_mask(own, rows, cols),
         "rejected": _pair_mask(rejected, rows, cols),
+        "refused": _pair_mask(settings.refusals, rows, cols),
         "subject": ~cohort.subject_hits if settings.must_share_subject else np.zeros(shape, dtype=bool),
     }
     capacity = np.array([mr.capacity for mr in mentors], dtype=np.int64)
@@ -463,6 +470,10 @@ def _no_candidates_why(run: _Run, i: int) -> str:
         for name in BLOCK_LABELS
     }
     listed = ", ".join(f"{BLOCK_LABELS[name]} — {k}" for name, k in counts.items() if k)
+    if counts["refused"]:  # the law's own words, not just a count
+        me = run.mentees[i]
+        refused = np.flatnonzero(run.blocks["refused"][i] & offering)
+        listed += " (" + "; ".join(sorted({run.settings.refusals[(me.id, run.mentors[j].id)] for j in refused})) + ")"
     return f"нет подходящих наставников: {listed}"
 
 

@@ -22,8 +22,10 @@ def nastavnik_person_visible_to(user, person):
 @hookimpl
 def nastavnik_load_blueprints(app):
     from nastavnik.pairs import routes  # noqa: F401
+    from nastavnik.pairs.eligibility import live_pairs_of
 
     app.register_blueprint(bp)
+    app.add_template_global(live_pairs_of, "live_pairs_of")  # the person page names the pairs to decide on
 
 
 @hookimpl
@@ -39,6 +41,7 @@ def nastavnik_tpl_nav(user):
 def nastavnik_tpl_dashboard_cards(user):
     if not access.can(user, "pairs.view"):
         return None
+    from nastavnik.pairs.eligibility import pairs_without_consent
     from nastavnik.pairs.services import dashboard_counts, stalled_pairs
     from nastavnik.timeutil import today
 
@@ -46,7 +49,11 @@ def nastavnik_tpl_dashboard_cards(user):
     days = current_app.config["STALLED_PAIR_DAYS"]
     stalled = stalled_pairs(org_ids, days, today())
     html = render_template(
-        "pairs/_dashboard_card.html", counts=dashboard_counts(org_ids), stalled=stalled, days=days
+        "pairs/_dashboard_card.html",
+        counts=dashboard_counts(org_ids),
+        stalled=stalled,
+        days=days,
+        unconsented=pairs_without_consent(org_ids, today()),
     )
     return Markup(html)  # noqa: S704 - render_template autoescapes
 

@@ -10,6 +10,7 @@ from nastavnik import access
 from nastavnik.banks import matching_service as ms
 from nastavnik.banks import ru_score
 from nastavnik.banks.models import MatchProposal, MatchRun, MenteeProfile, MentorProfile
+from nastavnik.consents.services import processing_allowed
 from nastavnik.extensions import db
 from nastavnik.matching import MatchingError
 from nastavnik.orgs.models import Organisation
@@ -72,9 +73,12 @@ def detail(pair_id):
     from nastavnik.programmes.services import allows, meetings_of, pair_access, programme_of
 
     level = pair_access(current_user, pair)
+    live = pair.status in ("forming", "active")
     return render_template(
         "pairs/detail.html",
         pair=pair,
+        # Flagged, never ended silently: the curator decides (152-ФЗ).
+        unconsented=[m.person for m in pair.members if live and not processing_allowed(m.person, today())],
         kind=kind,
         variation=variation,
         can_edit=access.can(current_user, "pairs.edit", pair.org_id),

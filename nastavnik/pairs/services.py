@@ -13,10 +13,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from nastavnik import access
 from nastavnik.banks.models import MenteeProfile, MentorProfile
-from nastavnik.consents.services import has_valid_consent
+from nastavnik.consents.services import has_valid_consent, processing_allowed_clause
 from nastavnik.extensions import db
+from nastavnik.pairs.eligibility import pairing_problems
 from nastavnik.pairs.models import LIVE_STATUSES, Order, Pair, PairMember, SupportRecord
+from nastavnik.participants.models import Person
 from nastavnik.plugins.manager import registry
+from nastavnik.timeutil import today
 
 END_INITIATORS = {"mentor": "наставник", "mentee": "наставляемый", "school": "образовательная организация"}
 
@@ -106,10 +109,14 @@ def create_pair(
     starts_on: date | None = None,
     ends_on: date | None = None,
     match_run_id: int | None = None,
+    day: date | None = None,
 ) -> Pair:
     """A new pair/group «формируется»; takes a place of every mentor. The caller commits."""
     if not mentors or not mentees:
         raise PairError("В паре должен быть хотя бы один наставник и хотя бы один наставляемый.")
+    problems = pairing_problems(kind_code, [m.person for m in mentors], [m.person for m in mentees], day or today())
+    if problems:
+        raise PairError("Пару составить нельзя. " + " ".join(problems))
     kind = registry().kind(kind_code)
     is_group = len(mentees) > 1 or len(mentors) > 1
     if is_group and not kind.groups_allowed:
@@ -156,11 +163,19 @@ def create_pair(
 # ---------------------------------------------------------------- orders
 
 
+def is_school_employee(person, org_id: int) -> bool:
+    """A worker of the school under the Labour Code (not a pupil, a graduate or a partner's employee)."""
+    return person.kind == "staff" and person.org_id == org_id
+
+
 def missing_duties_consents(pairs: Sequence[Pair], day: date) -> list[str]:
-    """Mentors who have no valid written consent to the additional duties («mentor_duties»)."""
+    """Mentors employed by the school who have no valid written consent to the additional duties
+    («mentor_duties»). A labour-law consent: never demanded from a pupil or another outside mentor."""
     names = []
     for pair in pairs:
         for member in pair.mentors:
+            if not is_school_employee(member.person, pair.org_id):
+                continue
             if not has_valid_consent(member.person, day, "mentor_duties"):
                 names.append(member.person.full_name)
     return sorted(set(names))
@@ -173,6 +188,15 @@ def issue_order(org_id: int, number: str, issued_on: date, pairs: Sequence[Pair]
     for pair in pairs:
         if pair.status != "forming" or pair.org_id != org_id:
             raise PairError("В приказ можно включить только формирующиеся пары этой организации.")
+    problems = [
+        problem
+        for pair in pairs
+        for problem in pairing_problems(
+            pair.kind_code, [m.person for m in pair.mentors], [m.person for m in pair.mentees], day
+        )
+    ]
+    if problems:
+        raise PairError("Приказ не издан. " + " ".join(dict.fromkeys(problems)))
     missing = missing_duties_consents(pairs, day)
     if missing:
         raise PairError(
@@ -307,11 +331,17 @@ def stalled_pairs(org_ids: set[int], days: int, day: date) -> list[Pair]:
     return list(db.session.scalars(query.order_by(Pair.id)))
 
 
-def unmatched_mentees(org_ids: set[int]) -> list[MenteeProfile]:
+def unmatched_mentees(org_ids: set[int], day: date | None = None) -> list[MenteeProfile]:
+    """Mentees still waiting for a pair (people without a valid consent are out of the list)."""
     return list(
         db.session.scalars(
             select(MenteeProfile)
-            .where(MenteeProfile.org_id.in_(org_ids), MenteeProfile.status.in_(("unmatched", "in_bank")))
+            .join(Person, Person.id == MenteeProfile.person_id)
+            .where(
+                MenteeProfile.org_id.in_(org_ids),
+                MenteeProfile.status.in_(("unmatched", "in_bank")),
+                processing_allowed_clause(day or today()),
+            )
             .order_by(MenteeProfile.status.desc(), MenteeProfile.entered_on)
         )
     )
@@ -327,11 +357,17 @@ def support_records(mentee_id: int) -> list[SupportRecord]:
     )
 
 
-def free_mentors(org_ids: set[int], kind_code: str | None = None) -> list[MentorProfile]:
-    query = select(MentorProfile).where(
-        MentorProfile.org_id.in_(org_ids),
-        MentorProfile.status.in_(("in_bank", "assigned")),
-        MentorProfile.load < MentorProfile.capacity,
+def free_mentors(org_ids: set[int], kind_code: str | None = None, day: date | None = None) -> list[MentorProfile]:
+    """Mentors with a free place (and a valid consent) for the manual pairing form."""
+    query = (
+        select(MentorProfile)
+        .join(Person, Person.id == MentorProfile.person_id)
+        .where(
+            MentorProfile.org_id.in_(org_ids),
+            MentorProfile.status.in_(("in_bank", "assigned")),
+            MentorProfile.load < MentorProfile.capacity,
+            processing_allowed_clause(day or today()),
+        )
     )
     mentors = list(db.session.scalars(query))
     if kind_code:

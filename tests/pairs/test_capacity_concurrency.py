@@ -53,6 +53,7 @@ def _bank(app, capacity: int, mentees: int) -> tuple[int, list[int]]:
         ids = []
         for n in range(mentees):
             mentee_person = make_person(school, last_name=f"Наставляемая{n}")
+            make_consent(mentee_person)  # nobody without a consent is paired (152-ФЗ)
             profile = MenteeProfile(
                 person_id=mentee_person.id, org_id=school.id, kind_code=KIND, academic_year=year
             )
