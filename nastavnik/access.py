@@ -35,6 +35,7 @@ _MANAGE = _VIEW | {
     "reports.run",
     "events.edit",
     "recognition.edit",
+    "orgs.requisites",
 }
 
 PERMISSIONS: dict[str, set[str]] = {

@@ -1,5 +1,6 @@
 """Every core model in one import, for Alembic autogenerate and ``flask shell``."""
 
+from nastavnik.agreements.models import MentorAgreement
 from nastavnik.audit.models import AuditEntry
 from nastavnik.auth.models import LoginFailure, RoleAssignment, User
 from nastavnik.banks.models import (
@@ -14,7 +15,8 @@ from nastavnik.banks.models import (
 )
 from nastavnik.consents.models import Consent
 from nastavnik.orgs.models import Organisation
-from nastavnik.pairs.models import Order, Pair, PairMember, SupportRecord
+from nastavnik.pairs.models import Order, OrderEntry, Pair, PairMember, SupportRecord
+from nastavnik.participants.declension import PersonNameForms
 from nastavnik.participants.models import Guardianship, Person
 from nastavnik.plugins.failures import PluginFailure
 from nastavnik.programmes.models import Meeting, PlanItem, Programme
@@ -23,7 +25,7 @@ from nastavnik.reports.models import Indicator, IndicatorEntry, IndicatorTarget,
 from nastavnik.roadmaps.models import Roadmap, RoadmapEvidence, RoadmapItem, RoadmapSection
 
 __all__ = [
-    "AuditEntry", "Consent", "Guardianship", "LoginFailure", "MatchExclusion", "MatchProposal", "MatchRun",
+    "AuditEntry", "Consent", "MentorAgreement", "OrderEntry", "PersonNameForms", "Guardianship", "LoginFailure", "MatchExclusion", "MatchProposal", "MatchRun",
     "MatchSettings", "Meeting", "MenteeProfile", "MentorProfile", "MentorQuestionnaire", "Order", "Organisation",
     "Pair", "PairMember", "Person", "PluginFailure", "PlanItem", "Programme", "Roadmap", "RoadmapEvidence", "RoadmapItem",
     "RoadmapSection", "RoleAssignment", "SupportRecord", "Tag", "User",

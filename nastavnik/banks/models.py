@@ -135,6 +135,9 @@ class MentorProfile(db.Model):
     training: Mapped[str] = mapped_column(Text, default="")  # обучение, сертификаты
     case_url: Mapped[str] = mapped_column(String(500), default="")
     entered_on: Mapped[date] = mapped_column(Date, default=date.today)
+    # Наставничество входит в должностные обязанности (и оплачивается): ст. 351.8 ТК не применяется,
+    # доп. соглашение не требуется (письмо Роструда от 02.10.2025 № ТЗ/7300-6-1).
+    duties_included: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

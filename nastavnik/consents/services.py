@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, or_, select
+from sqlalchemy import and_, case, delete, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from nastavnik.consents.models import Consent
@@ -158,6 +158,10 @@ def orphaned_guardians(student: Person) -> list[Person]:
 
 def _anonymise_one(person: Person) -> None:
     from nastavnik.audit.services import scrub_person_history
+    from nastavnik.participants.declension import PersonNameForms
+
+    # The name in its cases is the name: a bulk delete, so not even the log keeps the forms.
+    db.session.execute(delete(PersonNameForms).where(PersonNameForms.person_id == person.id))
 
     for name in PERSONAL_FIELDS:
         column = Person.__table__.c[name]

@@ -33,6 +33,12 @@ class Organisation(db.Model):
     short_name: Mapped[str] = mapped_column(String(200), default="")
     inn: Mapped[str] = mapped_column(String(12), default="")
     archived: Mapped[bool] = mapped_column(default=False)
+    # Реквизиты для приказов и соглашений: кто подписывает и кто куратор программы наставничества.
+    director_name: Mapped[str] = mapped_column(String(300), default="")  # ФИО полностью
+    director_position: Mapped[str] = mapped_column(String(200), default="Директор")
+    director_position_genitive: Mapped[str] = mapped_column(String(200), default="директора")  # «в лице …»
+    curator_name: Mapped[str] = mapped_column(String(300), default="")
+    curator_position: Mapped[str] = mapped_column(String(200), default="")
 
     parent: Mapped[Organisation | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Organisation]] = relationship(back_populates="parent", order_by="Organisation.name")

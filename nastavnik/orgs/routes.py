@@ -5,7 +5,7 @@ from sqlalchemy import select
 from nastavnik import access
 from nastavnik.extensions import db
 from nastavnik.orgs import bp
-from nastavnik.orgs.forms import OrganisationForm
+from nastavnik.orgs.forms import REQUISITES, OrganisationForm, RequisitesForm
 from nastavnik.orgs.models import Organisation
 from nastavnik.orgs.services import subtree_ids
 from nastavnik.web.htmx import redirect_to
@@ -30,6 +30,27 @@ def _parent_choices(exclude: set[int]) -> list[tuple[int, str]]:
 def _fill(org: Organisation, form: OrganisationForm) -> None:
     org.parent_id = form.parent_id.data or None
     org.kind, org.name, org.short_name, org.inn = form.kind.data, form.name.data, form.short_name.data, form.inn.data or ""
+    _fill_requisites(org, form)
+
+
+def _fill_requisites(org: Organisation, form: RequisitesForm) -> None:
+    for name in REQUISITES:
+        setattr(org, name, getattr(form, name).data or "")
+
+
+@bp.route("/<int:org_id>/requisites", methods=["GET", "POST"])
+@access.rule("orgs.requisites")
+def requisites(org_id):
+    """Реквизиты для приказов: the curator or director of a school fills in their own school's."""
+    org = db.session.get(Organisation, org_id) or abort(404)
+    access.require("orgs.requisites", org.id)  # another school's: 404
+    form = RequisitesForm(obj=org)
+    if form.validate_on_submit():
+        _fill_requisites(org, form)
+        db.session.commit()
+        flash("Реквизиты сохранены: приказы и соглашения назовут руководителя и куратора.", "success")
+        return redirect_to(url_for("orgs.requisites", org_id=org.id))
+    return render_template("orgs/requisites.html", form=form, org=org), 422 if form.is_submitted() else 200
 
 
 @bp.route("/new", methods=["GET", "POST"])

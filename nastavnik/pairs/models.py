@@ -34,6 +34,37 @@ class Order(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     pairs: Mapped[list[Pair]] = relationship(back_populates="order")
+    entries: Mapped[list[OrderEntry]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderEntry.id"
+    )
+
+
+ORDER_KINDS = {
+    "pairs": "О закреплении наставнических пар/групп",
+    "end": "О прекращении наставничества",
+    "change": "Об изменении состава наставнической пары/группы",
+}
+ENTRY_ACTIONS = {"finish": "завершение", "interrupt": "досрочное прекращение", "replace_mentor": "замена наставника"}
+
+
+class OrderEntry(db.Model):
+    """Пункт приказа о прекращении или об изменении пары: что и с какой даты (история состава пары)."""
+
+    __tablename__ = "order_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order_document.id", ondelete="CASCADE"), index=True)
+    pair_id: Mapped[int] = mapped_column(ForeignKey("pair.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))  # finish | interrupt | replace_mentor
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))  # наставник, которого освобождают
+    new_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))  # новый наставник
+    effective_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")  # основание / причина
+
+    order: Mapped[Order] = relationship(back_populates="entries")
+    pair: Mapped[Pair] = relationship()
+    person = relationship("Person", foreign_keys=[person_id])
+    new_person = relationship("Person", foreign_keys=[new_person_id])
 
 
 class Pair(db.Model):

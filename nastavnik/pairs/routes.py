@@ -17,7 +17,7 @@ from nastavnik.orgs.models import Organisation
 from nastavnik.orgs.services import education_orgs
 from nastavnik.pairs import bp
 from nastavnik.pairs import services as svc
-from nastavnik.pairs.forms import EndForm, OrderForm, PairForm, SupportForm
+from nastavnik.pairs.forms import EndForm, OrderForm, PairForm, ReplaceMentorForm, SupportForm
 from nastavnik.pairs.models import PAIR_STATUSES, Order, Pair, SupportRecord
 from nastavnik.pairs.order_docx import HEADERS, build_order_docx, order_rows, order_texts
 from nastavnik.periods import AcademicYear, ru_date
@@ -79,6 +79,7 @@ def detail(pair_id):
         pair=pair,
         # Flagged, never ended silently: the curator decides (152-ФЗ).
         unconsented=[m.person for m in pair.members if live and not processing_allowed(m.person, today())],
+        change_orders=svc.change_orders(pair.id),
         kind=kind,
         variation=variation,
         can_edit=access.can(current_user, "pairs.edit", pair.org_id),
@@ -160,7 +161,9 @@ def end(pair_id):
     early = request.values.get("mode", "early") != "finish"
     if request.method == "GET":
         form.ended_on.data = today()
+        form.order_date.data = today()
     if form.validate_on_submit() and _end_date_ok(form, pair):
+        order = None
         try:
             svc.end_pair(
                 pair,
@@ -170,15 +173,59 @@ def end(pair_id):
                 user_id=current_user.id,
                 early=early,
             )
+            if form.order_number.data:  # «о прекращении наставничества»
+                order = svc.end_order(pair, form.order_number.data, form.order_date.data)
         except svc.PairError as exc:
             db.session.rollback()
             flash(exc.message, "error")
             return redirect_to(url_for("pairs.detail", pair_id=pair.id))
         db.session.commit()
         flash("Пара прервана; наставляемый возвращён в базу." if early else "Пара завершена.", "success")
+        if order is not None:
+            return redirect_to(url_for("pairs.order", order_id=order.id))
         return redirect_to(url_for("pairs.detail", pair_id=pair.id))
     status = 422 if form.is_submitted() else 200
     return render_template("pairs/end.html", form=form, pair=pair, early=early), status
+
+
+@bp.route("/<int:pair_id>/replace-mentor", methods=["GET", "POST"])
+@access.rule("pairs.edit")
+def replace_mentor(pair_id):
+    """Замена наставника приказом «об изменении состава» (пара продолжает работу)."""
+    pair = access.get_or_404(Pair, pair_id, "pairs.edit")
+    if pair.status not in ("forming", "active"):
+        flash("Пара завершена или прервана: наставника заменить нельзя.", "error")
+        return redirect_to(url_for("pairs.detail", pair_id=pair.id))
+    form = ReplaceMentorForm()
+    form.member_id.choices = [(m.id, m.person.full_name) for m in pair.mentors]
+    current = {m.person_id for m in pair.members}
+    candidates = [m for m in svc.free_mentors({pair.org_id}, pair.kind_code) if m.person_id not in current]
+    form.mentor_id.choices = [(0, "")] + [
+        (m.id, f"{m.person.full_name} (свободно {m.free_slots} из {m.capacity})") for m in candidates
+    ]
+    if request.method == "GET":
+        form.effective_on.data = form.order_date.data = today()
+    error = None
+    if form.validate_on_submit():
+        new = access.get_or_404(MentorProfile, form.mentor_id.data, "pairs.edit") if form.mentor_id.data else None
+        old = next((m for m in pair.mentors if m.id == form.member_id.data), None)
+        if new is None:
+            form.mentor_id.errors.append("Выберите нового наставника.")
+        else:
+            try:
+                order = svc.replace_mentor(
+                    pair, old, new, effective_on=form.effective_on.data, reason=form.reason.data,
+                    number=form.order_number.data, issued_on=form.order_date.data, day=today(),
+                )
+            except svc.PairError as exc:
+                db.session.rollback()
+                error = exc.message
+            else:
+                db.session.commit()
+                flash(f"Наставник заменён; приказ № {order.number} сформирован.", "success")
+                return redirect_to(url_for("pairs.order", order_id=order.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("pairs/replace_mentor.html", form=form, pair=pair, error=error), status
 
 
 def _end_date_ok(form: EndForm, pair: Pair) -> bool:
@@ -225,12 +272,15 @@ def new_order():
     ]
     if request.method == "GET":
         form.issued_on.data = today()
+        form.ends_on.data = AcademicYear.of(today()).ends.replace(month=5, day=31)  # end of lessons
         form.pair_ids.data = [p.id for p in forming]
     error = None
     if form.validate_on_submit():
         chosen = [p for p in forming if p.id in set(form.pair_ids.data)]
         try:
-            order = svc.issue_order(org_id, form.number.data, form.issued_on.data, chosen, today())
+            order = svc.issue_order(
+                org_id, form.number.data, form.issued_on.data, chosen, today(), ends_on=form.ends_on.data
+            )
         except svc.PairError as exc:
             db.session.rollback()
             error = exc.message
@@ -239,14 +289,17 @@ def new_order():
             flash(f"Приказ № {order.number} сохранён; пары активны.", "success")
             return redirect_to(url_for("pairs.order", order_id=order.id))
     status = 422 if form.is_submitted() else 200
-    return render_template("pairs/order_form.html", form=form, orgs=orgs, org_id=org_id, error=error), status
+    org = db.session.get(Organisation, org_id)
+    return render_template(
+        "pairs/order_form.html", form=form, orgs=orgs, org_id=org_id, org=org, error=error
+    ), status
 
 
 def _order_context(order_id: int):
     order = access.get_or_404(Order, order_id, "pairs.view")
     pairs = sorted(order.pairs, key=lambda p: p.id)
     org = db.session.get(Organisation, order.org_id)
-    return order, org, order_rows(pairs, registry()), order_texts(order, pairs)
+    return order, org, order_rows(pairs, registry()), order_texts(order, pairs, org, registry())
 
 
 @bp.route("/orders/<int:order_id>")

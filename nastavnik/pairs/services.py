@@ -16,7 +16,15 @@ from nastavnik.banks.models import MenteeProfile, MentorProfile
 from nastavnik.consents.services import has_valid_consent, processing_allowed_clause
 from nastavnik.extensions import db
 from nastavnik.pairs.eligibility import pairing_problems
-from nastavnik.pairs.models import LIVE_STATUSES, Order, Pair, PairMember, SupportRecord
+from nastavnik.pairs.models import (
+    LIVE_STATUSES,
+    ORDER_KINDS,
+    Order,
+    OrderEntry,
+    Pair,
+    PairMember,
+    SupportRecord,
+)
 from nastavnik.participants.models import Person
 from nastavnik.plugins.manager import registry
 from nastavnik.timeutil import today
@@ -181,8 +189,11 @@ def missing_duties_consents(pairs: Sequence[Pair], day: date) -> list[str]:
     return sorted(set(names))
 
 
-def issue_order(org_id: int, number: str, issued_on: date, pairs: Sequence[Pair], day: date) -> Order:
-    """Fix forming pairs by an order: they become active from the order's date. The caller commits."""
+def issue_order(
+    org_id: int, number: str, issued_on: date, pairs: Sequence[Pair], day: date, ends_on: date | None = None
+) -> Order:
+    """Fix forming pairs by an order: they become active from the order's date, until their planned
+    end (``ends_on`` for those without one: the order states the period). The caller commits."""
     if not pairs:
         raise PairError("Отметьте хотя бы одну формирующуюся пару.")
     for pair in pairs:
@@ -204,18 +215,72 @@ def issue_order(org_id: int, number: str, issued_on: date, pairs: Sequence[Pair]
             + ", ".join(missing)
             + ". Внесите согласие, затем издайте приказ."
         )
+    if ends_on is not None and ends_on <= issued_on:
+        raise PairError("Срок закрепления должен заканчиваться позже даты приказа.")
+    order = _new_order(org_id, number, issued_on, "pairs")
+    for pair in pairs:
+        pair.order = order
+        pair.status = "active"
+        pair.starts_on = pair.starts_on or issued_on
+        pair.ends_on = pair.ends_on or ends_on
+    db.session.flush()
+    return order
+
+
+def change_orders(pair_id: int) -> list[Order]:
+    """Orders on ending or changing the pair (the assignment order is ``pair.order``)."""
+    query = select(Order).where(Order.id.in_(select(OrderEntry.order_id).where(OrderEntry.pair_id == pair_id)))
+    return list(db.session.scalars(query.order_by(Order.issued_on, Order.id)))
+
+
+def _new_order(org_id: int, number: str, issued_on: date, kind: str) -> Order:
     taken = db.session.scalar(
         select(exists().where(Order.org_id == org_id, Order.number == number, Order.issued_on == issued_on))
     )
     if taken:
         raise PairError(f"Приказ № {number} от этой даты уже есть.")
-    order = Order(org_id=org_id, number=number, issued_on=issued_on, kind="pairs")
+    order = Order(org_id=org_id, number=number, issued_on=issued_on, kind=kind, title=ORDER_KINDS[kind])
     db.session.add(order)
-    for pair in pairs:
-        pair.order = order
-        pair.status = "active"
-        pair.starts_on = pair.starts_on or issued_on
+    return order
+
+
+def end_order(pair: Pair, number: str, issued_on: date) -> Order:
+    """The order on ending a pair (after :func:`end_pair`): finished or interrupted, from its end date."""
+    order = _new_order(pair.org_id, number, issued_on, "end")
+    action = "interrupt" if pair.status == "interrupted" else "finish"
+    order.entries.append(OrderEntry(pair=pair, action=action, effective_on=pair.ended_on, note=pair.end_reason))
     db.session.flush()
+    return order
+
+
+def replace_mentor(
+    pair: Pair, old: PairMember, new: MentorProfile, *, effective_on: date, reason: str, number: str,
+    issued_on: date, day: date,
+) -> Order:
+    """Give a live pair another mentor, by an order «об изменении состава»: the new mentor takes a place,
+    the old one's is freed; the order keeps who was replaced. The caller commits."""
+    if pair.status not in LIVE_STATUSES:
+        raise PairError("Пара завершена или прервана: наставника заменить нельзя.")
+    if old.pair_id != pair.id or old.role != "mentor":
+        raise PairError("Выберите наставника этой пары.")
+    if new.person_id in {m.person_id for m in pair.members}:
+        raise PairError(f"«{new.person.full_name}» уже участвует в этой паре.")
+    if pair.kind_code not in new.kinds:
+        raise PairError(f"«{new.person.full_name}» не работает в форме «{registry().kind(pair.kind_code).title}».")
+    problems = pairing_problems(pair.kind_code, [new.person], [m.person for m in pair.mentees], day)
+    if problems:
+        raise PairError("Замена невозможна. " + " ".join(problems))
+    order = _new_order(pair.org_id, number, issued_on, "change")
+    order.entries.append(
+        OrderEntry(pair=pair, action="replace_mentor", person_id=old.person_id, new_person_id=new.person_id,
+                   effective_on=effective_on, note=reason)
+    )
+    take_slot(new)
+    if old.mentor_profile_id:
+        release_slot(old.mentor_profile_id)
+    old.person_id, old.mentor_profile_id = new.person_id, new.id
+    db.session.flush()
+    db.session.expire(old, ["person"])
     return order
 
 

@@ -31,6 +31,7 @@ INTERNAL_PLUGINS = (
     "nastavnik.audit",
     "nastavnik.banks",
     "nastavnik.pairs",
+    "nastavnik.agreements",
     "nastavnik.programmes",
     "nastavnik.roadmaps",
     "nastavnik.recognition",

@@ -278,6 +278,23 @@ def nastavnik_tpl_person_sections(person, user) -> Markup | None:
     """
 
 
+# --- Pairs: documents and labour agreements ---------------------------------------------------
+
+
+@hookspec
+def nastavnik_tpl_pair_sections(user, pair) -> Markup | None:
+    """Return HTML of extra sections of a pair's page (after its members).
+
+    Called while ``/pairs/<id>`` renders for a user who may see the pair; the results are joined in
+    registration order. The core's mentors' agreements (ст. 351.8 ТК РФ) show there which agreement
+    the pair needs, and a partners' plugin may show the partner's side.
+
+    :param user: the current ``User``.
+    :param pair: the ``nastavnik.pairs.models.Pair`` shown.
+    :return: Markup (escaped by the plugin), or None for nothing.
+    """
+
+
 # --- Programmes --------------------------------------------------------------------------------
 
 

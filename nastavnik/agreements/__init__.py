@@ -1,0 +1,54 @@
+"""Наставничество в сфере труда (ст. 351.8 ТК РФ): дополнительные соглашения, досрочное прекращение,
+реестр выплат для бухгалтерии. Пары «работник – работник» школы; другие пары соглашения не требуют."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, url_for
+from markupsafe import Markup
+
+from nastavnik import access
+from nastavnik.plugins import hookimpl
+
+bp = Blueprint("agreements", __name__, url_prefix="/agreements")
+
+
+@hookimpl
+def nastavnik_load_blueprints(app):
+    from nastavnik.agreements import routes  # noqa: F401
+
+    app.register_blueprint(bp)
+
+
+@hookimpl
+def nastavnik_tpl_nav(user):
+    if access.can(user, "agreements.edit"):
+        return [("Соглашения", url_for("agreements.index"))]
+    return []
+
+
+@hookimpl
+def nastavnik_tpl_pair_sections(user, pair):
+    """On the pair's page: what ст. 351.8 asks of this pair (nothing, if it does not apply)."""
+    from nastavnik.agreements.services import applies, needs
+    from nastavnik.timeutil import today
+
+    if not applies(pair):
+        return None
+    can_edit = access.can(user, "agreements.edit", pair.org_id)
+    html = render_template("agreements/_pair.html", pair=pair, needs=needs(pair, today()), can_edit=can_edit)
+    return Markup(html)  # noqa: S704 - render_template autoescapes
+
+
+@hookimpl
+def nastavnik_tpl_dashboard_cards(user):
+    if not access.can(user, "agreements.edit"):
+        return None
+    from nastavnik.agreements.services import needs, pairs_under_351_8
+    from nastavnik.timeutil import today
+
+    day = today()
+    missing = [p for p in pairs_under_351_8(access.scope(user, "agreements.edit"))
+               if any(n.state == "missing" for n in needs(p, day))]
+    if not missing:
+        return None
+    return Markup(render_template("agreements/_dashboard_card.html", missing=missing))  # noqa: S704
