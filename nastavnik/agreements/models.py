@@ -9,6 +9,8 @@ from sqlalchemy import Date, DateTime, ForeignKey, Integer, Numeric, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nastavnik.extensions import db
+from nastavnik.pairs.models import Pair
+from nastavnik.participants.models import Person
 from nastavnik.timeutil import utcnow
 
 PAY_KINDS = {
@@ -51,8 +53,8 @@ class MentorAgreement(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    person = relationship("Person", lazy="joined")
-    pair = relationship("Pair")
+    person: Mapped[Person] = relationship(lazy="joined")
+    pair: Mapped[Pair] = relationship()
 
     @property
     def pay_kind_title(self) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask import has_request_context
 from flask_login import current_user
@@ -38,6 +39,8 @@ def _who() -> tuple[int | None, str]:
 
 
 def _plain(value):
+    if isinstance(value, Decimal):  # money and rates: JSON has no decimal, and a float would round
+        return format(value.normalize(), "f").replace(".", ",")
     if isinstance(value, datetime):
         return value.strftime("%d.%m.%Y %H:%M")
     if isinstance(value, date):

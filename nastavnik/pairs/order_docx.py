@@ -33,9 +33,12 @@ INITIATOR_GENITIVE = {"mentor": "наставника", "mentee": "настав�
 
 
 def _preamble(kinds, tail: str) -> str:
-    """«В соответствии с …»: the law, then what each form of mentoring cites (its plugin says), then ours."""
+    """«В соответствии с …»: the law and the school's Положение, then what each form of mentoring cites.
+
+    A plugin names its act in the nominative («распоряжение … № Р-145»), so the acts follow a colon."""
     bases = list(dict.fromkeys(k.legal_basis for k in kinds if getattr(k, "legal_basis", "")))
-    return "В соответствии с " + ", ".join([LAW_273, *bases, LOCAL_ACT]) + tail
+    cited = f"{' и' if tail else ','} с учётом документов: " + "; ".join(bases) if bases else ""
+    return f"В соответствии с {LAW_273}, {LOCAL_ACT}{tail}{cited}"
 
 
 def _period(pairs: Sequence, issued_on) -> str:
