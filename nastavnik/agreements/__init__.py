@@ -20,6 +20,13 @@ def nastavnik_load_blueprints(app):
 
 
 @hookimpl
+def nastavnik_demo_data(demo):
+    from nastavnik.agreements.demo import add
+
+    add(demo)
+
+
+@hookimpl
 def nastavnik_tpl_nav(user):
     if access.can(user, "agreements.edit"):
         return [("Соглашения", url_for("agreements.index"))]
