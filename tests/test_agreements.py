@@ -111,8 +111,9 @@ def test_agreement_docx_states_pay_as_a_percentage_with_declined_names(curator, 
     text = docx_text(curator.get(f"/agreements/{agreement.id}.docx").data)
     assert "Дополнительное соглашение № 7" in text
     assert "в лице директора Сидорова Петра Ивановича" in text  # genitive of the director
-    assert "Иванова Мария Петровна, учитель" in text  # the mentor, a party: nominative
+    assert "Иванова Мария Петровна, учитель, именуемая в дальнейшем «Работник»" in text  # nominative, her gender
     assert "наставничество в отношении работника: Петровой Анны Ивановны (учитель)" in text  # genitive
+    assert "действующего на основании Устава" in text  # the director is a man
     assert "10 % должностного оклада в месяц (основание: Положение об оплате труда, п. 4.2)" in text
     assert "с 15.01.2026 по 31.05.2026" in text and "индивидуальная, очно" in text
     assert "не менее чем за 3 рабочих дня" in text

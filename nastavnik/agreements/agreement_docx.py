@@ -14,7 +14,13 @@ from docx.shared import Pt
 from nastavnik.agreements.models import INITIATORS, NOTICE_WORKING_DAYS
 from nastavnik.agreements.services import pay_text
 from nastavnik.pairs.order_docx import _paragraph, _two_sides, new_document, to_bytes
-from nastavnik.participants.declension import decline_full_name, initials_name, person_in_case
+from nastavnik.participants.declension import (
+    decline_full_name,
+    initials_name,
+    is_female,
+    person_in_case,
+    stored_forms,
+)
 from nastavnik.periods import ru_date
 
 
@@ -31,13 +37,17 @@ def agreement_texts(agreement, org, kind_title: str) -> dict:
         else f"{org.director_position_genitive or 'директора'} ____________________"
     )
     works = "работника" if len(mentees) == 1 else "работников"
+    content = agreement.content.strip()
+    forms = stored_forms(mentor.id)
+    mentor_female = is_female(mentor.full_name, forms.gender if forms else "")
+    director_female = bool(org.director_name) and is_female(org.director_name)
     clauses = [
         "В соответствии со статьёй 351.8 Трудового кодекса Российской Федерации, с письменного согласия "
-        f"Работника, Работодатель поручает Работнику наставничество в отношении {works}: {mentee_words} "
-        f"(форма наставничества «{kind_title}») — оказание помощи в овладении навыками работы на рабочем месте.",
-        f"Содержание работы по наставничеству: {agreement.content}",
+        f"Работника, Работодатель поручает Работнику наставничество в отношении {works}: {mentee_words} — "
+        "оказание помощи в овладении навыками работы на рабочем месте.",
+        f"Содержание работы по наставничеству: {content}" + ("" if content.endswith((".", "!", "?")) else "."),
         f"Срок выполнения работы: с {ru_date(agreement.starts_on)} по {ru_date(agreement.ends_on)}.",
-        f"Форма выполнения работы: {agreement.work_form}.",
+        f"Форма выполнения работы: {agreement.work_form} (форма наставничества «{kind_title}»).",
         f"Размер и условия выплаты за наставничество: {pay_text(agreement, len(mentees))}. "
         "Выплата является стимулирующей и производится ежемесячно в течение срока наставничества.",
         "Работодатель и Работник вправе досрочно прекратить выполнение Работником работы по наставничеству, "
@@ -57,11 +67,11 @@ def agreement_texts(agreement, org, kind_title: str) -> dict:
         "subtitle": "к трудовому договору от «___» ____________ 20___ г. № ______ (о наставничестве)",
         "date": ru_date(agreement.signed_on),
         "parties": (
-            f"{org.name}, именуемое в дальнейшем «Работодатель», в лице {director}, действующего на основании "
-            f"Устава, с одной стороны, и {mentor.full_name}"
-            + (f", {mentor.position}" if mentor.position else "")
-            + ", именуемый(ая) в дальнейшем «Работник», с другой стороны, заключили настоящее дополнительное "
-            "соглашение о нижеследующем:"
+            f"{org.name}, именуемое в дальнейшем «Работодатель», в лице {director}, "
+            f"{'действующей' if director_female else 'действующего'} на основании Устава, с одной стороны, и "
+            f"{mentor.full_name}" + (f", {mentor.position}" if mentor.position else "")
+            + f", {'именуемая' if mentor_female else 'именуемый'} в дальнейшем «Работник», с другой стороны, "
+            "заключили настоящее дополнительное соглашение о нижеследующем:"
         ),
         "clauses": clauses,
         "ended": ended,
@@ -78,10 +88,10 @@ def build_agreement_docx(texts: dict) -> bytes:
     _two_sides(doc, "", texts["date"])
     _paragraph(doc, texts["parties"]).paragraph_format.space_before = Pt(12)
     for number, clause in enumerate(texts["clauses"], start=1):
-        _paragraph(doc, f"{number}. {clause}").paragraph_format.space_before = Pt(6)
+        _paragraph(doc, f"{number}. {clause}").paragraph_format.space_before = Pt(3)
     if texts["ended"]:
         _paragraph(doc, texts["ended"], bold=True).paragraph_format.space_before = Pt(12)
-    _paragraph(doc, "Подписи сторон:", indent=False).paragraph_format.space_before = Pt(24)
+    _paragraph(doc, "Подписи сторон:", indent=False).paragraph_format.space_before = Pt(12)
     _paragraph(doc, f"Работодатель: {texts['employer']}", indent=False).paragraph_format.space_before = Pt(12)
     _paragraph(doc, texts["employee"], indent=False).paragraph_format.space_before = Pt(12)
     _paragraph(doc, "Экземпляр соглашения получил(а): ________________ «___» ____________ 20___ г.", indent=False

@@ -196,6 +196,9 @@ def docx(agreement_id):
 def terminate(agreement_id):
     """Досрочное прекращение: уведомление, инициатор; срок — три рабочих дня по производственному календарю."""
     agreement = access.get_or_404(MentorAgreement, agreement_id, "agreements.edit")
+    if agreement.terminated_on is not None:
+        flash(f"Соглашение уже прекращено с {ru_date(agreement.terminated_on)}.", "error")
+        return redirect_to(url_for("agreements.detail", agreement_id=agreement.id))
     form = TerminateForm()
     error = None
     if request.method == "GET":

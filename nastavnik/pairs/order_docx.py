@@ -20,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from nastavnik.participants.declension import decline_full_name, initials_name, person_in_case
+from nastavnik.participants.declension import decline_full_name, initials_name, person_in_case, short_name
 from nastavnik.periods import ru_date
 from nastavnik.timeutil import today
 
@@ -58,9 +58,9 @@ def _signers(pairs: Sequence, org, extra=()) -> list[dict]:
             continue
         seen.add(person.id)
         minor = person.kind == "student" and person.is_minor_on(today())
-        people.append({"name": person.full_name, "role": role, "minor": minor})
+        people.append({"name": person.short_name, "role": role, "minor": minor})  # «Иванова М.П.»: fits the line
     if org is not None and org.curator_name:
-        people.append({"name": org.curator_name, "role": "куратор", "minor": False})
+        people.append({"name": short_name(org.curator_name), "role": "куратор", "minor": False})
     return people
 
 

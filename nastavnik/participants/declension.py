@@ -64,6 +64,12 @@ def _gender(last: str, first: str, middle: str, gender: str = "") -> Gender:
     return found if found in (Gender.MALE, Gender.FEMALE) else Gender.ANDROGYNOUS
 
 
+def is_female(full_name: str, gender: str = "") -> bool:
+    """For the words around a name: «именуемая», «действующей»."""
+    words = (full_name.split() + ["", "", ""])[:3]
+    return _gender(words[0], words[1], " ".join(full_name.split()[2:]), gender) == Gender.FEMALE
+
+
 def decline_parts(last: str, first: str, middle: str, case: str, gender: str = "") -> tuple[str, str, str]:
     """Surname, first name and patronymic in ``case``; nominative when ``case`` is ``"nominative"``."""
     if case == "nominative":
@@ -94,6 +100,12 @@ def initials_name(full_name: str) -> str:
     if len(words) < 2:
         return full_name
     return "".join(f"{w[0]}." for w in words[1:]) + " " + words[0]
+
+
+def short_name(full_name: str) -> str:
+    """«Кураторова Анна Ивановна» → «Кураторова А.И.» (lists for signature)."""
+    words = full_name.split()
+    return " ".join([words[0], "".join(f"{w[0]}." for w in words[1:])]) if len(words) > 1 else full_name
 
 
 def stored_forms(person_id: int) -> PersonNameForms | None:
