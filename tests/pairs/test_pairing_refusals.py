@@ -10,27 +10,21 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from nastavnik.app import create_app
 from nastavnik.banks.models import MatchRun
-from nastavnik.config import TestingConfig
 from nastavnik.extensions import db as _db
 from nastavnik.pairs.models import Order, Pair, PairMember
 from nastavnik.pairs.services import PairError, create_pair
-from tests.conftest import IN_REPO_PLUGINS
 from tests.pairs.test_consent_rule import KIND, mentee_profile, mentor_profile, year
 from tests.plugins_fixtures import refusals_fail, refuses_pair
 from tests.plugins_fixtures.refuses_pair import REASON
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app(TestingConfig, plugins=[*IN_REPO_PLUGINS, refuses_pair])
-    app.instance_path = str(tmp_path)
-    with app.app_context():
-        _db.create_all()
-        yield app
-        _db.session.remove()
-        _db.drop_all()
+@pytest.fixture(autouse=True)
+def refusing_plugin(app):
+    """The small test plugin joins the app's plugin manager, as an installed plugin would."""
+    from nastavnik.plugins.manager import plugin_state
+
+    plugin_state().pm.register(refuses_pair, name="refuses_pair")
 
 
 @pytest.fixture
