@@ -2,7 +2,7 @@
 mentors' agreements under ст. 351.8 ТК РФ
 
 Revision ID: 0011
-Revises: 0004_roadmap_checked_flags
+Revises: 0016
 Create Date: 2026-11-30 19:10:07
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0004_roadmap_checked_flags'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
