@@ -121,6 +121,9 @@ def test_order_on_ending_a_pair_declines_the_names(curator, world):
     )
     assert "Иванова М.П. (наставник)" in text.split("С приказом ознакомлены:")[1]
     assert f"/pairs/orders/{order.id}" in curator.get(f"/pairs/{pair.id}").get_data(as_text=True)
+    printed = curator.get(f"/pairs/orders/{order.id}").get_data(as_text=True)  # the print view, no table
+    assert "1. Прекратить досрочно с 10.10.2025 наставничество Ивановой Марии Петровны" in printed
+    assert 'id="order-table"' not in printed
 
 
 def test_replacing_the_mentor_moves_the_place_and_orders_it(curator, world):
