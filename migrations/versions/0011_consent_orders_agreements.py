@@ -2,7 +2,7 @@
 mentors' agreements under ст. 351.8 ТК РФ
 
 Revision ID: 0011
-Revises: 0023
+Revises: 0010
 Create Date: 2026-11-30 19:10:07
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0023'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -329,7 +329,6 @@ def compute(run: MatchRun, day: date) -> None:
             or (proposal.mentee.person_id, proposal.mentor.person_id) in settings.refusals
         ):
             run.proposals.remove(proposal)
-    db.session.flush()  # the old rows go before the new ones come (as before the refusals were read first)
     pinned = [p for p in pinned if p in run.proposals]
     mentee_inputs = [mentee_input(m, day) for m in mentees.values()]
     mentor_inputs = [mentor_input(m, day) for m in mentors.values()]
