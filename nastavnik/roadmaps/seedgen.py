@@ -25,7 +25,11 @@ REPO = Path(__file__).resolve().parents[2]
 from nastavnik.roadmaps.builtin import draft_to_dict  # noqa: E402
 from nastavnik.roadmaps.structs import ItemDraft, RoadmapDraft, SectionDraft  # noqa: E402
 
-DEFAULT_SEEDS = REPO.parent / "shared" / "seeds"
+# The shared seeds sit beside the main checkout; a git worktree one level deeper finds them too.
+DEFAULT_SEEDS = next(
+    (path for path in (REPO.parent / "shared" / "seeds", REPO.parents[1] / "shared" / "seeds") if path.is_dir()),
+    REPO.parent / "shared" / "seeds",
+)
 DEFAULT_OUT = REPO / "nastavnik" / "roadmaps" / "data"
 
 _MARKUP = re.compile(r"\[bookmark:[^\]]*\]|\*\*|</?(?:p|i|b|u|em|strong)>")

@@ -12,10 +12,11 @@ import pytest
 
 from nastavnik.roadmaps.builtin import BUILTIN_CODES, BUILTIN_SOURCES, builtin_templates, load_builtin
 from nastavnik.roadmaps.oddities import all_flags, check
+from nastavnik.roadmaps.seedgen import DEFAULT_SEEDS
 from nastavnik.roadmaps.structs import ItemDraft, RoadmapDraft
 
 REPO = Path(__file__).parents[2]
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = DEFAULT_SEEDS
 
 # Counted by hand in the seed files: items per section, in order.
 EXPECTED_COUNTS = {

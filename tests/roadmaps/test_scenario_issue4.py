@@ -27,11 +27,12 @@ from sqlalchemy import select
 from nastavnik.extensions import db as _db
 from nastavnik.roadmaps.builtin import load_builtin
 from nastavnik.roadmaps.models import Roadmap, RoadmapItem
+from nastavnik.roadmaps.seedgen import DEFAULT_SEEDS
 from tests.conftest import login
 from tests.factories import make_org, make_user
 
 DAY = date(2025, 10, 15)  # inside 2025/2026: September items are overdue, May ones still ahead
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+SEEDS = DEFAULT_SEEDS
 SEED_COLUMNS = [
     "№ п/п",
     "Наименование мероприятия",
