@@ -395,16 +395,40 @@ def _p_single_date(s: str) -> dict | None:
     return None if when is None else {"kind": "date", "start": when, "end": when}
 
 
+_ACADEMIC = r"уч[а-я]*\.?(?: ?г[а-я]*\.?)?"  # «уч. г.», «учебный год», «учебного года», «уч.гг.»
+
+
+def _second_year(first: int, text: str) -> int:
+    """«2024» or the short «24» after «2023/»."""
+    return int(text) if len(text) == 4 else first // 100 * 100 + int(text)
+
+
 def _p_academic_year(s: str) -> dict | None:
-    """«2023-2024 учебный год», «2023/2024 уч. г.», «2023/24»."""
-    match = re.fullmatch(rf"({_YEAR})([-/])(\d{{4}}|\d{{2}})(?: ?(уч[а-я]*\.?(?: ?г[а-я]*\.?)?))?", s)
-    if not match or (match.group(2) == "-" and not match.group(4)):
+    """«2023-2024 учебный год», «2023/2024 уч. г.», «2023/24», «2023-2024 гг» (two consecutive years
+    in a school plan are one academic year), «2022-2025 учебные годы» (several academic years)."""
+    match = re.fullmatch(rf"({_YEAR})([-/])(\d{{4}}|\d{{2}})(?: ?({_ACADEMIC}))?", s)
+    if not match:
         return None
     first = int(match.group(1))
-    second = int(match.group(3)) if len(match.group(3)) == 4 else first // 100 * 100 + int(match.group(3))
-    if second != first + 1:
+    second = _second_year(first, match.group(3))
+    if second == first + 1:
+        return _range(date(first, 9, 1), date(second, 8, 31))
+    if match.group(4) and second > first + 1:
+        return _range(date(first, 9, 1), date(second, 8, 31))
+    return None
+
+
+def _p_academic_years(s: str) -> dict | None:
+    """«2022/2023 – 2024/2025 учебные годы», «2022-2023 - 2024-2025 уч. гг.»: from the first academic
+    year to the end of the last."""
+    year = rf"({_YEAR})[-/](\d{{4}}|\d{{2}})"
+    match = re.fullmatch(rf"{year}-{year}(?: ?{_ACADEMIC})?", s)
+    if not match:
         return None
-    return _range(date(first, 9, 1), date(second, 8, 31))
+    first, last = int(match.group(1)), int(match.group(3))
+    if _second_year(first, match.group(2)) != first + 1 or _second_year(last, match.group(4)) != last + 1:
+        return None
+    return _range(date(first, 9, 1), date(last + 1, 8, 31))
 
 
 def _p_month_range(s: str) -> dict | None:
@@ -431,15 +455,34 @@ _SCHOOL_HALVES = {1: (9, 12), 2: (1, 5)}
 _SCHOOL_QUARTERS = {1: (9, 10), 2: (11, 12), 3: (1, 3), 4: (4, 5)}
 
 
+_ORDINAL_WORDS = {"перв": 1, "втор": 2, "трет": 3, "четверт": 4}
+_PART = re.compile(
+    rf"(?:(?P<num>i{{1,3}}|iv|[1-4])(?:-?(?:е|ое|й|ий|я|ая))?|(?P<word>перв|втор|трет|четверт)[а-я]*)"
+    r"\s+(?P<unit>полугоди|квартал|четверт)[а-я]*"
+    rf"(?: (?P<year>{_YEAR})(?:[-/](?P<second>\d{{4}}|\d{{2}}))?(?: ?(?P<academic>{_ACADEMIC}))?)?"
+)
+
+
 def _p_period_part(s: str) -> dict | None:
-    """«II полугодие», «I квартал 2024», «3 четверть»."""
-    match = re.fullmatch(rf"{_ORDINAL} (полугоди[а-я]*|квартал[а-я]*|четверт[а-я]*)(?: ({_YEAR}))?", s)
+    """«II полугодие», «I квартал 2024», «3 четверть», and parts of a named academic year:
+    «I полугодие 2023/2024 учебного года», «2 четверть 2023-2024 уч. г.», «второе полугодие 2023/24»."""
+    match = _PART.fullmatch(s)
     if not match:
         return None
-    number = _ROMAN[match.group(1)]
-    unit = match.group(2)[:4]
-    year = int(match.group(3)) if match.group(3) else None
-    if unit == "полу" and number <= 2:
+    number = _ROMAN[match["num"]] if match["num"] else _ORDINAL_WORDS[match["word"]]
+    unit = match["unit"][:4]
+    year = int(match["year"]) if match["year"] else None
+    if unit == "полу" and number > 2:
+        return None
+    if year is not None and (match["second"] or match["academic"]):
+        # A half or a quarter («четверть», «квартал») of the academic year that starts in ``year``.
+        if match["second"] and _second_year(year, match["second"]) != year + 1:
+            return None
+        first, last = _SCHOOL_HALVES[number] if unit == "полу" else _SCHOOL_QUARTERS[number]
+        return _range(
+            date(year if first >= 9 else year + 1, first, 1), _month_end(year if last >= 9 else year + 1, last)
+        )
+    if unit == "полу":
         if year is not None:  # a calendar half of that year
             return _range(date(year, 6 * number - 5, 1), _month_end(year, 6 * number))
         first, last = _SCHOOL_HALVES[number]
@@ -471,6 +514,7 @@ _DATED_PARSERS = (
     _p_until_month,
     _p_single_date,
     _p_academic_year,
+    _p_academic_years,
     _p_month_range,
     _p_period_part,
     _p_years,
@@ -576,6 +620,8 @@ def _span_label(start: date, end: date) -> str:
         return f"{_fmt(start)}–{_fmt(end)}"
     if (start.month, end.month, end.year - start.year) == (9, 8, 1):
         return f"{start.year}/{end.year} учебный год"
+    if (start.month, end.month) == (9, 8) and end.year - start.year > 1:
+        return f"{start.year}/{start.year + 1} – {end.year - 1}/{end.year} учебные годы"
     if (start.month, end.month) == (1, 12):
         return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
     if start.year != end.year:
