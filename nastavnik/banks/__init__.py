@@ -45,3 +45,11 @@ def nastavnik_tpl_dashboard_cards(user):
     counts = dashboard_counts(access.scope(user, "banks.view"))
     html = render_template("banks/_dashboard_card.html", counts=counts)
     return Markup(html)  # noqa: S704 - render_template autoescapes
+
+
+@hookimpl
+def nastavnik_fulfilment_rules():
+    """«Формирование базы наставников / наставляемых» in a roadmap → the banks."""
+    from nastavnik.banks.fulfilment import rules
+
+    return rules()

@@ -63,3 +63,11 @@ def nastavnik_counters():
     from nastavnik.pairs.counters import COUNTERS
 
     return COUNTERS
+
+
+@hookimpl
+def nastavnik_fulfilment_rules():
+    """«Приказ о закреплении наставнических пар» in a roadmap → orders."""
+    from nastavnik.pairs.fulfilment import rules
+
+    return rules()

@@ -30,3 +30,11 @@ def nastavnik_tpl_dashboard_cards(user) -> Markup | None:
     from nastavnik.programmes.routes import dashboard_cards
 
     return dashboard_cards(user)
+
+
+@hookimpl
+def nastavnik_fulfilment_rules():
+    """«Разработка персонализированных программ» in a roadmap → programmes of the live pairs."""
+    from nastavnik.programmes.fulfilment import rules
+
+    return rules()

@@ -79,6 +79,8 @@ def draft_to_dict(draft: RoadmapDraft) -> dict:
 
 def draft_from_dict(data: dict) -> RoadmapDraft:
     header = _known(RoadmapDraft, data, nested={"sections"})
+    for pairs in ("columns", "identity"):  # JSON has lists where the draft has (a, b) pairs
+        header[pairs] = [tuple(pair) for pair in header.get(pairs, [])]
     sections = [_section_from_dict(section) for section in data.get("sections", [])]
     return RoadmapDraft(**header, sections=sections)
 

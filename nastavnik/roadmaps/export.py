@@ -44,20 +44,48 @@ _RESPONSIBLE = _Column("Ответственный исполнитель", 42, 
 _RESULT = _Column("Результат, вид документа", 55, "result_text")
 _STATUS = _Column(STATUS_HEADER, 38, "")
 _DONE = _Column(DONE_HEADER, 38, "")
+_STANDARD = (_NUMBER, _NAME, _CONTENT, _DEADLINE, _RESPONSIBLE, _RESULT)
+_WIDTHS = {column.value: column.width_mm for column in _STANDARD}
+_LEADING = ("number", "name")
+
+# The text blocks above the table, in the order of seed 003.
+TEXT_BLOCKS = (
+    ("provisions", "Основные положения"),
+    ("goal", "Цель"),
+    ("tasks", "Задачи"),
+    ("expected_results", "Ожидаемые результаты"),
+    ("forms_text", "Формы наставничества"),
+)
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+def document_columns(own: list, items) -> list[tuple[str, str]]:
+    """(field, heading) of the table in the document's own order and words (seed 003: «Этап,
+    мероприятия этапа | Содержание деятельности | Планируемый результат | Сроки | Ответственные»);
+    without its own headings, the five usual columns. A column the document lacks is added when some
+    item has text for it, so nothing typed in the app is lost; «Содержание деятельности» and a
+    number column only then."""
+    filled = {column.value for column in _STANDARD if any(getattr(item, column.value) for item in items)}
+    if not own:
+        return [(c.value, c.header) for c in _STANDARD if c.value != "content" or "content" in filled]
+    chosen = [(field, heading) for field, heading in own if field in _WIDTHS]
+    present = {field for field, _ in chosen}
+    missing = [(c.value, c.header) for c in _STANDARD if c.value not in present and c.value in filled]
+    lead = [column for column in missing if column[0] in _LEADING]
+    return lead + chosen + [column for column in missing if column[0] not in _LEADING]
+
+
 def _columns(draft: RoadmapDraft, with_status: bool) -> list[_Column]:
-    # «Содержание деятельности» (Komi layout) is only added when some item has it, so the
-    # common five-column layout stays exactly as in the seeds and nothing imported is lost.
-    columns = [_NUMBER, _NAME]
-    if any(item.content for item in draft.items()):
-        columns.append(_CONTENT)
-    columns += [_DEADLINE, _RESPONSIBLE, _RESULT]
+    columns = [_Column(heading, _WIDTHS[field], field) for field, heading in document_columns(draft.columns, draft.items())]
     if with_status:
         columns += [_STATUS, _DONE]
     return columns
+
+
+def text_blocks(draft: RoadmapDraft) -> list[tuple[str, str]]:
+    """(heading, text) of the blocks the document has above its table."""
+    return [(title, getattr(draft, name)) for name, title in TEXT_BLOCKS if getattr(draft, name)]
 
 
 def _clean(text: str) -> str:
@@ -125,6 +153,9 @@ def export_docx(draft: RoadmapDraft, status_rows: list[dict] | None = None) -> b
     if draft.approval_text:
         _paragraph(document, draft.approval_text, align="right")
     _paragraph(document, draft.title, bold=True, align="center")
+    for heading, text in text_blocks(draft):
+        _paragraph(document, heading, bold=True)
+        _paragraph(document, text)
     columns = _columns(draft, status_rows is not None)
     table = document.add_table(rows=1, cols=len(columns))
     table.style = "Table Grid"
@@ -249,7 +280,7 @@ def export_xlsx(draft: RoadmapDraft, status_rows: list[dict] | None = None) -> b
         row += 1
         if kind == "section":
             text = _join_lines(cells)
-            sheet.merge_range(row, 0, row, last, text, formats["section"])
+            _merged_string(sheet, row, last, text, formats["section"])
             sheet.set_row(row, _row_height([text], [sum(widths)]))
         else:
             for index, text in enumerate(cells):
@@ -260,12 +291,21 @@ def export_xlsx(draft: RoadmapDraft, status_rows: list[dict] | None = None) -> b
     return out.getvalue()
 
 
+def _merged_string(sheet, row: int, last: int, text: str, style) -> None:
+    """A row-wide merged cell holding ``text`` as a string: merge_range alone would turn «=…» typed
+    by a user into a formula."""
+    sheet.merge_range(row, 0, row, last, "", style)
+    sheet.write_string(row, 0, text, style)
+
+
 def _xlsx_formats(workbook) -> dict:
     text = {"font_name": FONT, "font_size": 12, "text_wrap": True}
     cell = {**text, "font_size": 11, "valign": "top", "border": 1}
     return {
         "title": workbook.add_format({**text, "bold": True, "align": "center", "valign": "vcenter"}),
         "approval": workbook.add_format({**text, "align": "right", "valign": "top"}),
+        "block_title": workbook.add_format({**text, "bold": True, "valign": "top"}),
+        "block": workbook.add_format({**text, "valign": "top"}),
         "header": workbook.add_format({**cell, "bold": True, "align": "center", "valign": "vcenter"}),
         "section": workbook.add_format({**cell, "bold": True}),
         "cell": workbook.add_format(cell),
@@ -276,11 +316,14 @@ def _xlsx_heading(sheet, draft: RoadmapDraft, formats: dict, widths: list[float]
     """Approval and title rows above the table; returns the header row index."""
     last = len(widths) - 1
     row = 0
-    for text, style in ((draft.approval_text, "approval"), (draft.title, "title")):
+    blocks = [(draft.approval_text, "approval"), (draft.title, "title")]
+    for heading, text in text_blocks(draft):
+        blocks += [(heading, "block_title"), (text, "block")]
+    for text, style in blocks:
         text = _clean(text)
         if not text:
             continue
-        sheet.merge_range(row, 0, row, last, text, formats[style])
+        _merged_string(sheet, row, last, text, formats[style])
         sheet.set_row(row, _row_height([text], [sum(widths)]))
         row += 1
     return row + 1  # an empty row between the title and the table

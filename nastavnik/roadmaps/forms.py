@@ -34,6 +34,7 @@ class AdoptForm(_PlanFields, Form):
     template = SelectField("Шаблон", validators=[DataRequired("Выберите шаблон.")])
     shift_dates = BooleanField("Перенести даты шаблона на выбранный учебный год", default=True)
     title = TrimmedStringField("Название (если нужно другое)", validators=[Length(max=1000)])
+    again = BooleanField("Да, принять этот шаблон ещё раз для этой организации и учебного года")
 
 
 class StatusForm(Form):
@@ -96,3 +97,56 @@ class ImportMapForm(_PlanFields, Form):
     )
     level = SelectField("Уровень", choices=list(LEVELS.items()))
     shift_dates = BooleanField("Перенести даты документа на выбранный учебный год", default=False)
+
+
+class HeaderForm(Form):
+    """Шапка дорожной карты и текстовые блоки над таблицей."""
+
+    title = TrimmedTextAreaField(
+        "Название", validators=[DataRequired("Укажите название."), Length(max=1000)], render_kw={"rows": 2}
+    )
+    period_text = TrimmedStringField("Период по документу", validators=[Length(max=200)])
+    approval_text = TrimmedTextAreaField(
+        "Утверждение (приказ, протокол)", validators=[Length(max=2000)], render_kw={"rows": 2}
+    )
+    provisions = TrimmedTextAreaField(
+        "Основные положения", validators=[Length(max=20000)], render_kw={"rows": 4}
+    )
+    goal = TrimmedTextAreaField("Цель", validators=[Length(max=10000)], render_kw={"rows": 3})
+    tasks = TrimmedTextAreaField("Задачи", validators=[Length(max=10000)], render_kw={"rows": 3})
+    expected_results = TrimmedTextAreaField(
+        "Ожидаемые результаты", validators=[Length(max=10000)], render_kw={"rows": 3}
+    )
+    forms_text = TrimmedTextAreaField(
+        "Формы наставничества", validators=[Length(max=10000)], render_kw={"rows": 3}
+    )
+    version = HiddenField()
+
+
+class SectionForm(Form):
+    """Раздел (этап): номер, название, задача этапа."""
+
+    number = TrimmedStringField("Номер раздела", validators=[Length(max=50)])
+    title = TrimmedTextAreaField(
+        "Название раздела",
+        validators=[DataRequired("Укажите название раздела."), Length(max=5000)],
+        render_kw={"rows": 2},
+    )
+    task = TrimmedTextAreaField("Задача этапа", validators=[Length(max=5000)], render_kw={"rows": 2})
+    version = HiddenField()
+
+
+class SplitForm(Form):
+    parts = TextAreaField(
+        "Части: каждая станет отдельным мероприятием",
+        validators=[DataRequired("Впишите части текста."), Length(max=20000)],
+        render_kw={"rows": 12},
+    )
+    version = HiddenField()
+
+
+class LinkForm(Form):
+    """Связь мероприятия с функцией приложения: сначала правило, затем запись (если их несколько)."""
+
+    rule = SelectField("Функция приложения", validators=[DataRequired("Выберите функцию приложения.")])
+    record = SelectField("Запись", validators=[Optional()])

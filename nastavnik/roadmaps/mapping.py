@@ -75,6 +75,8 @@ def _header_key(text: str) -> str:
 
 # Checked in order: «Содержание деятельности и примерный план мероприятий» is content, not a name.
 _HEADER_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # «N° Наименование этапа» (seed 002) names a column of numbered stages, not a number column.
+    (NAME, re.compile(r"^(№|n°)\s*(наименование|этап)")),
     (NUMBER, re.compile(r"^(№|n°|n\s*п/п|no\.?$|номер|п/п)")),
     (DEADLINE, re.compile(r"срок|дата|период")),
     (RESPONSIBLE, re.compile(r"ответствен|исполнител")),
@@ -215,6 +217,7 @@ class _Builder:
         self.sections: list[SectionDraft] = []
         self.previews: list[PreviewRow] = []
         self.header: list[str] = []
+        self.stage_item: ItemDraft | None = None  # the activities of the last «этап | содержание» row
 
     def feed(self, row: _Row) -> None:
         index = row.number - 1
@@ -239,7 +242,47 @@ class _Builder:
             return self._section_from_text(row, row.cells[filled[0]])
         if self._is_numbered_section(row.values):
             return self._section(row, row.values[NUMBER].rstrip("."), row.values[NAME], "")
+        if self._continues_stage(row.values):
+            return self._continue_stage(row)
+        if self._is_stage_with_activities(row.values):
+            return self._stage_with_activities(row)
+        self.stage_item = None
         self._item(row)
+
+    # The two-column layout of seed 002, «Наименование этапа | Содержание деятельности»: a stage
+    # «1. Подготовка условий …» beside the list of its activities. The stage becomes a section and
+    # its activities one item (flagged, to be split into items); a row whose stage cell goes on in
+    # lower case («реализации системы наставничества») continues both cells of the row above.
+
+    def _only_name_and_content(self, values: dict[str, str]) -> bool:
+        return not self.has_numbers and not any(values.get(f) for f in (DEADLINE, RESPONSIBLE, RESULT))
+
+    def _is_stage_with_activities(self, values: dict[str, str]) -> bool:
+        if not (self._only_name_and_content(values) and values.get(NAME) and values.get(CONTENT)):
+            return False
+        number, title, _ = split_section_text(values[NAME])
+        return bool(number and title) and _SECTION_NUMBER.match(number) is not None
+
+    def _stage_with_activities(self, row: _Row) -> None:
+        number, title, task = split_section_text(row.values[NAME])
+        self._section(row, number, title, task)
+        self.stage_item = ItemDraft(number="", name=row.values[CONTENT])
+        self.sections[-1].items.append(self.stage_item)
+        self.previews[-1].message += "; содержание — мероприятия этапа"
+
+    def _continues_stage(self, values: dict[str, str]) -> bool:
+        name = values.get(NAME, "")
+        return (
+            self.stage_item is not None
+            and self._only_name_and_content(values)
+            and (not name or name[:1].islower())
+        )
+
+    def _continue_stage(self, row: _Row) -> None:
+        section, item = self.sections[-1], self.stage_item
+        section.title = f"{section.title} {row.values.get(NAME, '')}".strip()
+        item.name = f"{item.name} {row.values.get(CONTENT, '')}".strip()
+        self.previews.append(PreviewRow(row.number, SECTION, row.values, f"продолжение этапа {section.number}"))
 
     def _is_numbered_section(self, values: dict[str, str]) -> bool:
         if not (self.has_numbers and values.get(NAME) and _SECTION_NUMBER.match(values.get(NUMBER, ""))):

@@ -55,6 +55,9 @@ class Roadmap(db.Model):
     tasks: Mapped[str] = mapped_column(Text, default="")
     expected_results: Mapped[str] = mapped_column(Text, default="")
     forms_text: Mapped[str] = mapped_column(Text, default="")
+    provisions: Mapped[str] = mapped_column(Text, default="")  # «Основные положения»
+    # The document's own table headings in its column order: [[field, heading], …] (structs.RoadmapDraft).
+    columns: Mapped[list] = mapped_column(JSON, default=list)
     template_code: Mapped[str | None] = mapped_column(String(100))
     template_version: Mapped[str | None] = mapped_column(String(64))  # sha256 of the template JSON
     parent_roadmap_id: Mapped[int | None] = mapped_column(ForeignKey("roadmap.id"), index=True)
@@ -68,7 +71,9 @@ class Roadmap(db.Model):
     parent: Mapped[Roadmap | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Roadmap]] = relationship(back_populates="parent")
     sections: Mapped[list[RoadmapSection]] = relationship(
-        back_populates="roadmap", order_by="RoadmapSection.position", cascade="all, delete-orphan"
+        back_populates="roadmap",
+        order_by="(RoadmapSection.position, RoadmapSection.id)",
+        cascade="all, delete-orphan",
     )
 
     @property
@@ -102,10 +107,20 @@ class RoadmapSection(db.Model):
     title: Mapped[str] = mapped_column(Text, default="")
     task: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # In a school's share of a municipal roadmap: the municipal section this one copies.
+    parent_section_id: Mapped[int | None] = mapped_column(
+        ForeignKey("roadmap_section.id", ondelete="SET NULL"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     roadmap: Mapped[Roadmap] = relationship(back_populates="sections")
+    parent_section: Mapped[RoadmapSection | None] = relationship(remote_side=[id])
+    # Items added or split later share the position of the item they follow: the id keeps their order,
+    # so that inserting one never rewrites (and version-bumps) the rows after it.
     items: Mapped[list[RoadmapItem]] = relationship(
-        back_populates="section", order_by="RoadmapItem.position", cascade="all, delete-orphan"
+        back_populates="section", order_by="(RoadmapItem.position, RoadmapItem.id)", cascade="all, delete-orphan"
     )
 
 
@@ -155,22 +170,63 @@ class RoadmapItem(db.Model):
     evidence: Mapped[list[RoadmapEvidence]] = relationship(
         back_populates="item", order_by="RoadmapEvidence.uploaded_at", cascade="all, delete-orphan"
     )
+    link: Mapped[RoadmapItemLink | None] = relationship(
+        back_populates="item", cascade="all, delete-orphan", lazy="selectin", uselist=False
+    )
 
     @property
     def open_flags(self) -> list[str]:
         """Flags nobody has checked yet."""
         return [flag for flag in self.flags or [] if flag not in (self.checked_flags or [])]
 
-    def display_status(self, day: date) -> str:
-        """The stored status, or «overdue» when the due date has passed on ``day``."""
+    @property
+    def shares(self) -> list[RoadmapItem]:
+        """The schools' copies of a municipal item; none for a school's own item (no query then)."""
+        if self.roadmap is None or self.roadmap.level == "school":
+            return []
+        return self.child_items
+
+    @property
+    def rolled_up(self) -> bool:
+        """A municipal item handed to the schools: its status is theirs, not set by hand."""
+        return bool(self.shares)
+
+    def own_status(self, day: date) -> str:
         if self.status not in CLOSED and self.due_end is not None and self.due_end < day:
             return "overdue"
         return self.status
 
+    def display_status(self, day: date) -> str:
+        """The stored status, or «overdue» when the due date has passed on ``day``.
+
+        A municipal item handed to schools follows their rows: done when every school has closed it
+        (and one has done it), cancelled when all cancelled, overdue when a school is late, in progress
+        when a school has started or finished, planned otherwise."""
+        shares = self.shares
+        if not shares:
+            return self.own_status(day)
+        states = [share.own_status(day) for share in shares]
+        if all(state in CLOSED for state in states):
+            return "cancelled" if all(state == "cancelled" for state in states) else "done"
+        if "overdue" in states:
+            return "overdue"
+        if "in_progress" in states or "done" in states:
+            return "in_progress"
+        return "planned"
+
+    @property
+    def display_done_on(self) -> date | None:
+        """The completion date; of a municipal item, when the last school did it."""
+        shares = self.shares
+        if not shares:
+            return self.done_on
+        dates = [share.done_on for share in shares if share.done_on]
+        return max(dates) if dates and all(share.status in CLOSED for share in shares) else None
+
     def is_upcoming(self, day: date) -> bool:
         """Due within 30 days, or starting within 30 days. An item running all year long («в течение
         года», «постоянно») is not "due soon" every day of the year, so a span under way does not count."""
-        if self.status in CLOSED or self.due_end is None or self.due_end < day:
+        if self.due_end is None or self.due_end < day or self.display_status(day) in CLOSED:
             return False
         horizon = day + timedelta(days=UPCOMING_DAYS)
         starts_soon = self.due_start is not None and day < self.due_start <= horizon
@@ -200,3 +256,28 @@ class RoadmapEvidence(db.Model):
     @property
     def label(self) -> str:
         return self.title or self.filename or self.link_url
+
+
+class RoadmapItemLink(db.Model):
+    """Связь мероприятия с функцией приложения, которая его выполняет (правило выполнения).
+
+    ``rule_code`` is a ``registry.FulfilmentRule`` code; ``record_id`` the record of the rule the item
+    is linked to (None: the organisation as a whole, e.g. its bank of mentors). ``record_chosen`` is
+    False while a template's suggestion waits for the curator to pick the record (an event, an
+    order). Title and address are kept so that the link still reads when its plugin is gone."""
+
+    __tablename__ = "roadmap_item_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("roadmap_item.id", ondelete="CASCADE"), unique=True, index=True
+    )
+    rule_code: Mapped[str] = mapped_column(String(100))
+    record_id: Mapped[int | None] = mapped_column(Integer)
+    record_chosen: Mapped[bool] = mapped_column(default=True)
+    record_title: Mapped[str] = mapped_column(String(300), default="")
+    record_url: Mapped[str] = mapped_column(String(1000), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    item: Mapped[RoadmapItem] = relationship(back_populates="link")

@@ -19,6 +19,10 @@ from nastavnik.roadmaps.structs import ItemDraft, RoadmapDraft, SectionDraft
 YEAR_TOLERANCE = 1
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+CONTINUATION_FLAG = "строка без номера и сроков — возможно, продолжение предыдущего мероприятия"
+BUNDLE_FLAG = "в одной строке несколько пронумерованных мероприятий — их можно разделить"
+# «1. Сбор информации … 2. Формирование банка …»: numbered activities inside one cell.
+_ENUMERATION = re.compile(r"(?:^|\s)(\d{1,2})[.)]\s+(?=[А-ЯЁA-Z«\"])")
 
 
 def check(draft: RoadmapDraft) -> RoadmapDraft:
@@ -27,6 +31,8 @@ def check(draft: RoadmapDraft) -> RoadmapDraft:
     _flag_duplicate_numbers(draft)
     _flag_foreign_numbers(draft)
     _flag_deadlines(draft)
+    _flag_continuations(draft)
+    _flag_bundles(draft)
     return draft
 
 
@@ -125,3 +131,37 @@ def _flag_deadlines(draft: RoadmapDraft) -> None:
         for year in deadline.years:
             if year < period[0] - YEAR_TOLERANCE or year > period[1] + YEAR_TOLERANCE:
                 _add(item, f"год {year} вне периода дорожной карты — возможно, опечатка")
+
+
+def _flag_continuations(draft: RoadmapDraft) -> None:
+    """A row that is most likely the rest of the previous item's text, split by Word (or a PDF
+    converter) into a row of its own: without a number, deadline, responsible or result right after a
+    numbered item (seed 000, item 1.2), or starting in lower case («реализации системы …»)."""
+    for section in draft.sections:
+        for previous, item in zip(section.items, section.items[1:], strict=False):
+            bare = not (item.number.strip() or item.deadline_text or item.responsible_text or item.result_text)
+            lower = item.name[:1].islower() and not item.number.strip()
+            if (bare and item.name and previous.number.strip()) or lower:
+                _add(item, CONTINUATION_FLAG)
+
+
+def enumerated_parts(text: str) -> list[tuple[str, str]]:
+    """(number, text) of the activities numbered 1, 2, 3 … inside one text; [] when fewer than two."""
+    starts = []
+    expected = 1
+    for match in _ENUMERATION.finditer(text):
+        if int(match.group(1)) == expected:
+            starts.append(match)
+            expected += 1
+    if len(starts) < 2:
+        return []
+    bounds = [m.start() for m in starts[1:]] + [len(text)]
+    head = text[: starts[0].start()].strip()
+    parts = [(f"{m.group(1)}.", text[m.end() : end].strip()) for m, end in zip(starts, bounds, strict=True)]
+    return ([("", head)] if head else []) + parts
+
+
+def _flag_bundles(draft: RoadmapDraft) -> None:
+    for item in draft.items():
+        if enumerated_parts(item.name):
+            _add(item, BUNDLE_FLAG)

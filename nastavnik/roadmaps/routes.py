@@ -12,32 +12,43 @@ from nastavnik import access
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
 from nastavnik.periods import AcademicYear
-from nastavnik.roadmaps import bp, export, mapping, oddities
+from nastavnik.roadmaps import bp, editing, export, fulfilment, mapping, oddities
 from nastavnik.roadmaps.deadlines import MONTHS_NOMINATIVE, parse_deadline
 from nastavnik.roadmaps.forms import (
     AdoptForm,
     EvidenceForm,
+    HeaderForm,
     ImportMapForm,
     ImportUploadForm,
     ItemEditForm,
+    LinkForm,
+    SectionForm,
+    SplitForm,
     StatusForm,
     year_choices,
 )
-from nastavnik.roadmaps.models import STATUSES, Roadmap, RoadmapEvidence, RoadmapItem
+from nastavnik.roadmaps.models import STATUSES, Roadmap, RoadmapEvidence, RoadmapItem, RoadmapSection
 from nastavnik.roadmaps.services import (
     EDITABLE_FIELDS,
     RESPONSIBLE_ROLES,
     EvidenceError,
+    StatusRefused,
     add_file,
     add_link,
     can_edit,
+    can_see_item,
     can_view,
+    can_work_on,
     create_roadmap,
     deadline_display,
     delete_roadmap,
+    earlier_adoptions,
     edit_item,
     my_items_query,
+    own_draft,
     plan,
+    plan_headings,
+    preload_shares,
     rollup,
     school_summary,
     schools_below,
@@ -55,6 +66,7 @@ from nastavnik.roadmaps.tables import TableImportError, read_docx_tables, read_p
 from nastavnik.timeutil import today
 from nastavnik.versioning import Conflict
 from nastavnik.web.htmx import is_htmx, redirect_to, render_partial
+from nastavnik.web.words import plural
 
 CONFLICT = "Мероприятие изменил другой пользователь. Ниже — текущие данные; повторите изменение."
 EDIT_CONFLICT = (
@@ -86,6 +98,17 @@ def _item(item_id: int, edit: bool = False) -> RoadmapItem:
     return item
 
 
+def _work_item(item_id: int, work: bool = False) -> RoadmapItem:
+    """An item the user sees: through the roadmap, or as the person named responsible for it (a
+    teacher without any roadmap permission); ``work``: may also set its status and add evidence."""
+    item = db.session.get(RoadmapItem, item_id)
+    if item is None or not can_see_item(current_user, item):
+        abort(404)
+    if work and not can_work_on(current_user, item):
+        abort(403)
+    return item
+
+
 def _org_choices(permission: str) -> list[tuple[int, str]]:
     orgs = db.session.scalars(
         select(Organisation)
@@ -102,18 +125,28 @@ def _status_form(item: RoadmapItem, formdata=None) -> StatusForm:
     return form
 
 
-def _row_context(item: RoadmapItem, **extra) -> dict:
+def _row_context(item: RoadmapItem, offers: dict | None = None, **extra) -> dict:
+    """What one plan row shows; ``offers`` are the page's evaluated links (fulfilment.evaluate), else
+    this row's link is checked on its own."""
+    editable = can_edit(current_user, item.roadmap)
+    if offers is None:
+        offers = fulfilment.evaluate([item])
     context = dict(
         item=item,
         day=today(),
         statuses=STATUSES,
         deadline_display=deadline_display,
-        can_edit=can_edit(current_user, item.roadmap),
+        can_edit=editable,
+        can_work=editable or can_work_on(current_user, item),
         roles=RESPONSIBLE_ROLES,
         form=_status_form(item),
         evidence_form=EvidenceForm(formdata=None),
         message="",
         evidence_error="",
+        offer=offers.get(item.id),
+        suggestions=fulfilment.suggested_rules(item) if editable and item.link is None else [],
+        merge=editable and editing.can_merge(item),
+        failed=False,
     )
     context.update(extra)
     return context
@@ -121,7 +154,9 @@ def _row_context(item: RoadmapItem, **extra) -> dict:
 
 def _detail_context(roadmap: Roadmap, overrides: dict | None = None) -> dict:
     day = today()
+    preload_shares(roadmap)
     items = roadmap.items()
+    offers = fulfilment.evaluate(items)
     return dict(
         roadmap=roadmap,
         day=day,
@@ -130,9 +165,10 @@ def _detail_context(roadmap: Roadmap, overrides: dict | None = None) -> dict:
         statuses=STATUSES,
         can_edit=can_edit(current_user, roadmap),
         overrides=overrides or {},
-        row_context=_row_context,
+        row_context=lambda item, **extra: _row_context(item, offers, **extra),
         children=sorted(roadmap.children, key=lambda r: r.org.title),
         template_title=_template_title,
+        headings=plan_headings(roadmap),
     )
 
 
@@ -143,11 +179,27 @@ def _template_title(code: str) -> str:
 
 
 def _row_response(item: RoadmapItem, status: int = 200, **extra):
-    """The row for htmx; the whole plan (with this row's message) for a plain form."""
+    """The row for htmx (with the plan's counters, swapped out of band); the whole plan (with this
+    row's message) for a plain form, or «мои мероприятия» for someone who only works on the item."""
     if is_htmx():
-        return render_partial("roadmaps/_item_row.html", status=status, r=_row_context(item, **extra))
-    context = _detail_context(item.roadmap, {item.id: extra})
+        return render_partial(
+            "roadmaps/_item_row.html",
+            status=status,
+            r=_row_context(item, failed=status >= 400, **extra),
+            oob=True,
+            **_summary_context(item.roadmap),
+        )
+    if not can_view(current_user, item.roadmap):
+        return _mine_page({item.id: {"failed": status >= 400, **extra}}), status
+    context = _detail_context(item.roadmap, {item.id: {"failed": status >= 400, **extra}})
     return render_template("roadmaps/detail.html", **context), status
+
+
+def _summary_context(roadmap: Roadmap) -> dict:
+    day = today()
+    preload_shares(roadmap)
+    items = roadmap.items()
+    return dict(roadmap=roadmap, counts=status_counts(items, day), total=len(items), statuses=STATUSES)
 
 
 # -- lists ------------------------------------------------------------------------------------------------
@@ -183,19 +235,32 @@ def _shares_after_parents(roadmaps: list[Roadmap]) -> list[Roadmap]:
 
 
 @bp.route("/mine")
-@access.rule("roadmaps.view")
+@access.login_only
 def mine():
+    """Мои мероприятия: also for a teacher named responsible who holds no roadmap permission."""
+    return _mine_page()
+
+
+def _mine_page(overrides: dict | None = None) -> str:
     query = my_items_query(current_user)
     items = (
         db.session.scalars(query.order_by(RoadmapItem.due_end, RoadmapItem.id)).all()
         if query is not None
         else []
     )
-    items = [item for item in items if can_view(current_user, item.roadmap)]
+    items = [item for item in items if can_see_item(current_user, item)]
     groups: dict[Roadmap, list[RoadmapItem]] = {}
     for item in items:
         groups.setdefault(item.roadmap, []).append(item)
-    return render_template("roadmaps/mine.html", items=items, groups=groups, row_context=_row_context)
+    offers = fulfilment.evaluate(items)
+    overrides = overrides or {}
+    return render_template(
+        "roadmaps/mine.html",
+        items=items,
+        groups=groups,
+        row_context=lambda item: _row_context(item, offers, **overrides.get(item.id, {})),
+        can_list=access.can(current_user, "roadmaps.view"),
+    )
 
 
 # -- adopting a template ----------------------------------------------------------------------------------
@@ -243,42 +308,57 @@ def _adopt_warning(draft, owner: Organisation) -> str:
 def adopt():
     """Принять шаблон: сначала предпросмотр датированных мероприятий, затем сохранение."""
     form = _adopt_form()
-    preview = None
+    preview, earlier, warning, schools = None, [], "", []
+    status = 200
     if form.validate_on_submit():
         access.require("roadmaps.edit", form.org_id.data)
-        draft = templates()[form.template.data]
+        code = form.template.data
+        draft = templates()[code]
         if form.title.data:
             draft.title = form.title.data
-        if request.form.get("action") == "save":
-            owner = db.session.get(Organisation, form.org_id.data)
-            if draft.level != "school" and owner.is_education:
-                draft.level = "school"  # a school adopting a municipal template runs it as its own
-            roadmap = create_roadmap(
-                draft,
-                owner,
-                form.academic_year.data,
-                form.year_count.data,
-                form.shift_dates.data,
-                template_code=form.template.data,
-            )
-            db.session.commit()
-            shared = len(roadmap.children)
-            note = f" Мероприятия «ОО» переданы в планы {shared} организаций." if shared else ""
-            flash(f"Дорожная карта «{roadmap.title[:80]}» принята на {roadmap.year_label}.{note}", "success")
-            return redirect_to(url_for("roadmaps.detail", roadmap_id=roadmap.id))
-        preview = plan(draft, form.academic_year.data, form.year_count.data, form.shift_dates.data)
         owner = db.session.get(Organisation, form.org_id.data)
+        if draft.level != "school" and owner.is_education:
+            draft.level = "school"  # a school adopting a municipal template runs it as its own
+        earlier = earlier_adoptions(code, owner.id, form.academic_year.data)
+        if request.form.get("action") == "save":
+            if earlier and not form.again.data:
+                form.again.errors = ["Отметьте, если этот шаблон действительно нужно принять ещё раз."]
+                status = 422
+            else:
+                roadmap = create_roadmap(
+                    draft,
+                    owner,
+                    form.academic_year.data,
+                    form.year_count.data,
+                    form.shift_dates.data,
+                    template_code=code,
+                )
+                db.session.commit()
+                shared = len(roadmap.children)
+                note = (
+                    f" Мероприятия «ОО» переданы в планы {plural(shared, 'организации', 'организаций', 'организаций')}."
+                    if shared
+                    else ""
+                )
+                flash(
+                    f"Дорожная карта «{roadmap.title[:80]}» принята на {roadmap.year_label}.{note}", "success"
+                )
+                return redirect_to(url_for("roadmaps.detail", roadmap_id=roadmap.id))
+        own = own_draft(
+            draft, owner, form.academic_year.data, form.year_count.data, form.shift_dates.data, True
+        )
+        preview = plan(own, form.academic_year.data, form.year_count.data)
         warning = _adopt_warning(draft, owner)
         schools = [] if warning or owner.is_education or draft.level == "school" else schools_below(owner.id)
-    else:
-        warning, schools = "", []
-    status = 422 if form.is_submitted() and form.errors else 200
+    elif form.is_submitted():
+        status = 422
     return render_template(
         "roadmaps/adopt.html",
         form=form,
         preview=preview,
         warning=warning,
         schools=schools,
+        earlier=earlier,
         templates=templates(),
         roles=RESPONSIBLE_ROLES,
     ), status
@@ -297,9 +377,16 @@ def detail(roadmap_id):
 @bp.route("/<int:roadmap_id>/print")
 @access.rule("roadmaps.view")
 def print_view(roadmap_id):
+    """The plan as the document it is: its organisation and year, its text blocks and its own columns
+    (seed 003 keeps «Содержание деятельности»), with each item's status as of today."""
     roadmap = _roadmap(roadmap_id)
+    context = _detail_context(roadmap)
     return render_template(
-        "roadmaps/print.html", **_detail_context(roadmap), deadline_display=deadline_display
+        "roadmaps/print.html",
+        **context,
+        deadline_display=deadline_display,
+        columns=export.document_columns(roadmap.columns or [], context["roadmap"].items()),
+        blocks=export.text_blocks(to_draft(roadmap)),
     )
 
 
@@ -372,38 +459,51 @@ def export_xlsx(roadmap_id):
 
 
 @bp.route("/items/<int:item_id>/row")
-@access.rule("roadmaps.view")
+@access.login_only
 def item_row(item_id):
-    item = _item(item_id)
+    item = _work_item(item_id)
     return render_partial("roadmaps/_item_row.html", r=_row_context(item))
 
 
+FUTURE_DONE = "Дата выполнения не может быть позже сегодняшнего дня."
+
+
 @bp.route("/items/<int:item_id>/status", methods=["POST"])
-@access.rule("roadmaps.edit")
+@access.login_only
 def item_status(item_id):
-    item = _item(item_id, edit=True)
+    """Статус мероприятия: куратор, директор — или сотрудник, назначенный ответственным."""
+    item = _work_item(item_id, work=True)
     form = _status_form(item, request.form)
-    if not form.validate():
+    valid = form.validate()
+    if valid and form.status.data == "done" and form.done_on.data and form.done_on.data > today():
+        form.done_on.errors = [FUTURE_DONE]
+        valid = False
+    if not valid:
         return _row_response(item, 422, form=form, message="Статус не сохранён: исправьте дату.")
     try:
-        version = int(form.version.data) if form.version.data else None
-    except ValueError:
-        version = None
-    try:
-        set_status(item, form.status.data, form.done_on.data, version, today())
+        set_status(item, form.status.data, form.done_on.data, _version(form.version.data), today())
+    except StatusRefused as exc:
+        return _row_response(item, 422, message=str(exc))
     except Conflict:
         db.session.refresh(item)
         return _row_response(item, 409, message=CONFLICT)
     if not is_htmx():
         flash(f"Статус мероприятия {item.number} «{item.name[:60]}» сохранён.", "success")
-        return redirect_to(url_for("roadmaps.detail", roadmap_id=item.roadmap_id) + f"#item-{item.id}")
-    return render_partial("roadmaps/_item_row.html", r=_row_context(item, message="Сохранено."))
+        return redirect_to(_back(item))
+    return _row_response(item, message="Сохранено.")
+
+
+def _back(item: RoadmapItem) -> str:
+    """Where a plain form returns: the plan at the row, or «мои мероприятия» for a responsible teacher."""
+    if can_view(current_user, item.roadmap):
+        return url_for("roadmaps.detail", roadmap_id=item.roadmap_id) + f"#item-{item.id}"
+    return url_for("roadmaps.mine") + f"#item-{item.id}"
 
 
 @bp.route("/items/<int:item_id>/evidence", methods=["POST"])
-@access.rule("roadmaps.edit")
+@access.login_only
 def item_evidence(item_id):
-    item = _item(item_id, edit=True)
+    item = _work_item(item_id, work=True)
     form = EvidenceForm()
     upload = request.files.get("file")
     try:
@@ -416,15 +516,15 @@ def item_evidence(item_id):
         return _row_response(item, 422, evidence_form=form, evidence_error=str(exc))
     if not is_htmx():
         flash("Подтверждение добавлено.", "success")
-        return redirect_to(url_for("roadmaps.detail", roadmap_id=item.roadmap_id) + f"#item-{item.id}")
-    return render_partial("roadmaps/_item_row.html", r=_row_context(item, message="Подтверждение добавлено."))
+        return redirect_to(_back(item))
+    return _row_response(item, message="Подтверждение добавлено.")
 
 
 @bp.route("/evidence/<int:evidence_id>")
-@access.rule("roadmaps.view")
+@access.login_only
 def evidence_download(evidence_id):
     evidence = db.session.get(RoadmapEvidence, evidence_id)
-    if evidence is None or not can_view(current_user, evidence.item.roadmap):
+    if evidence is None or not can_see_item(current_user, evidence.item):
         abort(404)
     if evidence.kind == "link":
         return redirect_to(evidence.link_url)
@@ -672,3 +772,327 @@ def delete(roadmap_id):
         done=sum(1 for item in items if item.status == "done"),
         evidence=sum(len(item.evidence) for item in items),
     )
+
+
+# -- the plan's structure: header, sections, adding, deleting, splitting and merging items -----------
+
+
+def _after_change(roadmap_id: int, message: str, anchor: str = ""):
+    flash(message, "success")
+    return redirect_to(url_for("roadmaps.detail", roadmap_id=roadmap_id) + anchor)
+
+
+@bp.route("/<int:roadmap_id>/edit", methods=["GET", "POST"])
+@access.rule("roadmaps.edit")
+def header_edit(roadmap_id):
+    """Шапка: название, период, утверждение, «Основные положения», цель, задачи, ожидаемые результаты."""
+    roadmap = _roadmap(roadmap_id, edit=True)
+    form = HeaderForm(obj=roadmap if request.method == "GET" else None)
+    message = ""
+    if request.method == "GET":
+        form.version.data = roadmap.version
+    elif form.validate():
+        values = {name: getattr(form, name).data or "" for name in editing.HEADER_FIELDS}
+        try:
+            editing.edit_header(roadmap, values, _version(form.version.data))
+        except Conflict:
+            db.session.rollback()
+            db.session.refresh(roadmap)
+            form = HeaderForm(formdata=None, obj=roadmap)
+            form.version.data = roadmap.version
+            message = STRUCTURE_CONFLICT
+        else:
+            return _after_change(roadmap.id, "Шапка дорожной карты сохранена.")
+    status = 409 if message else (422 if form.errors else 200)
+    return render_template("roadmaps/header_edit.html", roadmap=roadmap, form=form, message=message), status
+
+
+STRUCTURE_CONFLICT = "Это изменил другой пользователь, ваши изменения не сохранены. В форме — текущие данные."
+
+
+def _section(section_id: int) -> RoadmapSection:
+    section = db.session.get(RoadmapSection, section_id)
+    if section is None:
+        abort(404)
+    _roadmap(section.roadmap_id, edit=True)
+    return section
+
+
+@bp.route("/<int:roadmap_id>/sections/new", methods=["GET", "POST"])
+@access.rule("roadmaps.edit")
+def section_new(roadmap_id):
+    roadmap = _roadmap(roadmap_id, edit=True)
+    form = SectionForm()
+    if form.validate_on_submit():
+        section = editing.add_section(
+            roadmap, {name: getattr(form, name).data or "" for name in editing.SECTION_FIELDS}
+        )
+        return _after_change(roadmap.id, "Раздел добавлен.", f"#section-{section.id}")
+    status = 422 if form.errors else 200
+    return render_template(
+        "roadmaps/section_edit.html", roadmap=roadmap, section=None, form=form, message=""
+    ), status
+
+
+@bp.route("/sections/<int:section_id>/edit", methods=["GET", "POST"])
+@access.rule("roadmaps.edit")
+def section_edit(section_id):
+    section = _section(section_id)
+    form = SectionForm(obj=section if request.method == "GET" else None)
+    message = ""
+    if request.method == "GET":
+        form.version.data = section.version
+    elif form.validate():
+        values = {name: getattr(form, name).data or "" for name in editing.SECTION_FIELDS}
+        try:
+            editing.edit_section(section, values, _version(form.version.data))
+        except Conflict:
+            db.session.rollback()
+            db.session.refresh(section)
+            form = SectionForm(formdata=None, obj=section)
+            form.version.data = section.version
+            message = STRUCTURE_CONFLICT
+        else:
+            return _after_change(section.roadmap_id, "Раздел сохранён.", f"#section-{section.id}")
+    status = 409 if message else (422 if form.errors else 200)
+    return render_template(
+        "roadmaps/section_edit.html", roadmap=section.roadmap, section=section, form=form, message=message
+    ), status
+
+
+@bp.route("/sections/<int:section_id>/delete", methods=["GET", "POST"])
+@access.rule("roadmaps.edit")
+def section_delete(section_id):
+    section = _section(section_id)
+    roadmap = section.roadmap
+    if request.method == "POST":
+        try:
+            count = editing.delete_section(section, _version(request.form.get("version")))
+        except Conflict:
+            db.session.rollback()
+            flash(STRUCTURE_CONFLICT, "error")
+            return redirect_to(url_for("roadmaps.section_delete", section_id=section_id))
+        return _after_change(
+            roadmap.id,
+            f"Раздел удалён вместе с {plural(count, 'мероприятием', 'мероприятиями', 'мероприятиями')}.",
+        )
+    return render_template(
+        "roadmaps/section_delete.html", roadmap=roadmap, section=section, **_loss(section.items)
+    )
+
+
+def _loss(items: list[RoadmapItem]) -> dict:
+    """What deleting these items (and the schools' copies of them) would take away."""
+    everything = items + [copy for item in items for copy in item.child_items]
+    return dict(
+        done=sum(1 for item in everything if item.status == "done"),
+        evidence=sum(len(item.evidence) for item in everything),
+        copies=sum(len(item.child_items) for item in items),
+    )
+
+
+@bp.route("/sections/<int:section_id>/items/new", methods=["GET", "POST"])
+@access.rule("roadmaps.edit")
+def item_new(section_id):
+    """Добавить мероприятие в конец раздела: срок читается так же, как у остальных."""
+    section = _section(section_id)
+    form = ItemEditForm(prefix="new")
+    form.responsible_person_id.choices = [(0, "— не выбран (по тексту) —")] + staff_choices(
+        section.roadmap.org_id
+    )
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data or "" for name in EDITABLE_FIELDS}
+        item = editing.add_item(section, values, form.responsible_person_id.data or None)
+        return _after_change(
+            section.roadmap_id, f"Мероприятие «{item.name[:60]}» добавлено.", f"#item-{item.id}"
+        )
+    status = 422 if form.errors else 200
+    return render_template(
+        "roadmaps/item_new.html", roadmap=section.roadmap, section=section, form=form
+    ), status
+
+
+@bp.route("/items/<int:item_id>/delete", methods=["GET", "POST"])
+@access.rule("roadmaps.edit")
+def item_delete(item_id):
+    item = _item(item_id, edit=True)
+    roadmap_id = item.roadmap_id
+    error = ""
+    if request.method == "POST":
+        try:
+            editing.delete_item(item, _version(request.form.get("version")))
+        except editing.StructureError as exc:
+            error = str(exc)
+        except Conflict:
+            db.session.rollback()
+            db.session.refresh(item)
+            error = CONFLICT
+        else:
+            return _after_change(roadmap_id, f"Мероприятие {item.number} «{item.name[:60]}» удалено.")
+    return render_template(
+        "roadmaps/item_delete.html", roadmap=item.roadmap, item=item, error=error, **_loss([item])
+    ), (422 if error else 200)
+
+
+@bp.route("/items/<int:item_id>/split", methods=["GET", "POST"])
+@access.rule("roadmaps.edit")
+def item_split(item_id):
+    """Разделить строку на несколько мероприятий (после импорта таблицы «этап | содержание»)."""
+    item = _item(item_id, edit=True)
+    form = SplitForm()
+    error = ""
+    if request.method == "GET":
+        form.parts.data = "\n\n".join(editing.suggest_parts(item.name))
+        form.version.data = item.version
+    elif form.validate():
+        try:
+            items = editing.split_item(item, form.parts.data, _version(form.version.data))
+        except editing.StructureError as exc:
+            error = str(exc)
+        except Conflict:
+            db.session.rollback()
+            db.session.refresh(item)
+            error = CONFLICT
+        else:
+            count = plural(len(items), "мероприятие", "мероприятия", "мероприятий")
+            return _after_change(item.roadmap_id, f"Строка разделена: {count}.", f"#item-{item.id}")
+    status = 422 if (error or form.errors) else 200
+    return render_template(
+        "roadmaps/item_split.html", roadmap=item.roadmap, item=item, form=form, error=error
+    ), status
+
+
+@bp.route("/items/<int:item_id>/merge", methods=["POST"])
+@access.rule("roadmaps.edit")
+def item_merge(item_id):
+    """Присоединить строку (отмеченную как продолжение) к мероприятию над ней."""
+    item = _item(item_id, edit=True)
+    try:
+        previous = editing.merge_into_previous(item, _version(request.form.get("version")))
+    except editing.StructureError as exc:
+        return _row_response(item, 422, message=str(exc))
+    except Conflict:
+        db.session.rollback()
+        db.session.refresh(item)
+        return _row_response(item, 409, message=CONFLICT)
+    return _after_change(
+        previous.roadmap_id,
+        f"Строка присоединена к мероприятию {previous.number}.".replace(" .", "."),
+        f"#item-{previous.id}",
+    )
+
+
+# -- the app function behind an item: link, lazy check, offer and confirmation ------------------------
+
+
+def _link_form(item: RoadmapItem, formdata=None) -> tuple[LinkForm, list, list]:
+    form = LinkForm(formdata=formdata, prefix=f"link{item.id}")
+    suggested = fulfilment.suggested_rules(item)
+    others = sorted((r for r in fulfilment.rules().values() if r not in suggested), key=lambda r: r.title)
+    form.rule.choices = [("", "")] + [(r.code, r.title) for r in suggested + others]
+    if formdata is None and item.link is not None:
+        form.rule.data = item.link.rule_code
+    return form, suggested, others
+
+
+def _link_response(item: RoadmapItem, form, suggested, others, records=None, status=200, message=""):
+    context = dict(
+        item=item,
+        form=form,
+        suggested=suggested,
+        others=others,
+        records=records,
+        message=message,
+        rules=fulfilment.rules(),
+        colspan=7,
+    )
+    if is_htmx():
+        return render_partial("roadmaps/_item_link_row.html", status=status, **context)
+    return render_template("roadmaps/item_link.html", roadmap=item.roadmap, **context), status
+
+
+@bp.route("/items/<int:item_id>/link", methods=["GET", "POST"])
+@access.rule("roadmaps.edit")
+def item_link(item_id):
+    """Связать мероприятие с функцией приложения: выбрать правило, затем (если нужно) запись."""
+    item = _item(item_id, edit=True)
+    if request.method == "GET":
+        form, suggested, others = _link_form(item)
+        return _link_response(item, form, suggested, others)
+    form, suggested, others = _link_form(item, request.form)
+    if not form.validate():
+        return _link_response(item, form, suggested, others, status=422)
+    rule = fulfilment.rules()[form.rule.data]
+    records = fulfilment.records_of(rule, item.roadmap.org_id)
+    if not records:
+        form.rule.errors = ["Для этой организации пока нет записей, с которыми можно связать мероприятие."]
+        return _link_response(item, form, suggested, others, status=422)
+    choices = [("" if record_id is None else str(record_id), title) for record_id, title in records]
+    chosen = request.form.get(form.record.name)
+    if chosen is None and len(records) > 1:
+        form.record.choices = choices
+        return _link_response(item, form, suggested, others, records=choices)
+    if chosen is None:
+        chosen = choices[0][0]
+    try:
+        record_id = int(chosen) if chosen else None
+        fulfilment.set_link(item, rule, record_id, current_user)
+    except (ValueError, fulfilment.FulfilmentError):
+        form.record.choices = choices
+        form.record.errors = ["Выберите запись из списка."]
+        return _link_response(item, form, suggested, others, records=choices, status=422)
+    message = f"Мероприятие связано: «{rule.title}»."
+    if not is_htmx():
+        flash(message, "success")
+        return redirect_to(_back(item))
+    return _row_response(item, message=message)
+
+
+@bp.route("/items/<int:item_id>/unlink", methods=["POST"])
+@access.rule("roadmaps.edit")
+def item_unlink(item_id):
+    item = _item(item_id, edit=True)
+    fulfilment.remove_link(item)
+    message = "Связь с функцией приложения снята."
+    if not is_htmx():
+        flash(message, "success")
+        return redirect_to(_back(item))
+    return _row_response(item, message=message)
+
+
+@bp.route("/items/<int:item_id>/fulfilment")
+@access.login_only
+def item_fulfilment(item_id):
+    """The check of one item's link, run on its own: lazily for a long plan (HTMX), or as a page."""
+    item = _work_item(item_id)
+    offer = fulfilment.evaluate([item], inline=1).get(item.id)
+    context = dict(
+        item=item,
+        offer=offer,
+        can_edit=can_edit(current_user, item.roadmap),
+        can_view=can_view(current_user, item.roadmap),
+        in_row=is_htmx(),
+    )
+    if is_htmx():
+        return render_partial("roadmaps/_fulfilment.html", r=context)
+    return render_template("roadmaps/item_fulfilment.html", roadmap=item.roadmap, r=context)
+
+
+@bp.route("/items/<int:item_id>/fulfil", methods=["POST"])
+@access.rule("roadmaps.edit")
+def item_fulfil(item_id):
+    """Куратор подтверждает: отметить выполненным по данным приложения, с подтверждениями записи."""
+    item = _item(item_id, edit=True)
+    try:
+        check = fulfilment.confirm(item, current_user, _version(request.form.get("version")), today())
+    except fulfilment.FulfilmentError as exc:
+        db.session.rollback()
+        return _row_response(item, 422, message=str(exc))
+    except Conflict:
+        db.session.refresh(item)
+        return _row_response(item, 409, message=CONFLICT)
+    message = f"Отмечено выполненным: {check.summary}. Подтверждения добавлены."
+    if not is_htmx():
+        flash(message, "success")
+        return redirect_to(_back(item))
+    return _row_response(item, message=message)

@@ -72,6 +72,7 @@ def read_penza(text: str) -> RoadmapDraft:
         period_text="2022–2025",  # «на 2022-2025 годы» in the title
     )
     rows = [line.split("\t") for line in text.split("\n") if "\t" in line]
+    draft.columns = list(zip(PLAIN_FIELDS, (clean(c) for c in rows[0]), strict=True))
     for cells in rows[1:]:  # rows[0] is the header «№п/п | Наименование …»
         number, name, deadline, responsible, result = (clean(c) for c in cells + [""] * (5 - len(cells)))
         if not number:
@@ -120,6 +121,7 @@ def read_kezhma(text: str) -> RoadmapDraft:
         # speaks of «2022–2023 уч.г.» (see also seeds/README.md).
         period_text="2022–2023",
     )
+    draft.columns = list(zip(PLAIN_FIELDS, cells[:5], strict=True))
     for row in group_rows(cells, r"\d+(?:\.\d+)?"):
         if len(row) == 2:
             draft.sections.append(SectionDraft(number=row[0], title=row[1]))
@@ -149,6 +151,7 @@ def read_nn128(text: str) -> RoadmapDraft:
         level="school",
         period_text="2020",  # «на 2020 год» in the title
         approval_text=clean_lines(head[: head.index("План мероприятий")]),
+        columns=list(zip(PLAIN_FIELDS, cells[:5], strict=True)),
     )
     for cell in cells[5:]:  # the first five cells are the header
         section = re.fullmatch(r"(\d+\.)\s+(.+)", cell)
@@ -248,8 +251,8 @@ def read_zakharvan(text: str) -> RoadmapDraft:
         level="school",
         period_text="2023/2024",  # «на 2023-2024 учебный год» in the title
         approval_text=clean_paragraphs(between(text, "Принято на заседании", "**План")),
-        # HAND: «1. Основные положения» (the legal basis paragraph) and the organisation header
-        # have no field in RoadmapDraft and are left out.
+        # HAND: the organisation header (the authority and the school in Russian and Komi) is left out.
+        provisions=clean_paragraphs(after(text, "1. Основные положения", "Целью внедрения")),
         goal=clean(between(text, "Целью внедрения", "Задачи реализации")),
         tasks=clean_lines(
             after(text, "Задачи реализации целевой модели наставничества:", "Формы наставничества")
@@ -257,6 +260,8 @@ def read_zakharvan(text: str) -> RoadmapDraft:
         forms_text=clean_paragraphs(between(text, "Форма наставничества - это", "2. Ожидаемые результаты")),
         expected_results=clean_lines(after(text, "2. Ожидаемые результаты", "4. План мероприятий")),
     )
+    heading = "Этап, мероприятия этапа" + after(text, "Этап, мероприятия этапа", "\n")
+    draft.columns = list(zip(KOMI_FIELDS, (clean(c) for c in heading.split("\t")), strict=True))
     table = after(text, "Этап, мероприятия этапа", None).split("\n")[1:]
     for line in filter(None, table):
         cells = line.split("\t")
@@ -281,6 +286,79 @@ def _stage_row(draft: RoadmapDraft, cell: str) -> None:
             raise AssertionError(f"unexpected stage row: {part!r}")
 
 
+# ItemDraft fields of the document's columns, in their order.
+PLAIN_FIELDS = ("number", "name", "deadline_text", "responsible_text", "result_text")
+KOMI_FIELDS = ("name", "content", "result_text", "deadline_text", "responsible_text")
+
+# HAND: who each seed belongs to, as [phrase, replacement] (structs.RoadmapDraft.identity): the
+# organisation's own names become the adopting organisation («{org}»), named people are dropped.
+IDENTITY: dict[str, list[tuple[str, str]]] = {
+    "000_700e3d6c11166791": [
+        (
+            "Муниципальном бюджетном общеобразовательном учреждении средней общеобразовательной школе "
+            "№ 30 г. Пензы",
+            "{org}",
+        )
+    ],
+    "001_07e52ca05684a0e9": [
+        ("МКУ УО Кежемского района", "{org}"),
+        ("в образовательных организациях Кежемского района", "в образовательных организациях"),
+        ("образовательных организаций Кежемского района", "образовательных организаций муниципалитета"),
+        ("Кежемского района", "муниципалитета"),
+    ],
+    "002_dc2384dc56733c78": [],
+    "003_d3ed7057a32236f7": [("МБОУ «ООШ» д. Захарвань", "{org}")],
+    "004_50b68ac6c27ef649": [
+        ("МАОУ «Школа № 128»", "{org}"),
+        (" на территории города Нижнего Новгорода", ""),
+        (" А.В. Матасова", ""),
+    ],
+}
+
+# HAND: the items whose work the app itself does, by (section number, item number or the start of
+# its name) → fulfilment rule code (structs.ItemDraft.fulfilment). Only where the line plainly
+# means it; «events.training» is linked once an events capability provides that rule.
+FULFILMENT: dict[str, dict[tuple[str, str], str]] = {
+    "000_700e3d6c11166791": {
+        ("1.", "1.2."): "pairs.orders",
+        ("1.", "1.3."): "programmes.personal",
+        ("2.", "2.2."): "banks.mentees",
+        ("3.", "3.2"): "banks.mentors",
+        ("4.", "4.2."): "events.training",
+        ("5.", "5.2."): "programmes.personal",
+    },
+    "001_07e52ca05684a0e9": {
+        ("4", "4.1"): "banks.mentees",
+        ("4", "4.2"): "banks.mentors",
+        ("4", "4.3"): "events.training",
+        ("4", "4.4"): "pairs.orders",
+    },
+    "002_dc2384dc56733c78": {
+        ("2.", "Формирование банка данных наставляемых"): "banks.mentees",
+        ("3.", "Формирование банка данных наставников"): "banks.mentors",
+        ("4.", "Обучение наставников"): "events.training",
+        ("5.", "Разработка персонализированных программ"): "programmes.personal",
+    },
+    "003_d3ed7057a32236f7": {},
+    "004_50b68ac6c27ef649": {
+        ("2.", "2.2."): "banks.mentors",
+        ("3.", "3.2."): "banks.mentees",
+        ("3.", "3.3."): "banks.mentors",
+        ("3.", "3.4."): "pairs.orders",
+    },
+}
+
+
+def hand_data(stem: str, draft: RoadmapDraft) -> RoadmapDraft:
+    """Add the identity and the fulfilment links written down above; every key must hit one item."""
+    draft.identity = list(IDENTITY[stem])
+    for (section_number, key), code in FULFILMENT[stem].items():
+        section = next(s for s in draft.sections if s.number == section_number)
+        (item,) = [i for i in section.items if i.number == key or i.name.startswith(key)]
+        item.fulfilment = code
+    return draft
+
+
 READERS: dict[str, Callable[[str], RoadmapDraft]] = {
     "000_700e3d6c11166791": read_penza,
     "001_07e52ca05684a0e9": read_kezhma,
@@ -302,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     stale = []
     for stem, reader in READERS.items():
-        draft = reader((args.seeds / f"{stem}.txt").read_text(encoding="utf-8"))
+        draft = hand_data(stem, reader((args.seeds / f"{stem}.txt").read_text(encoding="utf-8")))
         target = args.out / f"{stem}.json"
         rendered = render(draft)
         counts = [len(section.items) for section in draft.sections]

@@ -6,6 +6,7 @@ turns their drafts into rows and back.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import json
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from nastavnik import access
 from nastavnik.extensions import db
@@ -24,9 +25,18 @@ from nastavnik.orgs.models import Organisation
 from nastavnik.orgs.services import education_orgs, path, subtree_ids
 from nastavnik.periods import AcademicYear
 from nastavnik.roadmaps import oddities
+from nastavnik.roadmaps.adoption import adopted_draft, shift_all_years
 from nastavnik.roadmaps.builtin import draft_to_dict
 from nastavnik.roadmaps.deadlines import MONTHS_NOMINATIVE, UNPARSED_LABEL, Deadline, parse_deadline, resolve
-from nastavnik.roadmaps.models import CLOSED, STATUSES, Roadmap, RoadmapEvidence, RoadmapItem, RoadmapSection
+from nastavnik.roadmaps.models import (
+    CLOSED,
+    STATUSES,
+    Roadmap,
+    RoadmapEvidence,
+    RoadmapItem,
+    RoadmapItemLink,
+    RoadmapSection,
+)
 from nastavnik.roadmaps.structs import ItemDraft, RoadmapDraft, SectionDraft
 from nastavnik.versioning import check_version, commit_or_conflict, save_versioned
 
@@ -173,13 +183,30 @@ def template_start_year(draft: RoadmapDraft) -> int | None:
     return years[0] if years else None
 
 
-def _shift(day: date | None, years: int) -> date | None:
-    if day is None or not years:
-        return day
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+def year_shift(draft: RoadmapDraft, first_year: int | None, shift_dates: bool) -> int:
+    """By how many years the document's dates move to the chosen academic year (0: as written)."""
+    start = template_start_year(draft)
+    return first_year - start if (shift_dates and first_year is not None and start is not None) else 0
+
+
+def own_draft(
+    draft: RoadmapDraft,
+    owner: Organisation,
+    first_year: int | None,
+    year_count: int,
+    shift_dates: bool,
+    from_template: bool,
+) -> RoadmapDraft:
+    """What the organisation's plan will say: a template made its own (adoption.adopted_draft), an
+    imported document with its years moved when asked; dated as written from then on."""
+    shift = year_shift(draft, first_year, shift_dates)
+    if from_template:
+        return adopted_draft(draft, owner.title, first_year, year_count, shift)
+    own = copy.deepcopy(draft)
+    own.period_text = shift_all_years(own.period_text, shift)
+    for item in own.items():
+        item.deadline_text = shift_all_years(item.deadline_text, shift)
+    return own
 
 
 def _occurrence_label(start: date, end: date) -> str:
@@ -194,8 +221,8 @@ def _repeats_each_year(deadline: Deadline) -> bool:
     return deadline.kind == "recurring" or (deadline.kind in ("range", "date") and deadline.year_missing)
 
 
-def plan_item(item: ItemDraft, first_year: int | None, year_count: int, shift: int) -> list[PlannedItem]:
-    """Dated occurrences of one template item in the adopted years (at least one row)."""
+def plan_item(item: ItemDraft, first_year: int | None, year_count: int) -> list[PlannedItem]:
+    """Dated occurrences of one item in the plan's academic years (at least one row)."""
     deadline = parse_deadline(item.deadline_text)
     flags = list(item.flags)
     if deadline.kind == "unparsed" and UNPARSED_LABEL not in flags:
@@ -221,21 +248,80 @@ def plan_item(item: ItemDraft, first_year: int | None, year_count: int, shift: i
     if not spans:
         return [PlannedItem(item, deadline, None, None, flags=flags)]
     start, end = spans[0]
-    return [PlannedItem(item, deadline, _shift(start, shift), _shift(end, shift), flags=flags)]
+    return [PlannedItem(item, deadline, start, end, flags=flags)]
 
 
-def plan(draft: RoadmapDraft, first_year: int | None, year_count: int = 1, shift_dates: bool = True):
-    """Sections with dated items for adoption; dates of a template written for another year move
-    by whole years when ``shift_dates`` (the verbatim text stays as the document says)."""
+# A month without a year («август») goes in the academic year by default: August is then its last
+# month. When the document's order says otherwise (it opens the plan, before «до 20.08.2020»), it is
+# placed by its neighbours, and flagged so that someone checks the year.
+PLACED_FLAG = "месяц без года: год выбран по соседним мероприятиям — проверьте"
+
+
+def _floating(deadline: Deadline) -> bool:
+    return deadline.kind in ("range", "date") and deadline.year_missing
+
+
+def _anchored(deadline: Deadline) -> bool:
+    return bool(deadline.years) and deadline.kind in ("range", "date")
+
+
+def neighbour_offset(span: tuple[date, date], before: date | None, after: date | None) -> int:
+    """-1, 0 or +1 year: where a month without a year sits best between the nearest dated items
+    before it (``before``: their start) and after it (``after``: their end) in the document."""
+
+    def cost(offset: int) -> int:
+        start, end = _shift(span[0], offset), _shift(span[1], offset)
+        late = max(0, (before - end).days) if before else 0
+        early = max(0, (start - after).days) if after else 0
+        return late + early
+
+    return min((0, -1, 1), key=lambda offset: (cost(offset), offset != 0))
+
+
+def _shift(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _place_by_neighbours(sections: list[PlannedSection], first_year: int, year_count: int) -> None:
+    groups: list[list[PlannedItem]] = []  # the dated rows of one document item, in document order
+    for section in sections:
+        for planned in section.items:
+            if groups and groups[-1][0].draft is planned.draft:
+                groups[-1].append(planned)
+            else:
+                groups.append([planned])
+    anchors = [(i, g[0]) for i, g in enumerate(groups) if _anchored(g[0].deadline) and g[0].due_end]
+    for index, group in enumerate(groups):
+        first = group[0]
+        if not _floating(first.deadline) or first.due_end is None:
+            continue
+        before = next((p.due_start or p.due_end for i, p in reversed(anchors) if i < index), None)
+        after = next((p.due_end for i, p in anchors if i > index), None)
+        offset = neighbour_offset((first.due_start or first.due_end, first.due_end), before, after)
+        if not offset:
+            continue
+        moved = plan_item(first.draft, first_year + offset, year_count)
+        for planned, placed in zip(group, moved, strict=True):  # as many rows: one per academic year
+            planned.due_start, planned.due_end = placed.due_start, placed.due_end
+            planned.occurrence_label = placed.occurrence_label
+            planned.flags.append(PLACED_FLAG)
+
+
+def plan(draft: RoadmapDraft, first_year: int | None, year_count: int = 1) -> list[PlannedSection]:
+    """Sections with dated items: each item dated in the plan's academic years as its text says."""
     oddities.check(draft)
-    start = template_start_year(draft)
-    shift = first_year - start if (shift_dates and first_year is not None and start is not None) else 0
-    return [
+    sections = [
         PlannedSection(
-            section, [p for item in section.items for p in plan_item(item, first_year, year_count, shift)]
+            section, [p for item in section.items for p in plan_item(item, first_year, year_count)]
         )
         for section in draft.sections
     ]
+    if first_year is not None:
+        _place_by_neighbours(sections, first_year, year_count)
+    return sections
 
 
 # -- saving ---------------------------------------------------------------------------------------
@@ -257,7 +343,12 @@ def _apply_responsible(item: RoadmapItem, owner: Organisation) -> None:
     kind, code = parse_responsible(item.responsible_text)
     item.responsible_kind, item.responsible_role = kind, code
     if kind == "org":
-        target = owner if code == "school" and owner.is_education else _org_of_kind(owner, code)
+        if code == "school":
+            # A municipal «ОО» item belongs to every school, each through its own share; pinning it to
+            # one school would put read-only copies in that school's lists and none in the others'.
+            item.responsible_org_id = owner.id if owner.is_education else None
+            return
+        target = _org_of_kind(owner, code)
         item.responsible_org_id = target.id if target is not None else None
 
 
@@ -290,27 +381,36 @@ def create_roadmap(
     shift_dates: bool = True,
     template_code: str | None = None,
 ) -> Roadmap:
-    """A roadmap from a draft (template or import); added to the session, not committed."""
-    sections = plan(draft, first_year, year_count, shift_dates)
+    """A roadmap from a draft (template or import); added to the session, not committed.
+
+    A template is made the owner's own first (``own_draft``); its suggested app functions become the
+    items' links (``fulfilment.link_from_template``)."""
+    from nastavnik.roadmaps import fulfilment
+
+    own = own_draft(draft, owner, first_year, year_count, shift_dates, from_template=bool(template_code))
+    sections = plan(own, first_year, year_count)
     roadmap = Roadmap(
         org_id=owner.id,
         org=owner,
-        level=draft.level if draft.level in ("school", "municipality", "region") else "school",
-        title=draft.title,
-        period_text=draft.period_text,
+        level=own.level if own.level in ("school", "municipality", "region") else "school",
+        title=own.title,
+        period_text=own.period_text,
         academic_year=first_year,
         year_count=year_count,
-        approval_text=draft.approval_text,
-        goal=draft.goal,
-        tasks=draft.tasks,
-        expected_results=draft.expected_results,
-        forms_text=draft.forms_text,
+        approval_text=own.approval_text,
+        goal=own.goal,
+        tasks=own.tasks,
+        expected_results=own.expected_results,
+        forms_text=own.forms_text,
+        provisions=own.provisions,
+        columns=[list(pair) for pair in own.columns],
         template_code=template_code,
         template_version=template_version(draft) if template_code else None,
-        flags=list(draft.flags),
+        flags=list(own.flags),
     )
     db.session.add(roadmap)
     position = 0
+    records = fulfilment.RecordsCache()
     for index, planned_section in enumerate(sections):
         source = planned_section.draft
         section = RoadmapSection(number=source.number, title=source.title, task=source.task, position=index)
@@ -319,6 +419,7 @@ def create_roadmap(
             item = _new_item(planned, roadmap, position)
             _apply_responsible(item, owner)
             section.items.append(item)
+            fulfilment.link_from_template(item, planned.draft.fulfilment, owner.id, records)
             position += 1
     if roadmap.level != "school":
         assign_to_schools(roadmap)
@@ -330,64 +431,90 @@ def assign_to_schools(roadmap: Roadmap) -> list[Roadmap]:
     assigned = [item for item in roadmap.items() if names_schools(item.responsible_text)]
     if not assigned:
         return []
-    schools = schools_below(roadmap.org_id)
-    children = []
-    for school in schools:
-        child = Roadmap(
-            org_id=school.id,
-            org=school,
-            level="school",
-            parent=roadmap,
-            title=f"{roadmap.title} — {school.title}",
-            period_text=roadmap.period_text,
-            academic_year=roadmap.academic_year,
-            year_count=roadmap.year_count,
-            approval_text=roadmap.approval_text,
-            template_code=roadmap.template_code,
-            template_version=roadmap.template_version,
-            flags=[],
-        )
-        db.session.add(child)
-        position = 0
-        for section in roadmap.sections:
-            mine = [item for item in section.items if item in assigned]
-            if not mine:
-                continue
-            copy = RoadmapSection(
-                number=section.number, title=section.title, task=section.task, position=section.position
-            )
-            child.sections.append(copy)
-            for item in mine:
-                copy.items.append(_child_item(item, child, school, position))
-                position += 1
-        children.append(child)
+    children = [new_share(roadmap, school) for school in schools_below(roadmap.org_id)]
+    for child in children:
+        for item in assigned:
+            share_item(item, child)
     return children
 
 
-def _child_item(item: RoadmapItem, child: Roadmap, school: Organisation, position: int) -> RoadmapItem:
-    names = (
-        "number",
-        "name",
-        "content",
-        "deadline_text",
-        "responsible_text",
-        "result_text",
-        "deadline_kind",
-        "deadline_label",
-        "due_start",
-        "due_end",
-        "occurrence_label",
-        "document_type",
+def new_share(roadmap: Roadmap, school: Organisation) -> Roadmap:
+    """An empty plan of a school for the «ОО» items of a municipal roadmap."""
+    child = Roadmap(
+        org_id=school.id,
+        org=school,
+        level="school",
+        parent=roadmap,
+        title=f"{roadmap.title} — {school.title}",
+        period_text=roadmap.period_text,
+        academic_year=roadmap.academic_year,
+        year_count=roadmap.year_count,
+        columns=list(roadmap.columns or []),
+        template_code=roadmap.template_code,
+        template_version=roadmap.template_version,
+        flags=[],
     )
-    copy = RoadmapItem(
+    db.session.add(child)
+    return child
+
+
+def _share_section(section: RoadmapSection, child: Roadmap) -> RoadmapSection:
+    for copied in child.sections:
+        if copied.parent_section is section:
+            return copied
+    copied = RoadmapSection(
+        number=section.number,
+        title=section.title,
+        task=section.task,
+        position=section.position,
+        parent_section=section,
+    )
+    child.sections.append(copied)
+    return copied
+
+
+_SHARED_FIELDS = (
+    "number",
+    "name",
+    "content",
+    "deadline_text",
+    "responsible_text",
+    "result_text",
+    "deadline_kind",
+    "deadline_label",
+    "due_start",
+    "due_end",
+    "occurrence_label",
+    "document_type",
+)
+
+
+def share_item(item: RoadmapItem, child: Roadmap) -> RoadmapItem:
+    """The school's copy of a municipal «ОО» item, in its copy of the section, with the item's link."""
+    section = _share_section(item.section, child)
+    copied = RoadmapItem(
         roadmap=child,
-        position=position,
+        position=item.position,
         parent_item=item,
         flags=list(item.flags or []),
-        **{name: getattr(item, name) for name in names},
+        checked_flags=list(item.checked_flags or []),
+        **{name: getattr(item, name) for name in _SHARED_FIELDS},
     )
-    copy.responsible_kind, copy.responsible_role, copy.responsible_org_id = "org", "school", school.id
-    return copy
+    copied.responsible_kind, copied.responsible_role, copied.responsible_org_id = (
+        "org",
+        "school",
+        child.org_id,
+    )
+    section.items.append(copied)
+    if item.link is not None:
+        copied.link = RoadmapItemLink(
+            rule_code=item.link.rule_code,
+            record_id=item.link.record_id,
+            record_chosen=item.link.record_chosen,
+            record_title=item.link.record_title,
+            record_url=item.link.record_url,
+        )
+    return copied
 
 
 # -- access -----------------------------------------------------------------------------------------
@@ -421,11 +548,50 @@ def can_edit(user, roadmap: Roadmap) -> bool:
     return access.can(user, "roadmaps.edit", roadmap.org_id)
 
 
+def _responsible(user, item: RoadmapItem) -> bool:
+    return user.person_id is not None and item.responsible_person_id == user.person_id
+
+
+def can_see_item(user, item: RoadmapItem) -> bool:
+    """The roadmap's readers, and the person named responsible for the item (a teacher holds no
+    roadmap permission, yet «Мои мероприятия» are theirs)."""
+    return can_view(user, item.roadmap) or _responsible(user, item)
+
+
+def can_work_on(user, item: RoadmapItem) -> bool:
+    """Who sets the item's status and adds its evidence: the roadmap's editors and its responsible
+    person. Changing the plan's texts and structure stays with the editors."""
+    return can_edit(user, item.roadmap) or _responsible(user, item)
+
+
+def earlier_adoptions(template_code: str, org_id: int, academic_year: int | None) -> list[Roadmap]:
+    """Roadmaps the organisation already adopted from this template for this academic year."""
+    return db.session.scalars(
+        select(Roadmap).where(
+            Roadmap.template_code == template_code,
+            Roadmap.org_id == org_id,
+            Roadmap.academic_year == academic_year,
+            Roadmap.parent_roadmap_id.is_(None),
+        )
+    ).all()
+
+
 # -- statuses ---------------------------------------------------------------------------------------
 
 
+class StatusRefused(ValueError):
+    """A status that cannot be set; the message is shown at the row as is."""
+
+
 def set_status(item: RoadmapItem, status: str, done_on: date | None, expected_version: int | None, day: date):
-    """Store a status; «выполнено» without a date means today; raises Conflict on a stale version."""
+    """Store a status; «выполнено» without a date means today; raises Conflict on a stale version.
+
+    A completion date after today is refused, and so is a status for a municipal item handed to the
+    schools: it follows theirs."""
+    if item.rolled_up:
+        raise StatusRefused("Статус этого мероприятия складывается из статусов ОО — его меняют школы.")
+    if status == "done" and done_on is not None and done_on > day:
+        raise StatusRefused("Дата выполнения не может быть позже сегодняшнего дня.")
     done_on = (done_on or day) if status == "done" else None
     save_versioned(item, {"status": status, "done_on": done_on}, expected_version)
 
@@ -444,15 +610,24 @@ class Rollup:
         return f"выполнено в {self.done} из {self.total}, просрочено в {self.overdue}"
 
 
+def preload_shares(roadmap: Roadmap) -> None:
+    """The schools' copies of every item of a municipal roadmap in one query (their statuses make the
+    municipal rows' status), instead of one query per row."""
+    if roadmap.level == "school":
+        return
+    db.session.scalars(
+        select(RoadmapItem)
+        .where(RoadmapItem.roadmap_id == roadmap.id)
+        .options(selectinload(RoadmapItem.child_items).selectinload(RoadmapItem.roadmap))
+    ).all()
+
+
 def rollup(roadmap: Roadmap, day: date) -> list[Rollup]:
     """Per municipal item assigned to schools: how many schools have done it or are late."""
+    preload_shares(roadmap)
     result = []
     for item in roadmap.items():
-        children = db.session.scalars(
-            select(RoadmapItem)
-            .where(RoadmapItem.parent_item_id == item.id)
-            .options(selectinload(RoadmapItem.roadmap))
-        ).all()
+        children = item.child_items
         if not children:
             continue
         states = Counter(child.display_status(day) for child in children)
@@ -590,6 +765,8 @@ def to_draft(roadmap: Roadmap) -> RoadmapDraft:
         tasks=roadmap.tasks,
         expected_results=roadmap.expected_results,
         forms_text=roadmap.forms_text,
+        provisions=roadmap.provisions,
+        columns=[tuple(pair) for pair in roadmap.columns or []],
         sections=[
             SectionDraft(
                 number=section.number,
@@ -610,6 +787,23 @@ def to_draft(roadmap: Roadmap) -> RoadmapDraft:
             for section in roadmap.sections
         ],
     )
+
+
+_PLAN_HEADINGS = {
+    "number": "№ п/п",
+    "name": "Наименование мероприятия",
+    "deadline_text": "Срок реализации",
+    "responsible_text": "Ответственный исполнитель",
+    "result_text": "Результат, вид документа",
+}
+
+
+def plan_headings(roadmap: Roadmap) -> dict[str, str]:
+    """The plan's column headings in the document's own words, where it has them."""
+    return {
+        **_PLAN_HEADINGS,
+        **{field: heading for field, heading in roadmap.columns or [] if field in _PLAN_HEADINGS},
+    }
 
 
 def deadline_display(item: RoadmapItem) -> str:
@@ -644,30 +838,22 @@ EDITABLE_FIELDS = ("number", "name", "content", "deadline_text", "responsible_te
 NO_NAME_FLAG = "не указано наименование мероприятия"
 
 
-def _template_shift(roadmap: Roadmap) -> int:
-    draft = templates().get(roadmap.template_code or "")
-    start = template_start_year(draft) if draft is not None else None
-    if start is None or roadmap.academic_year is None:
-        return 0
-    return roadmap.academic_year - start
+def replan(item: RoadmapItem) -> None:
+    """Date the item anew from its (edited) deadline text, in the same academic year as before.
 
-
-def _item_shift(item: RoadmapItem) -> int:
-    """By how many years this item's dates were moved from its text on adoption (0 for imports).
-
-    Read from the item itself: the year its text names against the year it was dated in. An item
-    without a readable year falls back to the shift of its template."""
-    old = parse_deadline(item.deadline_text)
-    if item.due_end is not None and old.end is not None and not old.year_missing and old.kind != "recurring":
-        return item.due_end.year - old.end.year
-    return _template_shift(item.roadmap)
-
-
-def _replan(item: RoadmapItem, shift: int) -> None:
-    """Date the item anew from its (edited) deadline text, in the same academic year as before."""
+    The text is taken as typed: «до 15.10.2026» is the 15th of October 2026. A month without a year
+    is placed in the plan's year, or by its neighbours in the plan (``neighbour_offset``)."""
     roadmap = item.roadmap
     source = ItemDraft(number=item.number, name=item.name, deadline_text=item.deadline_text)
-    planned = plan_item(source, roadmap.academic_year, max(roadmap.year_count, 1), shift)
+    years = max(roadmap.year_count, 1)
+    planned = plan_item(source, roadmap.academic_year, years)
+    placed = False
+    if roadmap.academic_year is not None and _floating(planned[0].deadline) and planned[0].due_end:
+        before, after = _anchors_around(item)
+        first = planned[0]
+        offset = neighbour_offset((first.due_start or first.due_end, first.due_end), before, after)
+        if offset:
+            planned, placed = plan_item(source, roadmap.academic_year + offset, years), True
     chosen = planned[0]
     if item.due_end is not None:
         year = AcademicYear.of(item.due_end).start_year
@@ -677,6 +863,22 @@ def _replan(item: RoadmapItem, shift: int) -> None:
     item.deadline_label = chosen.deadline.label[:300]
     item.due_start, item.due_end = chosen.due_start, chosen.due_end
     item.occurrence_label = chosen.occurrence_label
+    item.flags = [flag for flag in item.flags or [] if flag != PLACED_FLAG] + (
+        [PLACED_FLAG] if placed else []
+    )
+
+
+def _anchors_around(item: RoadmapItem) -> tuple[date | None, date | None]:
+    """Start of the nearest item with a year before ``item`` in the plan, end of the nearest after."""
+    items = item.roadmap.items()
+    index = items.index(item)
+
+    def anchored(other: RoadmapItem) -> bool:
+        return other.due_end is not None and _anchored(parse_deadline(other.deadline_text))
+
+    before = next((o.due_start or o.due_end for o in reversed(items[:index]) if anchored(o)), None)
+    after = next((o.due_end for o in items[index + 1 :] if anchored(o)), None)
+    return before, after
 
 
 def refresh_flags(roadmap: Roadmap) -> None:
@@ -693,7 +895,13 @@ def refresh_flags(roadmap: Roadmap) -> None:
         for item in section.items:
             key = (item.number, item.name, item.deadline_text)
             if key not in seen:
-                seen[key] = ItemDraft(number=item.number, name=item.name, deadline_text=item.deadline_text)
+                seen[key] = ItemDraft(
+                    number=item.number,
+                    name=item.name,
+                    deadline_text=item.deadline_text,
+                    responsible_text=item.responsible_text,
+                    result_text=item.result_text,
+                )
                 if not item.name.strip():
                     seen[key].flags.append(NO_NAME_FLAG)
                 section_draft.items.append(seen[key])
@@ -702,6 +910,8 @@ def refresh_flags(roadmap: Roadmap) -> None:
     oddities.check(draft)
     for item in roadmap.items():
         flags = list(source_of[item.id].flags)
+        if PLACED_FLAG in (item.flags or []):  # set when dating the item, not by the document's rules
+            flags.append(PLACED_FLAG)
         if flags != list(item.flags or []):
             item.flags = flags
             item.checked_flags = [flag for flag in item.checked_flags or [] if flag in flags]
@@ -709,7 +919,7 @@ def refresh_flags(roadmap: Roadmap) -> None:
         roadmap.flags = list(draft.flags)
 
 
-def _apply_person(item: RoadmapItem, person_id: int | None) -> None:
+def apply_person(item: RoadmapItem, person_id: int | None) -> None:
     """A named person answers for the item; without one the text decides (role or organisation)."""
     item.responsible_person_id = person_id
     if person_id:
@@ -727,15 +937,14 @@ def edit_item(item: RoadmapItem, values: dict, person_id: int | None, expected_v
     Raises Conflict when someone saved the item since ``expected_version`` (nothing is written)."""
     check_version(item, expected_version)
     deadline_changed = values["deadline_text"] != item.deadline_text
-    shift = _item_shift(item) if deadline_changed else 0
     for name in EDITABLE_FIELDS:
         setattr(item, name, values[name])
     if deadline_changed:
-        _replan(item, shift)
+        replan(item)
     item.document_type = document_type(item.result_text)
-    _apply_person(item, person_id)
+    apply_person(item, person_id)
     refresh_flags(item.roadmap)
-    _copy_to_schools(item)
+    copy_to_schools(item)
     commit_or_conflict()
 
 
@@ -745,7 +954,7 @@ _COPIED_TO_SCHOOLS = (
 )
 
 
-def _copy_to_schools(item: RoadmapItem) -> None:
+def copy_to_schools(item: RoadmapItem) -> None:
     """A municipal correction («Апрель 2032» → «Апрель 2023») reaches the schools' copies of the item;
     their statuses and evidence stay."""
     for child in item.child_items:
@@ -820,15 +1029,26 @@ def my_items_query(user):
 
 
 def attention_items(user, day: date) -> tuple[list[RoadmapItem], list[RoadmapItem]]:
-    """(overdue, due within 30 days) of the roadmaps the user runs, soonest first."""
+    """(overdue, due within 30 days) of the roadmaps the user runs, soonest first.
+
+    Each item counts once: a coordinator sees the municipal row (whose status is the schools'), not
+    also every school's copy of it; a school sees its copy."""
     scope = access.scope(user, "roadmaps.edit")
     if not scope:
         return [], []
+    parent = aliased(Roadmap)
     items = db.session.scalars(
         select(RoadmapItem)
         .join(Roadmap, RoadmapItem.roadmap_id == Roadmap.id)
-        .where(Roadmap.org_id.in_(scope), RoadmapItem.status.not_in(CLOSED), RoadmapItem.due_end.is_not(None))
+        .outerjoin(parent, Roadmap.parent_roadmap_id == parent.id)
+        .where(
+            Roadmap.org_id.in_(scope),
+            or_(parent.id.is_(None), parent.org_id.not_in(scope)),
+            RoadmapItem.status.not_in(CLOSED),
+            RoadmapItem.due_end.is_not(None),
+        )
         .order_by(RoadmapItem.due_end, RoadmapItem.id)
+        .options(selectinload(RoadmapItem.child_items))
     ).all()
     overdue = [item for item in items if item.display_status(day) == "overdue"]
     upcoming = [item for item in items if item.is_upcoming(day)]

@@ -21,6 +21,9 @@ class ItemDraft:
     responsible_text: str = ""  # «Ответственный исполнитель», verbatim
     result_text: str = ""  # «Результат, вид документа», verbatim
     flags: list[str] = field(default_factory=list)  # oddities in Russian, e.g. «номер 1.5 повторяется»
+    # The code of a fulfilment rule a template suggests for the item («banks.mentors»): on adoption the
+    # item is linked to what the app does for it (ignored when no plugin provides the rule).
+    fulfilment: str = ""
 
 
 @dataclass
@@ -46,6 +49,13 @@ class RoadmapDraft:
     tasks: str = ""
     expected_results: str = ""
     forms_text: str = ""  # «формы наставничества» block
+    provisions: str = ""  # «Основные положения»: what the plan rests on (orders, letters)
+    # The document's own table headings in its column order, as [field, heading] with field an
+    # ItemDraft attribute («name», «deadline_text» …); empty for the usual five columns.
+    columns: list[tuple[str, str]] = field(default_factory=list)
+    # Who a template came from, as [phrase, replacement]: adopting it puts the adopting organisation
+    # («{org}») in place of the phrase, or drops a named person («»). See services.adopted_draft.
+    identity: list[tuple[str, str]] = field(default_factory=list)
     sections: list[SectionDraft] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
 

@@ -81,6 +81,8 @@ def template_texts(code: str, draft: RoadmapDraft) -> list[tuple[tuple[str, str,
     texts = [((code, "header", name), getattr(draft, name)) for name in ("title", "goal", "tasks")]
     texts += [((code, "header", name), getattr(draft, name)) for name in ("expected_results", "forms_text")]
     texts += [((code, "header", "approval_text"), draft.approval_text)]
+    texts += [((code, "header", "provisions"), draft.provisions)]
+    texts += [((code, "columns", field), heading) for field, heading in draft.columns]
     for section in draft.sections:
         texts += [
             ((code, section.number, "title"), section.title),
@@ -390,7 +392,9 @@ KNOWN_ITEMS = [
 
 @pytest.mark.parametrize(("code", "index", "expected"), KNOWN_ITEMS)
 def test_known_item(code: str, index: int, expected: ItemDraft) -> None:
-    assert item(code, index) == expected
+    found = item(code, index)
+    found.fulfilment = ""  # the suggested app function is checked on its own below
+    assert found == expected
 
 
 def test_zakharvan_header_and_stage_tasks() -> None:
@@ -420,6 +424,44 @@ def test_zakharvan_header_and_stage_tasks() -> None:
         ),
         ("Аналитический этап", "обеспечение анализа реализации Программы"),
     ]
+
+
+def test_zakharvan_keeps_its_provisions_and_its_own_column_headings() -> None:
+    """Issue 7, roadmaps 8: «Основные положения» and the Komi column order are part of the template."""
+    draft = load_builtin("zakharvan_2023")
+    assert draft.provisions.startswith("План мероприятий («дорожная карта») внедрения целевой модели")
+    assert "№АЗ-1128/08" in draft.provisions and not draft.provisions.startswith("1.")
+    assert draft.columns == [
+        ("name", "Этап, мероприятия этапа"),
+        ("content", "Содержание деятельности"),
+        ("result_text", "Планируемый результат"),
+        ("deadline_text", "Сроки"),
+        ("responsible_text", "Ответственные"),
+    ]
+
+
+@pytest.mark.parametrize("code", BUILTIN_CODES)
+def test_identity_phrases_occur_in_the_template(code: str) -> None:
+    """Every phrase naming the source organisation or a person is really there (a typo would let the
+    source's name through into an adopting school's plan)."""
+    draft = load_builtin(code)
+    everything = " ".join(text for _, text in template_texts(code, draft))
+    for phrase, _ in draft.identity:
+        assert phrase in everything, phrase
+
+
+def test_seeds_suggest_the_app_functions_where_obvious() -> None:
+    linked = {
+        code: [(item.number or item.name[:30], item.fulfilment) for item in draft.items() if item.fulfilment]
+        for code, draft in builtin_templates()
+    }
+    assert ("2.2.", "banks.mentees") in linked["penza_school30_2022"]
+    assert ("3.2", "banks.mentors") in linked["penza_school30_2022"]
+    assert ("1.2.", "pairs.orders") in linked["penza_school30_2022"]
+    assert ("5.2.", "programmes.personal") in linked["penza_school30_2022"]
+    assert ("4.4", "pairs.orders") in linked["kezhma_municipal_2022"]
+    assert ("3.2.", "banks.mentees") in linked["nn_school128_2020"]
+    assert len(linked["generic_teacher"]) == 4 and linked["zakharvan_2023"] == []
 
 
 def test_nn128_approval_is_the_order() -> None:

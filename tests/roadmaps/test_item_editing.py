@@ -16,7 +16,7 @@ from tests.factories import make_org, make_person, make_user
 
 DAY = date(2025, 10, 15)
 HX = {"HX-Request": "true"}
-YEAR_FLAG = "год 2032 вне периода дорожной карты — возможно, опечатка"
+YEAR_FLAG = "год 2035 вне периода дорожной карты — возможно, опечатка"
 
 
 @pytest.fixture(autouse=True)
@@ -65,8 +65,10 @@ def kezhma(client, world) -> Roadmap:
 
 
 def test_fixing_april_2032_redates_the_item_clears_the_flag_and_reaches_the_schools(client, kezhma):
-    item = next(i for i in kezhma.items() if i.deadline_text == "Апрель 2032г.")
-    assert YEAR_FLAG in item.flags and item.due_end == date(2035, 4, 30)  # shifted like the rest: +3 years
+    # The plan is the school's own: adopted for 2025/2026, the template's years moved by 3 in its
+    # text too, the document's typo with them («Апрель 2032г.» → «Апрель 2035г.»).
+    item = next(i for i in kezhma.items() if i.deadline_text == "Апрель 2035г.")
+    assert YEAR_FLAG in item.flags and item.due_end == date(2035, 4, 30)
     assert item.child_items  # «(ИМО, ОО)»: the schools have a copy
 
     form = client.get(f"/roadmaps/items/{item.id}/edit", headers=HX)
@@ -76,18 +78,32 @@ def test_fixing_april_2032_redates_the_item_clears_the_flag_and_reaches_the_scho
         and f'id="item{item.id}-name"' in form.text
     )
     response = client.post(
-        f"/roadmaps/items/{item.id}/edit", data=edit_data(item, deadline_text="Апрель 2023г.")
+        f"/roadmaps/items/{item.id}/edit", data=edit_data(item, deadline_text="Апрель 2026г.")
     )
     assert response.status_code == 303
 
     _db.session.expire_all()
     item = _db.session.get(RoadmapItem, item.id)
-    assert item.deadline_text == "Апрель 2023г."
+    assert item.deadline_text == "Апрель 2026г."
     assert (item.due_start, item.due_end) == (date(2026, 4, 1), date(2026, 4, 30))  # inside 2025/2026
-    assert item.flags == [] and item.deadline_label == "апрель 2023"
+    assert item.flags == [] and item.deadline_label == "апрель 2026"
     for child in item.child_items:
-        assert (child.deadline_text, child.due_end, child.flags) == ("Апрель 2023г.", date(2026, 4, 30), [])
+        assert (child.deadline_text, child.due_end, child.flags) == ("Апрель 2026г.", date(2026, 4, 30), [])
         assert child.status == "planned"
+
+
+def test_a_typed_date_in_a_shifted_plan_is_taken_as_typed(client, world):
+    """Issue 7, roadmaps 1: in seed 000 adopted for 2025/2026 (dates moved by 3 years), typing
+    «до 15.10.2026» used to give 15.10.2029 (moved again). The plan's text says its own years now."""
+    login(client, "curator")
+    assert adopt(client, "penza_school30_2022", world.school.id).status_code == 303
+    item = next(i for i in top_roadmap().items() if i.number == "1.1.")
+    assert (item.deadline_text, item.due_end) == ("Октябрь 2025", date(2025, 10, 31))
+    response = client.post(f"/roadmaps/items/{item.id}/edit", data=edit_data(item, deadline_text="до 15.10.2026"))
+    assert response.status_code == 303
+    _db.session.expire_all()
+    item = _db.session.get(RoadmapItem, item.id)
+    assert (item.deadline_text, item.due_end) == ("до 15.10.2026", date(2026, 10, 15))
 
 
 def test_an_unreadable_deadline_is_kept_and_flagged(client, kezhma):

@@ -40,6 +40,13 @@ SEED_COLUMNS = [
     "Ответственный исполнитель",
     "Результат, вид документа",
 ]
+NN_COLUMNS = [
+    "№ п/п",
+    "Наименование мероприятий",
+    "Срок реализации",
+    "Ответственный исполнитель",
+    "Результат. Вид документа",
+]
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 
 
@@ -221,7 +228,7 @@ def test_curator_adopts_seed_000_for_two_years(client, world):
         (date(2025, 9, 1), date(2025, 9, 30)),
         (date(2026, 9, 1), date(2026, 9, 30)),
     ]
-    october = next(i for i in roadmap.items() if i.deadline_text == "Октябрь 2022")
+    october = next(i for i in roadmap.items() if i.deadline_text == "Октябрь 2025")
     assert (october.due_start, october.due_end) == (date(2025, 10, 1), date(2025, 10, 31))
     assert not any(
         "повторяется" in flag for i in roadmap.items() for flag in i.flags
@@ -291,7 +298,14 @@ def test_municipal_roadmap_schools_close_items_and_rollup_counts(client, world):
     assert summary.count("1 из 19") == 2 and summary.count("0 из 19") == 1
     assert school3.title in summary
     dashboard = client.get("/").text
-    assert "По организациям:" in dashboard  # the coordinator's card is split by organisation
+    # Each item counts once (issue 7): the coordinator sees the municipal row, late in one school,
+    # not also every school's copy of it.
+    card = dashboard[dashboard.index("roadmaps-card-h") :]
+    _db.session.expire_all()
+    overdue = [i for i in newest_roadmap().items() if i.display_status(DAY) == "overdue"]
+    assert f"<b>{len(overdue)}</b> просрочено" in card
+    assert "(не выполнено в 3 из 3 ОО)" in card  # 1.5, late in every school
+    assert shares[world.school.id].title[:60] not in card
 
 
 def test_imported_docx_003_and_paste_004_equal_the_builtin_templates(client, world, seeds):
@@ -334,7 +348,7 @@ def test_exports_open_with_the_seed_columns_statuses_and_merged_bold_sections(cl
     assert document.sections[0].orientation == WD_ORIENT.LANDSCAPE
     table = document.tables[0]
     header = [cell.text for cell in table.rows[0].cells]
-    assert header == [*SEED_COLUMNS, "Статус", "Отметка о выполнении"]
+    assert header == [*NN_COLUMNS, "Статус", "Отметка о выполнении"]  # the document's own headings
     assert table.columns[5].width >= Mm(30)  # «запланировано» fits on one line
     section_rows = [row for row in table.rows[1:] if merged_across(row)]
     assert len(section_rows) == 7
@@ -348,9 +362,9 @@ def test_exports_open_with_the_seed_columns_statuses_and_merged_bold_sections(cl
     assert sheet.page_setup.orientation == "landscape"
     values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
     header_index = next(i for i, row in enumerate(values) if row[0] == "№ п/п")
-    assert list(values[header_index][:7]) == [*SEED_COLUMNS, "Статус", "Отметка о выполнении"]
+    assert list(values[header_index][:7]) == [*NN_COLUMNS, "Статус", "Отметка о выполнении"]
     assert len(sheet.merged_cells.ranges) >= 7
     assert any(row[0] == item.number and "выполнено" in (row[5] or "") for row in values)
 
     printed = client.get(f"/roadmaps/{roadmap.id}/print").text
-    assert "Результат, вид документа" in printed and "Приказ № 328" in printed and "выполнено" in printed
+    assert "Результат. Вид документа" in printed and "Приказ № 328" in printed and "выполнено" in printed
