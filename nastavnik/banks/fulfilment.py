@@ -10,14 +10,13 @@ from __future__ import annotations
 from flask import url_for
 from sqlalchemy import func, select
 
+from nastavnik import timeutil
 from nastavnik.banks.models import MenteeProfile, MentorProfile
-from nastavnik.consents.services import export_eligible_clause
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
 from nastavnik.orgs.services import subtree_ids
 from nastavnik.participants.models import Person
 from nastavnik.plugins.registry import FulfilmentCheck, FulfilmentRule
-from nastavnik.timeutil import today
 from nastavnik.web.words import plural
 
 LIVE_MENTORS = ("in_bank", "assigned")
@@ -26,6 +25,10 @@ LIVE_MENTEES = ("in_bank", "in_pair", "unmatched")
 
 def consented_entries(model, statuses: tuple[str, ...], org_id: int) -> int:
     """Live entries of the bank under ``org_id`` whose person has a valid consent today (one query)."""
+    # Imported here: rules are collected at start-up, before every model is mapped, and the consent
+    # helpers build an alias of Person when imported.
+    from nastavnik.consents.services import export_eligible_clause
+
     return (
         db.session.scalar(
             select(func.count(model.id))
@@ -33,7 +36,7 @@ def consented_entries(model, statuses: tuple[str, ...], org_id: int) -> int:
             .where(
                 model.org_id.in_(subtree_ids([org_id])),
                 model.status.in_(statuses),
-                export_eligible_clause(today()),
+                export_eligible_clause(timeutil.today()),
             )
         )
         or 0

@@ -10,12 +10,12 @@ from __future__ import annotations
 from flask import url_for
 from sqlalchemy import select
 
+from nastavnik import timeutil
 from nastavnik.extensions import db
 from nastavnik.orgs.services import subtree_ids
 from nastavnik.pairs.models import Order
 from nastavnik.periods import AcademicYear, ru_date
 from nastavnik.plugins.registry import FulfilmentCheck, FulfilmentRule
-from nastavnik.timeutil import today
 from nastavnik.web.words import plural
 
 MAX_RECORDS = 50
@@ -47,7 +47,7 @@ def _done(order: Order, also: int = 0) -> FulfilmentCheck:
 
 
 def check(org_id: int, record_id: int | None) -> FulfilmentCheck:
-    day = today()
+    day = timeutil.today()
     if record_id is not None:
         order = db.session.scalar(_orders(org_id).where(Order.id == record_id))
         if order is None:
@@ -76,7 +76,7 @@ def rules() -> list[FulfilmentRule]:
             code="pairs.orders",
             title="Приказ о закреплении пар",
             done_when="издан приказ о закреплении наставнических пар/групп (в текущем учебном году или выбранный)",
-            keywords=("приказ закреплен", "закреплении наставнических", "формирование наставнических пар"),
+            keywords=("приказ закреплен", "закреплен наставническ пар", "формирован наставническ пар"),
             records=records,
             check=check,
         )

@@ -149,4 +149,4 @@ class LinkForm(Form):
     """Связь мероприятия с функцией приложения: сначала правило, затем запись (если их несколько)."""
 
     rule = SelectField("Функция приложения", validators=[DataRequired("Выберите функцию приложения.")])
-    record = SelectField("Запись", validators=[Optional()])
+    record = SelectField("Запись", choices=[], validate_choice=False, validators=[Optional()])

@@ -74,8 +74,9 @@ def _matches(keyword: str, words: list[str], gap: int = 2) -> bool:
 
 
 def suggested_rules(item: RoadmapItem) -> list[FulfilmentRule]:
-    """Rules whose keywords occur in the item's name, content or result, best first."""
-    words = _words(" ".join((item.name, item.content, item.result_text)))
+    """Rules whose keywords occur in the item's name or content, best first (not its result: «база
+    наставляемых» as the result of a questionnaire of mentors is a slip of the document)."""
+    words = _words(" ".join((item.name, item.content)))
     scored = []
     for rule in rules().values():
         hits = sum(1 for keyword in rule.keywords if _matches(keyword, words))
@@ -131,12 +132,13 @@ def set_link(item: RoadmapItem, rule: FulfilmentRule, record_id: int | None, use
     if record_id not in known:
         raise FulfilmentError("Такой записи нет — выберите запись из списка.")
     check = _run_check(rule, item.roadmap.org_id, record_id)
-    link = item.link or RoadmapItemLink(item=item)
+    link = item.link
+    if link is None:
+        link = item.link = RoadmapItemLink()
     link.rule_code, link.record_id, link.record_chosen = rule.code, record_id, True
     link.record_title = known[record_id][:300]
     link.record_url = (check.url if check else "")[:1000]
     link.created_by_id = user.id
-    item.link = link
     db.session.commit()
     return link
 

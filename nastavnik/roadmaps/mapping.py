@@ -239,6 +239,8 @@ class _Builder:
         if len(filled) == 1 and is_task_text(row.cells[filled[0]]):
             return self._task(row, row.cells[filled[0]])
         if len(filled) == 1 and filled[0] <= 1:
+            if self._continues_item(row, filled[0]):
+                return self._item(row)  # oddities flags it as a likely continuation, to be merged
             return self._section_from_text(row, row.cells[filled[0]])
         if self._is_numbered_section(row.values):
             return self._section(row, row.values[NUMBER].rstrip("."), row.values[NAME], "")
@@ -283,6 +285,14 @@ class _Builder:
         section.title = f"{section.title} {row.values.get(NAME, '')}".strip()
         item.name = f"{item.name} {row.values.get(CONTENT, '')}".strip()
         self.previews.append(PreviewRow(row.number, SECTION, row.values, f"продолжение этапа {section.number}"))
+
+    def _continues_item(self, row: _Row, column: int) -> bool:
+        """A lone unnumbered name cell right after an item in a numbered table: Word split the item's
+        name over two rows (seed 000, 1.2); kept as an item so that it can be merged, not a section."""
+        if not (self.has_numbers and self.mapping.get(column) == NAME):
+            return False
+        number, _, task = split_section_text(row.cells[column])
+        return not number and not task and bool(self.sections and self.sections[-1].items)
 
     def _is_numbered_section(self, values: dict[str, str]) -> bool:
         if not (self.has_numbers and values.get(NAME) and _SECTION_NUMBER.match(values.get(NUMBER, ""))):

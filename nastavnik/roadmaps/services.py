@@ -505,7 +505,8 @@ def share_item(item: RoadmapItem, child: Roadmap) -> RoadmapItem:
         "school",
         child.org_id,
     )
-    section.items.append(copied)
+    with db.session.no_autoflush:  # loading the section's items must not flush the half-attached copy
+        section.items.append(copied)
     if item.link is not None:
         copied.link = RoadmapItemLink(
             rule_code=item.link.rule_code,
