@@ -285,9 +285,10 @@ def test_the_core_rules_load_in_a_fresh_process():
         "from plugins.teacher_teacher import plugin as t\n"
         "app = create_app(TestingConfig, plugins=[t])\n"
         "state = app.extensions['nastavnik']\n"
-        "print(sorted(state.registry.fulfilment_rules), [i.name for i in state.infos.values() if i.state != 'active'])\n"
+        "print(' '.join(sorted(state.registry.fulfilment_rules)))\n"
+        "print(' '.join(i.name for i in state.infos.values() if i.state != 'active'))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # noqa: S603
-    assert result.stdout.strip() == (
-        "['banks.mentees', 'banks.mentors', 'pairs.orders', 'programmes.personal'] []"
-    ), result.stderr[-2000:]
+    rules, broken = (result.stdout.split("\n") + [""])[:2]
+    assert {"banks.mentees", "banks.mentors", "pairs.orders", "programmes.personal"} <= set(rules.split())
+    assert broken == "", result.stderr[-2000:]
