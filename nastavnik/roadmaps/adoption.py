@@ -80,10 +80,13 @@ def shift_plan_years(text: str, shift: int) -> str:
 
 
 def _with_identity(text: str, identity: list[tuple[str, str]], org_title: str) -> str:
-    # Longer phrases first: «МКУ УО Кежемского района» before «Кежемского района».
-    for phrase, replacement in sorted(identity, key=lambda pair: -len(pair[0])):
-        text = text.replace(phrase, replacement.replace("{org}", org_title))
-    return text
+    """One pass over the text, longer phrases first («МКУ УО Кежемского района» before «Кежемского
+    района»), so that nothing inserted (the adopting organisation's own name) is replaced again."""
+    if not identity or not text:
+        return text
+    replacements = {phrase: replacement.replace("{org}", org_title) for phrase, replacement in identity}
+    pattern = "|".join(re.escape(phrase) for phrase in sorted(replacements, key=len, reverse=True))
+    return re.sub(pattern, lambda match: replacements[match.group(0)], text)
 
 
 def adopted_draft(

@@ -47,6 +47,7 @@ from nastavnik.roadmaps.services import (
     my_items_query,
     own_draft,
     plan,
+    plan_date,
     plan_headings,
     preload_shares,
     rollup,
@@ -385,6 +386,7 @@ def print_view(roadmap_id):
         "roadmaps/print.html",
         **context,
         deadline_display=deadline_display,
+        plan_date=plan_date,
         columns=export.document_columns(roadmap.columns or [], context["roadmap"].items()),
         blocks=export.text_blocks(to_draft(roadmap)),
     )

@@ -820,6 +820,16 @@ def deadline_display(item: RoadmapItem) -> str:
     return item.deadline_label or UNPARSED_LABEL
 
 
+def plan_date(item: RoadmapItem) -> str:
+    """The plan's date beside a deadline text that names no year («август» → «август 2026»), or the
+    dated occurrence of a repeated item; empty when the text says it all."""
+    if item.occurrence_label:
+        return item.occurrence_label
+    if item.due_end and item.deadline_kind in ("range", "date") and not re.search(r"\d{4}", item.deadline_text):
+        return deadline_display(item)
+    return ""
+
+
 def status_rows(roadmap: Roadmap, day: date) -> list[dict]:
     return [
         {

@@ -136,6 +136,8 @@ def test_a_month_without_a_year_that_opens_the_plan_comes_before_its_neighbours(
     assert (august.due_start, august.due_end) == (date(2025, 8, 1), date(2025, 8, 31))  # not August 2026
     assert PLACED_FLAG in august.flags
     assert item(roadmap, "1.2.").due_end == date(2025, 8, 20)
+    printed = client.get(f"/roadmaps/{roadmap.id}/print").text
+    assert "<td>август (август 2025)</td>" in printed  # the print says which August
 
 
 def test_a_month_in_its_academic_place_is_left_alone(client, world):
@@ -438,3 +440,15 @@ def test_counters_come_along_with_an_htmx_status_change(client, world):
     summary = response.text[response.text.index('id="roadmap-summary"') - 3 :]
     assert 'data-hx-swap-oob="true"' in summary and "выполнено: 1" in summary
     assert "Всего: <b>17 мероприятий</b>" in summary
+
+
+def test_identity_is_replaced_once_even_when_the_adopter_has_the_same_name(world):
+    """Kezhma's own authority adopting Kezhma's template keeps its name: the name put in is not
+    replaced again by a shorter phrase («Кежемского района» → «муниципалитета»)."""
+    from nastavnik.roadmaps.adoption import adopted_draft
+    from nastavnik.roadmaps.builtin import load_builtin
+
+    own = adopted_draft(load_builtin("kezhma_municipal_2022"), "МКУ УО Кежемского района", 2025, 1, 3)
+    first = own.sections[0].items[0]
+    assert first.responsible_text == "МКУ УО Кежемского района"
+    assert own.title.endswith("образовательных организаций муниципалитета")
