@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased, selectinload
@@ -826,7 +826,9 @@ def plan_date(item: RoadmapItem) -> str:
     if item.occurrence_label:
         return item.occurrence_label
     if item.due_end and item.deadline_kind in ("range", "date") and not re.search(r"\d{4}", item.deadline_text):
-        return deadline_display(item)
+        start, end = item.due_start or item.due_end, item.due_end
+        whole_months = start.day == 1 and (end + timedelta(days=1)).day == 1
+        return _occurrence_label(start, end) if whole_months else deadline_display(item)
     return ""
 
 
