@@ -33,6 +33,9 @@ def upgrade():
             ondelete="SET NULL",
         )
 
+    with op.batch_alter_table("roadmap_item", schema=None) as batch_op:  # «мои мероприятия» of a person
+        batch_op.create_index(batch_op.f("ix_roadmap_item_responsible_person_id"), ["responsible_person_id"], unique=False)
+
     op.create_table(
         "roadmap_item_link",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -60,6 +63,9 @@ def downgrade():
     with op.batch_alter_table("roadmap_item_link", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_roadmap_item_link_item_id"))
     op.drop_table("roadmap_item_link")
+
+    with op.batch_alter_table("roadmap_item", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_roadmap_item_responsible_person_id"))
 
     with op.batch_alter_table("roadmap_section", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_roadmap_section_parent_section_id_roadmap_section"), type_="foreignkey")

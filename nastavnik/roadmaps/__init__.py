@@ -23,6 +23,11 @@ def nastavnik_load_blueprints(app):
 def nastavnik_tpl_nav(user):
     if access.can(user, "roadmaps.view"):
         return [("Дорожные карты", url_for("roadmaps.index"))]
+    if user.person_id is not None:  # a teacher named responsible for an item: their own list
+        from nastavnik.roadmaps.services import is_responsible_anywhere
+
+        if is_responsible_anywhere(user.person_id):
+            return [("Мои мероприятия", url_for("roadmaps.mine"))]
     return []
 
 

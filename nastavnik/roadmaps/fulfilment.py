@@ -238,6 +238,7 @@ def confirm(item: RoadmapItem, user, expected_version: int | None, day) -> Fulfi
     if not check.done:
         raise FulfilmentError(f"Пока не выполнено: {check.summary}. Условие: {rule.done_when}.")
     item.status, item.done_on = "done", day
+    link.record_url = (check.url or link.record_url)[:1000]  # the plan keeps the way to the work
     attached = {evidence.link_url for evidence in item.evidence}
     documents = [(f"{rule.title}: {check.summary}", check.url), *check.evidence]
     for title, url in documents:

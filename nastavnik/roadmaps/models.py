@@ -149,7 +149,7 @@ class RoadmapItem(db.Model):
     responsible_kind: Mapped[str] = mapped_column(String(10), default="text")  # role | org | person | text
     responsible_role: Mapped[str] = mapped_column(String(30), default="")
     responsible_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
-    responsible_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    responsible_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     document_type: Mapped[str] = mapped_column(String(50), default="")
     status: Mapped[str] = mapped_column(String(20), default="planned")
     done_on: Mapped[date | None] = mapped_column(Date)

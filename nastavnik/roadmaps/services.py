@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from nastavnik import access
@@ -563,6 +563,13 @@ def can_work_on(user, item: RoadmapItem) -> bool:
     """Who sets the item's status and adds its evidence: the roadmap's editors and its responsible
     person. Changing the plan's texts and structure stays with the editors."""
     return can_edit(user, item.roadmap) or _responsible(user, item)
+
+
+def is_responsible_anywhere(person_id: int) -> bool:
+    """Is the person named responsible for some roadmap item (one indexed EXISTS)."""
+    return bool(
+        db.session.scalar(select(exists().where(RoadmapItem.responsible_person_id == person_id)))
+    )
 
 
 def earlier_adoptions(template_code: str, org_id: int, academic_year: int | None) -> list[Roadmap]:

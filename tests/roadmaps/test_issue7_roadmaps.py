@@ -453,3 +453,19 @@ def test_identity_is_replaced_once_even_when_the_adopter_has_the_same_name(world
     first = own.sections[0].items[0]
     assert first.responsible_text == "МКУ УО Кежемского района"
     assert own.title.endswith("образовательных организаций муниципалитета")
+
+
+def test_a_responsible_teacher_finds_mine_in_the_menu(client, world):
+    login(client, "mentee")
+    assert ">Мои мероприятия</a>" not in client.get("/").text  # nothing of theirs yet
+    client.post("/auth/logout")
+    login(client, "curator")
+    assert adopt(client, "penza_school30_2022", world.school.id).status_code == 303
+    row = item(newest(), "4.3.")
+    edit = {f"item{row.id}-{name}": getattr(row, name) for name in
+            ("number", "name", "content", "deadline_text", "responsible_text", "result_text")}  # fmt: skip
+    edit |= {f"item{row.id}-responsible_person_id": world.teacher.id, f"item{row.id}-version": row.version}
+    assert client.post(f"/roadmaps/items/{row.id}/edit", data=edit).status_code == 303
+    client.post("/auth/logout")
+    login(client, "mentee")
+    assert 'href="/roadmaps/mine">Мои мероприятия</a>' in client.get("/").text
