@@ -41,21 +41,21 @@ def test_inline_text_edit_fixes_a_typo_and_a_flag_is_checked_in_place(page, live
         )
         db.session.commit()
         roadmap_id = roadmap.id
-        typo_id = next(i.id for i in roadmap.items() if i.deadline_text == "Апрель 2032г.")
+        typo_id = next(i.id for i in roadmap.items() if i.deadline_text == "Апрель 2035г.")  # 2032 moved with the plan
         duplicate_id = next(i.id for i in roadmap.items() if i.number == "1.5")
 
     login(page, live_server, "municipal")
     page.goto(f"{live_server}/roadmaps/{roadmap_id}")
     row = page.locator(f"#item-{typo_id}")
-    assert "год 2032 вне периода" in row.inner_text()
+    assert "год 2035 вне периода" in row.inner_text()
     row.get_by_role("link", name="Изменить текст или исправить").click()
     editing = page.locator(f"#item-{typo_id}.editing-row")
-    editing.locator(f"#item{typo_id}-deadline_text").fill("Апрель 2023г.")
+    editing.locator(f"#item{typo_id}-deadline_text").fill("Апрель 2026г.")
     editing.get_by_role("button", name="Сохранить").click()
 
     saved = page.locator(f"#item-{typo_id}.item-row:not(.editing-row)")
     saved.get_by_text("Изменения сохранены.").wait_for()
-    assert "Апрель 2023г." in saved.inner_text() and "2032" not in saved.inner_text()
+    assert "Апрель 2026г." in saved.inner_text() and "2035" not in saved.inner_text()
     assert "01.04.2026" in saved.inner_text()
 
     duplicate = page.locator(f"#item-{duplicate_id}")
