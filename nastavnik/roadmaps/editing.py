@@ -82,6 +82,8 @@ def add_section(roadmap: Roadmap, values: dict) -> RoadmapSection:
 
 def delete_section(section: RoadmapSection, expected_version: int | None) -> int:
     """Delete a section with its items (and the schools' copies of them); returns how many items went."""
+    if section.parent_section_id is not None:
+        raise StructureError("Этот раздел передан школе из муниципальной дорожной карты: удалить его может её владелец.")
     check_version(section, expected_version)
     roadmap = section.roadmap
     items = list(section.items)

@@ -7,6 +7,7 @@ from collections import defaultdict
 from flask import abort, flash, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from nastavnik import access
 from nastavnik.extensions import db
@@ -213,6 +214,8 @@ def index():
         visible_roadmaps_query(current_user).order_by(Roadmap.created_at.desc(), Roadmap.id.desc())
     ).all()
     day = today()
+    for roadmap in roadmaps:
+        preload_shares(roadmap)  # municipal rows count by their schools' statuses
     counts = {r.id: status_counts(r.items(), day) for r in roadmaps}
     return render_template(
         "roadmaps/index.html",
@@ -245,7 +248,9 @@ def mine():
 def _mine_page(overrides: dict | None = None) -> str:
     query = my_items_query(current_user)
     items = (
-        db.session.scalars(query.order_by(RoadmapItem.due_end, RoadmapItem.id)).all()
+        db.session.scalars(
+            query.order_by(RoadmapItem.due_end, RoadmapItem.id).options(selectinload(RoadmapItem.child_items))
+        ).all()
         if query is not None
         else []
     )
@@ -870,6 +875,9 @@ def section_delete(section_id):
     if request.method == "POST":
         try:
             count = editing.delete_section(section, _version(request.form.get("version")))
+        except editing.StructureError as exc:
+            flash(str(exc), "error")
+            return redirect_to(url_for("roadmaps.detail", roadmap_id=roadmap.id) + f"#section-{section.id}")
         except Conflict:
             db.session.rollback()
             flash(STRUCTURE_CONFLICT, "error")
@@ -977,11 +985,7 @@ def item_merge(item_id):
         db.session.rollback()
         db.session.refresh(item)
         return _row_response(item, 409, message=CONFLICT)
-    return _after_change(
-        previous.roadmap_id,
-        f"Строка присоединена к мероприятию {previous.number}.".replace(" .", "."),
-        f"#item-{previous.id}",
-    )
+    return _after_change(previous.roadmap_id, "Строка присоединена к мероприятию выше.", f"#item-{previous.id}")
 
 
 # -- the app function behind an item: link, lazy check, offer and confirmation ------------------------

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from nastavnik import access
 from nastavnik.extensions import db
@@ -619,15 +620,24 @@ class Rollup:
 
 
 def preload_shares(roadmap: Roadmap) -> None:
-    """The schools' copies of every item of a municipal roadmap in one query (their statuses make the
-    municipal rows' status), instead of one query per row."""
-    if roadmap.level == "school":
-        return
-    db.session.scalars(
-        select(RoadmapItem)
-        .where(RoadmapItem.roadmap_id == roadmap.id)
-        .options(selectinload(RoadmapItem.child_items).selectinload(RoadmapItem.roadmap))
+    """The whole plan in a handful of queries instead of several per row: sections, items, their
+    evidence and links, and for a municipal roadmap the schools' copies of its items (their statuses
+    make the municipal rows' status)."""
+    if "sections" in roadmap.__dict__:
+        return  # loaded already in this session
+    items = selectinload(RoadmapSection.items)
+    options = [items.selectinload(RoadmapItem.evidence), items.selectinload(RoadmapItem.link)]
+    if roadmap.level != "school":
+        shares = items.selectinload(RoadmapItem.child_items)
+        options += [shares.selectinload(RoadmapItem.roadmap), shares.selectinload(RoadmapItem.evidence)]
+    sections = db.session.scalars(
+        select(RoadmapSection)
+        .where(RoadmapSection.roadmap_id == roadmap.id)
+        .order_by(RoadmapSection.position, RoadmapSection.id)
+        .options(*options)
     ).all()
+    # Held by the roadmap: the session keeps loaded rows only while something refers to them.
+    set_committed_value(roadmap, "sections", sections)
 
 
 def rollup(roadmap: Roadmap, day: date) -> list[Rollup]:

@@ -9,7 +9,7 @@ import sys
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from nastavnik.banks.models import MentorProfile
 from nastavnik.extensions import db as _db
@@ -237,6 +237,37 @@ def test_one_check_per_distinct_record_on_a_page(client, penza, counting_rule):
     page = client.get(f"/roadmaps/{penza.id}").text
     assert counting_rule == [7]  # seventeen rows, one check
     assert page.count("Приложение: запись 7 готова.") == 17
+
+
+def statements(client, url: str) -> int:
+    """SQL statements one page costs, with a fresh session as in production."""
+    seen = []
+
+    def count(*args, **kwargs):
+        seen.append(1)
+
+    _db.session.remove()
+    event.listen(_db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_the_plan_costs_the_same_few_queries_however_many_items_are_linked(client, world, penza):
+    put_in_mentor_bank(world.teacher)
+    roadmap_id = penza.id
+    for row in penza.items():
+        row.link = None
+    _db.session.commit()
+    unlinked = statements(client, f"/roadmaps/{roadmap_id}")
+    for row in _db.session.get(Roadmap, roadmap_id).items():
+        row.link = RoadmapItemLink(rule_code="banks.mentors", record_id=None)
+    _db.session.commit()
+    linked = statements(client, f"/roadmaps/{roadmap_id}")
+    assert linked <= unlinked + 2  # seventeen linked rows: one check, one query
+    assert unlinked <= 15  # the plan, its evidence and links in a handful of queries, not several per row
 
 
 def test_beyond_the_limit_checks_load_lazily_per_item(client, penza, counting_rule, monkeypatch):
