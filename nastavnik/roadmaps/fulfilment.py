@@ -18,9 +18,11 @@ and municipal rows (whose status is the schools') are not checked at all.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 
 from flask import current_app, g, has_request_context
+from sqlalchemy.exc import DBAPIError
 
 from nastavnik.extensions import db
 from nastavnik.plugins.registry import FulfilmentCheck, FulfilmentRule
@@ -89,7 +91,18 @@ def suggested_rules(item: RoadmapItem) -> list[FulfilmentRule]:
 
 
 def _plugin_failed(rule_code: str, what: str) -> None:
+    """Log the failure and count it against the plugin that owns the rule (the plugins page shows it);
+    a failed statement must not leave the request's transaction broken for the rest of the page."""
+    from nastavnik.plugins.failures import record
+    from nastavnik.plugins.manager import registry
+
+    exc = sys.exc_info()[1]
     current_app.logger.exception("Правило выполнения %s: ошибка в %s", rule_code, what)
+    if isinstance(exc, DBAPIError):
+        db.session.rollback()
+    owner = registry().owner.get(("fulfilment_rules", rule_code))
+    if owner is not None and exc is not None:
+        record(owner, f"правило выполнения {rule_code} ({what})", exc)
 
 
 def records_of(rule: FulfilmentRule, org_id: int) -> list[tuple[int | None, str]]:

@@ -14,6 +14,7 @@ from sqlalchemy import event, select
 from nastavnik.banks.models import MentorProfile
 from nastavnik.extensions import db as _db
 from nastavnik.pairs.models import Order
+from nastavnik.plugins import failures as plugin_failures
 from nastavnik.plugins.manager import registry
 from nastavnik.plugins.registry import FulfilmentCheck, FulfilmentRule
 from nastavnik.roadmaps import fulfilment
@@ -201,6 +202,9 @@ def test_a_missing_or_failing_rule_never_breaks_the_plan(client, world, penza, m
     mentors = item(penza, "3.2")
     refused = client.post(f"/roadmaps/items/{mentors.id}/fulfil", data={"version": mentors.version}, headers=HX)
     assert refused.status_code == 422 and "ошибка в плагине" in refused.text
+    failures = plugin_failures.counts()
+    assert failures["nastavnik.banks"].count >= 2  # counted on the plugins page: the page and the confirmation
+    assert "banks.mentors" in failures["nastavnik.banks"].last_where
 
 
 # -- checks stay bounded on a long plan --------------------------------------------------------------------
