@@ -142,7 +142,7 @@ def test_an_item_is_linked_by_hand_to_a_record(client, world, penza):
     assert form.status_code == 200 and form.text.lstrip().startswith("<tr")
     suggested = re.search(r'<optgroup label="Подходят по тексту мероприятия">(.*?)</optgroup>', form.text).group(1)
     assert "База наставников" in suggested and "Приказ о закреплении пар" not in suggested
-    assert '<option value=""></option>' in form.text  # a required select starts empty
+    assert '<option value="">— выберите —</option>' in form.text  # a required select starts empty
 
     order = Order(org_id=world.school.id, number="5-од", issued_on=date(2025, 9, 2), kind="pairs")
     _db.session.add(order)
