@@ -494,10 +494,15 @@ def item_status(item_id):
     except Conflict:
         db.session.refresh(item)
         return _row_response(item, 409, message=CONFLICT)
-    if not is_htmx():
-        flash(f"Статус мероприятия {item.number} «{item.name[:60]}» сохранён.", "success")
-        return redirect_to(_back(item))
-    return _row_response(item, message="Сохранено.")
+    return _saved(item, "Сохранено.", f"Статус мероприятия {item.number} «{item.name[:60]}» сохранён.")
+
+
+def _saved(item: RoadmapItem, message: str, flashed: str | None = None):
+    """After a change of one row: the row with its message (HTMX), else back to it with a flash."""
+    if is_htmx():
+        return _row_response(item, message=message)
+    flash(flashed or message, "success")
+    return redirect_to(_back(item))
 
 
 def _back(item: RoadmapItem) -> str:
@@ -521,10 +526,7 @@ def item_evidence(item_id):
     except EvidenceError as exc:
         db.session.rollback()
         return _row_response(item, 422, evidence_form=form, evidence_error=str(exc))
-    if not is_htmx():
-        flash("Подтверждение добавлено.", "success")
-        return redirect_to(_back(item))
-    return _row_response(item, message="Подтверждение добавлено.")
+    return _saved(item, "Подтверждение добавлено.")
 
 
 @bp.route("/evidence/<int:evidence_id>")
@@ -723,10 +725,7 @@ def item_edit(item_id):
         db.session.rollback()
         db.session.refresh(item)
         return _edit_response(item, _edit_form(item), 409, EDIT_CONFLICT)
-    if not is_htmx():
-        flash(f"Мероприятие {item.number} «{item.name[:60]}» сохранено.", "success")
-        return redirect_to(url_for("roadmaps.detail", roadmap_id=item.roadmap_id) + f"#item-{item.id}")
-    return render_partial("roadmaps/_item_row.html", r=_row_context(item, message="Изменения сохранены."))
+    return _saved(item, "Изменения сохранены.", f"Мероприятие {item.number} «{item.name[:60]}» сохранено.")
 
 
 def _version(value) -> int | None:
@@ -749,10 +748,7 @@ def item_flag(item_id):
         db.session.refresh(item)
         return _row_response(item, 409, message=CONFLICT)
     message = "Отмечено как проверенное." if checked else "Отметка снова требует проверки."
-    if not is_htmx():
-        flash(message, "success")
-        return redirect_to(url_for("roadmaps.detail", roadmap_id=item.roadmap_id) + f"#item-{item.id}")
-    return render_partial("roadmaps/_item_row.html", r=_row_context(item, message=message))
+    return _saved(item, message)
 
 
 # -- deleting a roadmap -----------------------------------------------------------------------------------
@@ -789,32 +785,41 @@ def _after_change(roadmap_id: int, message: str, anchor: str = ""):
     return redirect_to(url_for("roadmaps.detail", roadmap_id=roadmap_id) + anchor)
 
 
+STRUCTURE_CONFLICT = "Это изменил другой пользователь, ваши изменения не сохранены. В форме — текущие данные."
+
+
+def _edit_versioned(record, form_class, fields, save, roadmap_id: int, done: tuple[str, str], template, **context):
+    """GET: the form with the record and the version seen; POST: saved, or on a stale version 409 with
+    the current data in the form (nothing written over)."""
+    form = form_class(obj=record if request.method == "GET" else None)
+    message = ""
+    if request.method == "GET":
+        form.version.data = record.version
+    elif form.validate():
+        values = {name: getattr(form, name).data or "" for name in fields}
+        try:
+            save(record, values, _version(form.version.data))
+        except Conflict:
+            db.session.rollback()
+            db.session.refresh(record)
+            form = form_class(formdata=None, obj=record)
+            form.version.data = record.version
+            message = STRUCTURE_CONFLICT
+        else:
+            return _after_change(roadmap_id, *done)
+    status = 409 if message else (422 if form.errors else 200)
+    return render_template(template, form=form, message=message, **context), status
+
+
 @bp.route("/<int:roadmap_id>/edit", methods=["GET", "POST"])
 @access.rule("roadmaps.edit")
 def header_edit(roadmap_id):
     """Шапка: название, период, утверждение, «Основные положения», цель, задачи, ожидаемые результаты."""
     roadmap = _roadmap(roadmap_id, edit=True)
-    form = HeaderForm(obj=roadmap if request.method == "GET" else None)
-    message = ""
-    if request.method == "GET":
-        form.version.data = roadmap.version
-    elif form.validate():
-        values = {name: getattr(form, name).data or "" for name in editing.HEADER_FIELDS}
-        try:
-            editing.edit_header(roadmap, values, _version(form.version.data))
-        except Conflict:
-            db.session.rollback()
-            db.session.refresh(roadmap)
-            form = HeaderForm(formdata=None, obj=roadmap)
-            form.version.data = roadmap.version
-            message = STRUCTURE_CONFLICT
-        else:
-            return _after_change(roadmap.id, "Шапка дорожной карты сохранена.")
-    status = 409 if message else (422 if form.errors else 200)
-    return render_template("roadmaps/header_edit.html", roadmap=roadmap, form=form, message=message), status
-
-
-STRUCTURE_CONFLICT = "Это изменил другой пользователь, ваши изменения не сохранены. В форме — текущие данные."
+    return _edit_versioned(
+        roadmap, HeaderForm, editing.HEADER_FIELDS, editing.edit_header, roadmap.id,
+        ("Шапка дорожной карты сохранена.", ""), "roadmaps/header_edit.html", roadmap=roadmap,
+    )  # fmt: skip
 
 
 def _section(section_id: int) -> RoadmapSection:
@@ -844,27 +849,13 @@ def section_new(roadmap_id):
 @bp.route("/sections/<int:section_id>/edit", methods=["GET", "POST"])
 @access.rule("roadmaps.edit")
 def section_edit(section_id):
+    """Раздел: номер, название, задача этапа; копии раздела в планах ОО следуют."""
     section = _section(section_id)
-    form = SectionForm(obj=section if request.method == "GET" else None)
-    message = ""
-    if request.method == "GET":
-        form.version.data = section.version
-    elif form.validate():
-        values = {name: getattr(form, name).data or "" for name in editing.SECTION_FIELDS}
-        try:
-            editing.edit_section(section, values, _version(form.version.data))
-        except Conflict:
-            db.session.rollback()
-            db.session.refresh(section)
-            form = SectionForm(formdata=None, obj=section)
-            form.version.data = section.version
-            message = STRUCTURE_CONFLICT
-        else:
-            return _after_change(section.roadmap_id, "Раздел сохранён.", f"#section-{section.id}")
-    status = 409 if message else (422 if form.errors else 200)
-    return render_template(
-        "roadmaps/section_edit.html", roadmap=section.roadmap, section=section, form=form, message=message
-    ), status
+    return _edit_versioned(
+        section, SectionForm, editing.SECTION_FIELDS, editing.edit_section, section.roadmap_id,
+        ("Раздел сохранён.", f"#section-{section.id}"), "roadmaps/section_edit.html",
+        roadmap=section.roadmap, section=section,
+    )  # fmt: skip
 
 
 @bp.route("/sections/<int:section_id>/delete", methods=["GET", "POST"])
@@ -1048,10 +1039,7 @@ def item_link(item_id):
         form.record.errors = ["Выберите запись из списка."]
         return _link_response(item, form, suggested, others, records=choices, status=422)
     message = f"Мероприятие связано: «{rule.title}»."
-    if not is_htmx():
-        flash(message, "success")
-        return redirect_to(_back(item))
-    return _row_response(item, message=message)
+    return _saved(item, message)
 
 
 @bp.route("/items/<int:item_id>/unlink", methods=["POST"])
@@ -1060,10 +1048,7 @@ def item_unlink(item_id):
     item = _item(item_id, edit=True)
     fulfilment.remove_link(item)
     message = "Связь с функцией приложения снята."
-    if not is_htmx():
-        flash(message, "success")
-        return redirect_to(_back(item))
-    return _row_response(item, message=message)
+    return _saved(item, message)
 
 
 @bp.route("/items/<int:item_id>/fulfilment")
@@ -1098,7 +1083,4 @@ def item_fulfil(item_id):
         db.session.refresh(item)
         return _row_response(item, 409, message=CONFLICT)
     message = f"Отмечено выполненным: {check.summary}. Подтверждения добавлены."
-    if not is_htmx():
-        flash(message, "success")
-        return redirect_to(_back(item))
-    return _row_response(item, message=message)
+    return _saved(item, message)
