@@ -1,7 +1,7 @@
 """roadmaps: links of items to app functions, the document's layout and provisions, section shares
 
 Revision ID: 0012
-Revises: 0023
+Revises: 0011
 Create Date: 2026-12-01 10:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "0012"
-down_revision = "0023"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

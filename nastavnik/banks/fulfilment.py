@@ -25,9 +25,9 @@ LIVE_MENTEES = ("in_bank", "in_pair", "unmatched")
 
 def consented_entries(model, statuses: tuple[str, ...], org_id: int) -> int:
     """Live entries of the bank under ``org_id`` whose person has a valid consent today (one query)."""
-    # Imported here: rules are collected at start-up, before every model is mapped, and the consent
-    # helpers build an alias of Person when imported.
-    from nastavnik.consents.services import export_eligible_clause
+    # The one consent rule (152-ФЗ); imported here: rules are collected at start-up, before every
+    # model is mapped, and the consent helpers build an alias of Person when imported.
+    from nastavnik.consents.services import processing_allowed_clause
 
     return (
         db.session.scalar(
@@ -36,7 +36,7 @@ def consented_entries(model, statuses: tuple[str, ...], org_id: int) -> int:
             .where(
                 model.org_id.in_(subtree_ids([org_id])),
                 model.status.in_(statuses),
-                export_eligible_clause(timeutil.today()),
+                processing_allowed_clause(timeutil.today()),
             )
         )
         or 0
