@@ -173,16 +173,21 @@ def delete_item(item: RoadmapItem, expected_version: int | None) -> None:
 # -- splitting and merging --------------------------------------------------------------------------
 
 _NUMBERED_PART = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*[.)]?)\s+(\S.*)$", re.S)
-_BULLET = re.compile(r"(?:^|\s)[-–•]\s+(?=\S)")
+# «- приказ …» after a colon, a semicolon or a full stop: a bullet, not a dash inside a sentence
+# («Приложение 1 - Положение …»).
+_BULLET = re.compile(r"(?:(?<=[:;.])|^)\s*[-–•]\s+(?=\S)")
 
 
 def suggest_parts(text: str) -> list[str]:
     """How the text of one row falls apart into items: at «1. … 2. …», else at «- …» bullets, else at
-    «;». Each part is a paragraph of the split form; the person edits them before saving."""
+    «;». A lead-in ending in a colon («Подготовка и принятие … актов:») goes in front of every part, as
+    seed 000 writes its items 1.1–1.3. The person edits the parts before saving."""
     numbered = oddities.enumerated_parts(text)
     if numbered:
         return [f"{number} {part}".strip() for number, part in numbered if part]
     bullets = [part.strip(" ;") for part in _BULLET.split(text) if part.strip(" ;")]
+    if len(bullets) > 2 and bullets[0].endswith(":"):
+        return [f"{bullets[0]} {part}" for part in bullets[1:]]
     if len(bullets) > 1:
         return bullets
     return [part.strip() for part in text.split(";") if part.strip()]

@@ -469,3 +469,19 @@ def test_a_responsible_teacher_finds_mine_in_the_menu(client, world):
     client.post("/auth/logout")
     login(client, "mentee")
     assert 'href="/roadmaps/mine">Мои мероприятия</a>' in client.get("/").text
+
+
+def test_split_suggestions_follow_the_documents_lists():
+    from nastavnik.roadmaps.builtin import load_builtin
+    from nastavnik.roadmaps.editing import suggest_parts
+
+    first = load_builtin("generic_teacher").sections[0].items[0].name  # seed 002, stage 1: three bullets
+    parts = suggest_parts(first)
+    assert len(parts) == 3
+    assert all(part.startswith("Подготовка и принятие локальных нормативных правовых актов образовательной организации: ")
+               for part in parts)  # fmt: skip
+    assert "Приложение 1 - Положение о системе" in parts[0]  # a dash inside a sentence is no bullet
+    assert parts[1].endswith("приказ(ы) о закреплении наставнических пар/групп с письменного согласия их участников "
+                             "на возложение на них дополнительных обязанностей, связанных с наставнической "
+                             "деятельностью (при наличии в организации наставляемых).")  # fmt: skip
+    assert suggest_parts("1. Сбор информации. 2. Формирование банка.") == ["1. Сбор информации.", "2. Формирование банка."]
