@@ -10,6 +10,8 @@ from pathlib import Path
 from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
+from sqlalchemy import exc as sqlalchemy_exc
+from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from nastavnik import __version__, access
@@ -19,7 +21,9 @@ from nastavnik.periods import AcademicYear, ru_date, ru_years
 from nastavnik.plugins.manager import build_plugin_manager, registry
 from nastavnik.plugins.templating import nav_links, run_hook
 from nastavnik.timeutil import today
+from nastavnik.web.converters import BoundedIntConverter
 from nastavnik.web.htmx import is_htmx
+from nastavnik.web.uploads import StorageFull
 from nastavnik.web.words import plural, plural_word
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +44,7 @@ def create_app(config=None, plugins=None) -> Flask:
         template_folder=str(SHARED / "templates"),
         static_folder=str(Path(__file__).parent / "static"),
     )
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route: ids past a column's range are 404
     configure_config(app, config)
     configure_extensions(app)
     build_plugin_manager(app, plugins)
@@ -183,6 +188,24 @@ def configure_errors(app: Flask) -> None:
         message = "Форма устарела или отправлена не со страницы приложения (нет CSRF-токена). Обновите страницу и повторите."
         template = "errors/_error.html" if is_htmx() else "errors/error.html"
         return render_template(template, code=400, message=message), 400
+
+    @app.errorhandler(StorageFull)
+    def storage_full(error):
+        app.logger.error("upload refused: %s", error)
+        message = "На сервере закончилось место на диске: файл не сохранён, ничего не записано. Сообщите администратору."
+        template = "errors/_error.html" if is_htmx() else "errors/error.html"
+        return render_template(template, code=507, message=message), 507
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(sqlalchemy_exc.TimeoutError)
+    def database_unavailable(error):
+        """No connection to the database (or it is locked or full): a page that needs none, no details."""
+        app.logger.exception("database unavailable")
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: S110 - the connection is gone already; the page must still answer
+            pass
+        return render_template("errors/unavailable.html"), 503, {"Retry-After": "60"}
 
 
 def configure_cli(app: Flask) -> None:

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from nastavnik.banks.matching_service import MODES
 from nastavnik.banks.models import MENTEE_STATUSES, MENTOR_ORIGINS, MENTOR_STATUSES
-from nastavnik.web.fields import CheckboxesField, RuDecimalField, TrimmedStringField
+from nastavnik.web.fields import CheckboxesField, RuDecimalField, TrimmedStringField, VersionField
 from nastavnik.web.forms import Form
 
 
@@ -31,7 +31,7 @@ class MenteeProfileForm(TagsMixin, Form):
     category = SelectField("Категория наставляемого", validate_choice=False)
     request_text = TextAreaField("Запрос своими словами", validators=[Length(max=4000)])
     status = SelectField("Статус", choices=list(MENTEE_STATUSES.items()))
-    version = HiddenField()
+    version = VersionField()
 
 
 class MentorProfileForm(TagsMixin, Form):
@@ -55,7 +55,7 @@ class MentorProfileForm(TagsMixin, Form):
     training = TextAreaField("Обучение, сертификаты", validators=[Length(max=2000)])
     case_url = TrimmedStringField("Ссылка на кейс/отзыв", validators=[Length(max=500)])
     status = SelectField("Статус", choices=list(MENTOR_STATUSES.items()))
-    version = HiddenField()
+    version = VersionField()
 
     def validate_variation_codes(self, field):
         from nastavnik.banks.services import variation_kinds
@@ -124,7 +124,7 @@ class SettingsForm(Form):
         validators=[Optional(), NumberRange(0, 100, "Балл — от 0 до 100.")],
     )
     mode = SelectField("Цель подбора", choices=list(MODES.items()))
-    version = HiddenField()
+    version = VersionField()
 
 
 class ExclusionForm(Form):

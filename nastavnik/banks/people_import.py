@@ -13,22 +13,20 @@ Russian Excel (cp1251, «;»), a title line above the header, columns named in a
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from pathlib import PurePath
 from typing import Literal
 
-from openpyxl import load_workbook
+from nastavnik.web.forms import field_errors
+from nastavnik.web.uploads import DamagedFile, UploadReader, UploadRejected, current_limits
 
 Kind = Literal["staff", "student"]
 
-MAX_ROWS = 5000
 HEADER_SCAN_ROWS = 10
-# Styled-but-empty rows can run to the sheet's end (1 048 576); a gap this long means the data is over.
-EMPTY_RUN_LIMIT = 1000
+SNIFF_CHARS = 4096
 
 STAFF_AGE = (18, 80)
 STUDENT_AGE = (5, 20)
@@ -61,11 +59,12 @@ class TableRow(list[str]):
 # Reading files
 
 
-def read_table(filename: str, data: bytes, max_rows: int = MAX_ROWS) -> list[list[str]]:
+def read_table(filename: str, data: bytes, max_rows: int | None = None) -> list[list[str]]:
     """Cell texts of the first non-empty sheet (.xlsx) or of a .csv, empty rows skipped.
 
     The rows are TableRow instances (their `.number` is the line in the file). Dates come as
-    ДД.ММ.ГГГГ, whole numbers without «.0».
+    ДД.ММ.ГГГГ, whole numbers without «.0». Reading is bounded (nastavnik.web.uploads): past a bound,
+    or for a file that is not what its name says, ImportFileError with the message to show.
     """
     name = PurePath(filename).name or "без имени"
     suffix = PurePath(filename).suffix.lower()
@@ -78,19 +77,21 @@ def read_table(filename: str, data: bytes, max_rows: int = MAX_ROWS) -> list[lis
         raise ImportFileError(f"Файл «{name}» не поддерживается: загрузите таблицу .xlsx или .csv.")
     if not data.strip():
         raise ImportFileError(f"Файл «{name}» пустой.")
-    rows = _read_xlsx(name, data, max_rows) if suffix == ".xlsx" else _read_csv(name, data, max_rows)
+    limits = current_limits()
+    if max_rows is not None:
+        limits = replace(limits, rows=max_rows)
+    reader = UploadReader(name, limits)
+    try:
+        rows = _read_xlsx(reader, data) if suffix == ".xlsx" else _read_csv(reader, data)
+    except UploadRejected as exc:
+        raise ImportFileError(exc.message) from exc
     if not rows:
         raise ImportFileError(f"В файле «{name}» нет ни одной заполненной строки.")
     return rows
 
 
-def _too_many_rows(name: str, max_rows: int) -> ImportFileError:
-    return ImportFileError(
-        f"В файле «{name}» больше {max_rows} заполненных строк. Разбейте список на несколько файлов."
-    )
-
-
-def _read_xlsx(name: str, data: bytes, max_rows: int) -> list[list[str]]:
+def _read_xlsx(reader: UploadReader, data: bytes) -> list[list[str]]:
+    name = reader.name
     if data[:4] == b"\xd0\xcf\x11\xe0":  # OLE2: an old .xls (or an encrypted .xlsx) renamed
         raise ImportFileError(
             f"Файл «{name}» — не книга .xlsx (похоже на старый формат .xls или файл с паролем). "
@@ -101,44 +102,30 @@ def _read_xlsx(name: str, data: bytes, max_rows: int) -> list[list[str]]:
             f"Файл «{name}» не является книгой Excel (.xlsx): содержимое не похоже на таблицу."
         )
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            return _workbook_rows(workbook, name, max_rows)
-        finally:
-            workbook.close()
-    except ImportFileError:
+        with reader.xlsx(data) as workbook:
+            return _workbook_rows(reader, workbook)
+    except DamagedFile as exc:
+        raise ImportFileError(f"Файл «{name}» повреждён или не является книгой Excel (.xlsx).") from exc
+    except (ImportFileError, UploadRejected):
         raise
     except Exception as exc:  # read-only sheets parse lazily: any failure inside means a damaged file
         raise ImportFileError(f"Файл «{name}» повреждён или не является книгой Excel (.xlsx).") from exc
 
 
-def _workbook_rows(workbook, name: str, max_rows: int) -> list[list[str]]:
+def _workbook_rows(reader: UploadReader, workbook) -> list[list[str]]:
     # The sheet the file opens on first, then the others: HR exports sometimes start with a blank one.
     active = workbook.active
     for sheet in [active, *(sheet for sheet in workbook.worksheets if sheet is not active)]:
         if sheet is None or not hasattr(sheet, "iter_rows"):  # no active sheet, or a chart sheet
             continue
-        rows = _sheet_rows(sheet, name, max_rows)
+        rows = [
+            TableRow(cells, number)
+            for number, values in reader.sheet_rows(sheet)
+            if (cells := _trim([_cell_text(value) for value in values]))
+        ]
         if rows:
             return rows
     return []
-
-
-def _sheet_rows(sheet, name: str, max_rows: int) -> list[list[str]]:
-    rows: list[list[str]] = []
-    empty_run = 0
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = _trim([_cell_text(value) for value in values])
-        if not cells:
-            empty_run += 1
-            if empty_run >= EMPTY_RUN_LIMIT:
-                break
-            continue
-        empty_run = 0
-        if len(rows) >= max_rows:
-            raise _too_many_rows(name, max_rows)
-        rows.append(TableRow(cells, number))
-    return rows
 
 
 def _cell_text(value: object) -> str:
@@ -165,22 +152,19 @@ def _trim(cells: list[str]) -> list[str]:
     return cells
 
 
-def _read_csv(name: str, data: bytes, max_rows: int) -> list[list[str]]:
+def _read_csv(reader: UploadReader, data: bytes) -> list[list[str]]:
+    name = reader.name
     if data[:4] == b"PK\x03\x04":
         raise ImportFileError(
             f"Файл «{name}» — это книга Excel, а не CSV. Загрузите его с расширением .xlsx."
         )
     text = _decode(name, data)
     delimiter = _sniff_delimiter(text)
-    rows: list[list[str]] = []
-    for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-        cleaned = _trim([_clean(cell) for cell in cells])
-        if not cleaned:
-            continue
-        if len(rows) >= max_rows:
-            raise _too_many_rows(name, max_rows)
-        rows.append(TableRow(cleaned, number))
-    return rows
+    return [
+        TableRow(cleaned, number)
+        for number, cells in reader.csv_rows(text, delimiter)
+        if (cleaned := _trim([_clean(cell) for cell in cells]))
+    ]
 
 
 def _decode(name: str, data: bytes) -> str:
@@ -208,10 +192,14 @@ def _sniff_delimiter(text: str) -> str:
 
     csv.Sniffer is thrown off by decimal commas («3,5») in «;» files and by a title line.
     """
-    sample = [line for line in text.splitlines()[:30] if line.strip()]
+    # Only the lines' beginnings: a cell past csv's field limit must reach UploadReader's message.
+    sample = [line[:SNIFF_CHARS] for line in text.splitlines()[:30] if line.strip()]
     best, best_score = ";", (0, 0)
     for delimiter in (";", "\t", ","):
-        widths = [len(cells) for cells in csv.reader(sample, delimiter=delimiter)]
+        try:
+            widths = [len(cells) for cells in csv.reader(sample, delimiter=delimiter)]
+        except csv.Error:
+            continue
         wide = [width for width in widths if width > 1]
         if not wide:
             continue
@@ -827,7 +815,49 @@ def parse_row(
         except FieldError as exc:
             person.errors[name] = str(exc)
     _check_row(person, kind, today, columns)
+    _check_as_the_form_does(person, columns)
     return person
+
+
+# What an import writes to a person, by the PersonForm field that edits it.
+_FORM_FIELDS = (
+    "last_name",
+    "first_name",
+    "middle_name",
+    "position",
+    "subjects",
+    "class_name",
+    "email",
+    "phone",
+    "snils",
+    "personnel_number",
+)
+
+
+def _check_as_the_form_does(person: PersonRow, columns: ColumnMap) -> None:
+    """The participant form's limits and validators on what would be saved (a 32 767-character surname
+    once went in through an import); the message goes to the column it came from."""
+    from nastavnik.participants.forms import PersonForm
+
+    values = {}
+    for name in _FORM_FIELDS:
+        value = getattr(person, name)
+        value = ", ".join(value) if isinstance(value, tuple) else value
+        if value and _source(name, columns) not in person.errors:
+            values[name] = value
+    for name, message in field_errors(PersonForm, values).items():
+        message = message[:1].lower() + message[1:].rstrip(".")
+        source = _source(name, columns)
+        if source != name:  # a name part cut from the «ФИО» column: say which part
+            message = f"{FIELD_LABELS[name].lower()} — {message}"
+        person.errors.setdefault(source, message)
+
+
+def _source(name: str, columns: ColumnMap) -> str:
+    """The column a value was read from: name parts come from «ФИО» unless split into columns."""
+    if name in ("last_name", "first_name", "middle_name") and not columns.split_names:
+        return "full_name"
+    return name
 
 
 def _parse_names(person: PersonRow, columns: ColumnMap) -> None:

@@ -673,7 +673,7 @@ def settings():
                 )
                 if request.headers.get("HX-Request"):
                     return render_partial("banks/_settings_preview.html", preview=preview)
-            elif str(row.version or 0) != (form.version.data or "0"):
+            elif (row.version or 0) != (form.version.data or 0):
                 conflict, status = "Настройки изменил другой пользователь. Ниже — текущие значения.", 409
                 db.session.refresh(row)
                 weights = dict(row.weights)

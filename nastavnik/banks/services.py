@@ -30,6 +30,7 @@ from nastavnik.periods import AcademicYear
 from nastavnik.plugins.manager import registry
 from nastavnik.timeutil import today, utcnow
 from nastavnik.versioning import save_versioned
+from nastavnik.web.uploads import write_whole
 
 PD_CONSENT = "согласие на обработку персональных данных"
 
@@ -438,9 +439,13 @@ def store_upload(instance_path: str, user_id: int, filename: str, data: bytes, m
     folder = _imports_dir(instance_path)
     cleanup_uploads(folder)
     token = secrets.token_urlsafe(24)
-    (folder / f"{token}.bin").write_bytes(data)
     info = meta | {"user_id": user_id, "filename": filename}
-    (folder / f"{token}.json").write_text(json.dumps(info, ensure_ascii=False))
+    try:  # both files or neither (a full disk raises StorageFull)
+        write_whole(folder / f"{token}.bin", data)
+        write_whole(folder / f"{token}.json", json.dumps(info, ensure_ascii=False).encode())
+    except OSError:
+        drop_upload(instance_path, token)
+        raise
     return token
 
 

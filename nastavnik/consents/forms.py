@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from wtforms import HiddenField, SelectField
+from wtforms import SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from nastavnik.consents.models import CONSENT_KINDS, RELATIONS, SELF
 from nastavnik.timeutil import today
-from nastavnik.web.fields import RuDateField, TrimmedStringField, TrimmedTextAreaField
+from nastavnik.web.fields import RuDateField, TrimmedStringField, TrimmedTextAreaField, VersionField
 from nastavnik.web.forms import Form
 
 
@@ -44,7 +44,7 @@ class ConsentForm(Form):
 class WithdrawForm(Form):
     withdrawn_on = RuDateField("Дата отзыва", validators=[InputRequired("Укажите дату отзыва.")])
     withdrawal_reason = TrimmedTextAreaField("Основание / примечание", validators=[Length(max=2000)])
-    version = HiddenField()
+    version = VersionField()
 
     def validate_withdrawn_on(self, field):
         if field.data and field.data > today():

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from wtforms import HiddenField, IntegerField, SelectField
+from wtforms import SelectField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from nastavnik.participants.models import PERSON_KINDS, QUALIFICATION_CATEGORIES
@@ -11,6 +11,7 @@ from nastavnik.web.fields import (
     RuDecimalField,
     TrimmedStringField,
     TrimmedTextAreaField,
+    VersionField,
     email_check,
     snils_check,
 )
@@ -46,7 +47,7 @@ class PersonForm(NameMixin, Form):
     qualification_category = SelectField("Квалификационная категория", choices=list(QUALIFICATION_CATEGORIES.items()))
     class_name = TrimmedStringField("Класс / курс", validators=[Length(max=20)])
     notes = TrimmedTextAreaField("Примечание", validators=[Length(max=2000)])
-    version = HiddenField()
+    version = VersionField()
 
     def validate_birth_date(self, field):
         if field.data is None:
@@ -78,7 +79,7 @@ class RowForm(NameMixin, Form):
     position = TrimmedStringField("Должность", validators=[Length(max=200)])
     email = TrimmedStringField("Электронная почта", validators=[Length(max=200), email_check])
     phone = TrimmedStringField("Телефон", validators=[Length(max=50)])
-    version = IntegerField(widget=HiddenField.widget)
+    version = VersionField()
 
 
 class GuardianForm(NameMixin, Form):

@@ -11,6 +11,7 @@ from nastavnik.web.fields import (
     RuSelectField,
     TrimmedStringField,
     TrimmedTextAreaField,
+    VersionField,
 )
 from nastavnik.web.forms import Form
 
@@ -40,7 +41,7 @@ class ProgrammeForm(Form):
         "Срок, месяцев", validators=[InputRequired(DURATION), NumberRange(3, 12, DURATION)]
     )
     planned_results = TrimmedTextAreaField("Планируемые результаты", validators=[Length(max=8000)])
-    version = HiddenField()
+    version = VersionField()
 
 
 class PlanItemForm(Form):
@@ -94,7 +95,7 @@ class CompletionForm(Form):
     )
     effective_practice = BooleanField("Эффективная практика — в банк программ для других школ")
     confirm_open = BooleanField("Завершить, хотя не всё выполнено: невыполненное будет записано в итоги программы")
-    version = HiddenField()
+    version = VersionField()
 
 
 class UseSampleForm(Form):

@@ -8,7 +8,7 @@ from nastavnik.periods import AcademicYear
 from nastavnik.roadmaps.models import LEVELS, STORED_STATUSES
 from nastavnik.roadmaps.services import MAX_YEARS
 from nastavnik.timeutil import today
-from nastavnik.web.fields import RuDateField, TrimmedStringField, TrimmedTextAreaField
+from nastavnik.web.fields import RuDateField, TrimmedStringField, TrimmedTextAreaField, VersionField
 from nastavnik.web.forms import Form
 
 # The rows of an uploaded table travel between the import steps in a hidden field: this bounds it.
@@ -40,7 +40,7 @@ class AdoptForm(_PlanFields, Form):
 class StatusForm(Form):
     status = SelectField("Статус", choices=list(STORED_STATUSES.items()))
     done_on = RuDateField("Дата выполнения", validators=[Optional()])
-    version = HiddenField()
+    version = VersionField()
 
     class Meta:
         csrf = False  # checked by the app-wide CSRFProtect (the row form carries the token)
@@ -83,7 +83,7 @@ class ItemEditForm(Form):
     result_text = TrimmedTextAreaField(
         "Результат, вид документа", validators=[Length(max=5000)], render_kw={"rows": 2}
     )
-    version = HiddenField()
+    version = VersionField()
 
     class Meta:
         csrf = False  # checked by the app-wide CSRFProtect (the form carries the token)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nastavnik.extensions import db
 from nastavnik.timeutil import utcnow
+from nastavnik.web.uploads import owns_stored_file
 
 LEVELS = {"school": "ОО", "municipality": "муниципальный", "region": "региональный"}
 LEVEL_PHRASES = {
@@ -233,8 +234,17 @@ class RoadmapItem(db.Model):
         return self.due_end <= horizon or starts_soon
 
 
+EVIDENCE_FOLDER = "evidence"  # under the upload folder
+
+
+@owns_stored_file(EVIDENCE_FOLDER)
 class RoadmapEvidence(db.Model):
-    """Подтверждение выполнения: файл (до 5 МБ) или ссылка на запись приложения / адрес."""
+    """Подтверждение выполнения: файл (до 5 МБ) или ссылка на запись приложения / адрес.
+
+    The file lies in the upload folder under a generated ``stored_name`` (nastavnik.web.uploads);
+    ``filename`` is the uploader's name, cleaned, for display and download only. Evidence uploaded
+    before files moved to disk still has its bytes in ``content``.
+    """
 
     __tablename__ = "roadmap_evidence"
 
@@ -244,7 +254,8 @@ class RoadmapEvidence(db.Model):
     title: Mapped[str] = mapped_column(String(300), default="")
     filename: Mapped[str] = mapped_column(String(255), default="")
     content_type: Mapped[str] = mapped_column(String(100), default="")
-    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # before 0014 only
+    stored_name: Mapped[str | None] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer, default=0)
     link_url: Mapped[str] = mapped_column(String(1000), default="")
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

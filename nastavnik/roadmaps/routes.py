@@ -45,6 +45,7 @@ from nastavnik.roadmaps.services import (
     delete_roadmap,
     earlier_adoptions,
     edit_item,
+    evidence_file,
     my_items_query,
     own_draft,
     plan,
@@ -66,9 +67,10 @@ from nastavnik.roadmaps.services import (
 )
 from nastavnik.roadmaps.tables import TableImportError, read_docx_tables, read_pasted_table, read_xlsx_table
 from nastavnik.timeutil import today
-from nastavnik.versioning import Conflict
+from nastavnik.versioning import Conflict, parse_version
 from nastavnik.web.htmx import is_htmx, redirect_to, render_partial
 from nastavnik.web.words import plural
+from nastavnik.web.uploads import UploadReader, UploadRejected, display_name
 
 CONFLICT = "Мероприятие изменил другой пользователь. Ниже — текущие данные; повторите изменение."
 EDIT_CONFLICT = (
@@ -537,8 +539,11 @@ def evidence_download(evidence_id):
         abort(404)
     if evidence.kind == "link":
         return redirect_to(evidence.link_url)
+    kept = evidence_file(evidence)
+    if not isinstance(kept, bytes) and not kept.is_file():
+        abort(404)
     return send_file(
-        io.BytesIO(evidence.content or b""),
+        io.BytesIO(kept) if isinstance(kept, bytes) else kept,
         as_attachment=True,
         download_name=evidence.filename,
         mimetype=evidence.content_type or "application/octet-stream",
@@ -553,11 +558,12 @@ def _read_upload(form: ImportUploadForm) -> list[list[str]]:
     if upload is not None and upload.filename:
         data = upload.read()
         name = upload.filename.lower()
+        reader = UploadReader(display_name(upload.filename))
         if name.endswith(".docx"):
-            tables = read_docx_tables(data)
+            tables = read_docx_tables(data, reader)
             return tables[mapping.find_roadmap_table(tables)]
         if name.endswith(".xlsx"):
-            return read_xlsx_table(data)
+            return read_xlsx_table(data, reader)
         raise TableImportError("можно загрузить документ Word (.docx) или книгу Excel (.xlsx)")
     return read_pasted_table(form.text.data or "")
 
@@ -592,6 +598,7 @@ def _rows_from_form(form: ImportMapForm) -> list[list[str]]:
         isinstance(r, list) and all(isinstance(c, str) for c in r) for r in rows
     ):
         raise TableImportError("данные таблицы потеряны — загрузите файл ещё раз")
+    UploadReader().check_table(rows)  # the rows came back from the client: bound them again
     return rows
 
 
@@ -622,6 +629,8 @@ def import_table():
             rows = _read_upload(form)
         except TableImportError as exc:
             error = f"Таблица не загружена: {exc}."
+        except UploadRejected as exc:
+            error = f"Таблица не загружена. {exc.message}"
         else:
             map_form = _map_form(rows)
             return _render_map(map_form, rows)
@@ -655,11 +664,10 @@ def _import_map():
     form = _map_form()
     try:
         rows = _rows_from_form(form)
-    except TableImportError as exc:
+    except (TableImportError, UploadRejected) as exc:
+        error = f"Таблица не загружена. {exc.message}" if isinstance(exc, UploadRejected) else f"Таблица не загружена: {exc}."
         return render_template(
-            "roadmaps/import_upload.html",
-            form=ImportUploadForm(formdata=None),
-            error=f"Таблица не загружена: {exc}.",
+            "roadmaps/import_upload.html", form=ImportUploadForm(formdata=None), error=error
         ), 422
     if request.form.get("action") != "save":
         return _render_map(form, rows)
@@ -729,10 +737,7 @@ def item_edit(item_id):
 
 
 def _version(value) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
+    return parse_version(value) or None  # junk reads as versioning.UNKNOWN: a conflict, not an overwrite
 
 
 @bp.route("/items/<int:item_id>/flags", methods=["POST"])

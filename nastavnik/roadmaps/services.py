@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import io
 import json
 import re
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -31,6 +29,7 @@ from nastavnik.roadmaps.builtin import draft_to_dict
 from nastavnik.roadmaps.deadlines import MONTHS_NOMINATIVE, UNPARSED_LABEL, Deadline, parse_deadline, resolve
 from nastavnik.roadmaps.models import (
     CLOSED,
+    EVIDENCE_FOLDER,
     STATUSES,
     Roadmap,
     RoadmapEvidence,
@@ -40,6 +39,16 @@ from nastavnik.roadmaps.models import (
 )
 from nastavnik.roadmaps.structs import ItemDraft, RoadmapDraft, SectionDraft
 from nastavnik.versioning import check_version, commit_or_conflict, save_versioned
+from nastavnik.web.uploads import (
+    DamagedFile,
+    UploadReader,
+    UploadRejected,
+    display_name,
+    remove_stored,
+    store_file,
+    stored_path,
+    upload_folder,
+)
 
 # More occurrences than this (weekly items) would flood the plan: such an item stays one row
 # spanning its occurrences.
@@ -694,14 +703,6 @@ _CONTENT_TYPES = {
 ALLOWED_EXTENSIONS = ("pdf", "docx", "xlsx", "jpg", "png")
 
 
-def _zip_holds(data: bytes, folder: str) -> bool:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return any(name.startswith(folder) for name in archive.namelist())
-    except zipfile.BadZipFile:
-        return False
-
-
 def _magic_ok(extension: str, data: bytes) -> bool:
     if extension == "pdf":
         return data.startswith(b"%PDF-")
@@ -709,15 +710,15 @@ def _magic_ok(extension: str, data: bytes) -> bool:
         return data.startswith(b"\xff\xd8\xff")
     if extension == "png":
         return data.startswith(b"\x89PNG\r\n\x1a\n")
-    if extension == "docx":
-        return data.startswith(b"PK\x03\x04") and _zip_holds(data, "word/")
-    if extension == "xlsx":
-        return data.startswith(b"PK\x03\x04") and _zip_holds(data, "xl/")
-    return False
+    return extension in ("docx", "xlsx") and data.startswith(b"PK\x03\x04")
 
 
 def check_upload(filename: str, data: bytes) -> str:
-    """The file's extension if it may be kept; EvidenceError with a Russian message otherwise."""
+    """The file's extension if it may be kept; EvidenceError with a Russian message otherwise.
+
+    Checked by content, not only by name: a .docx or .xlsx must pass the same bounded check as an
+    imported file (no zip bomb, no DTD or external entity, the package's main part present).
+    """
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension not in _CONTENT_TYPES:
         raise EvidenceError("Недопустимый тип файла: можно загрузить PDF, DOCX, XLSX, JPG или PNG.")
@@ -725,10 +726,16 @@ def check_upload(filename: str, data: bytes) -> str:
         raise EvidenceError("Файл пустой.")
     if len(data) > MAX_EVIDENCE_BYTES:
         raise EvidenceError("Файл слишком большой: допускается не более 5 МБ.")
+    mismatch = f"Содержимое файла не похоже на {extension.upper()}: проверьте, что выбран нужный файл."
     if not _magic_ok(extension, data):
-        raise EvidenceError(
-            f"Содержимое файла не похоже на {extension.upper()}: проверьте, что выбран нужный файл."
-        )
+        raise EvidenceError(mismatch)
+    if extension in ("docx", "xlsx"):
+        try:
+            UploadReader(display_name(filename)).check_package(data, extension)
+        except DamagedFile as exc:
+            raise EvidenceError(mismatch) from exc
+        except UploadRejected as exc:
+            raise EvidenceError(exc.message) from exc
     return extension
 
 
@@ -744,20 +751,39 @@ def check_link(url: str) -> str:
 
 
 def add_file(item: RoadmapItem, filename: str, data: bytes, title: str, user) -> RoadmapEvidence:
+    """Keep an evidence file: on disk under a generated name, then its row; both or neither.
+
+    A failed write (a full disk: StorageFull) leaves no row and no partial file; a failed commit
+    removes the written file.
+    """
     extension = check_upload(filename, data)
+    folder = upload_folder(EVIDENCE_FOLDER)
+    stored_name = store_file(folder, data, f".{extension}")
     evidence = RoadmapEvidence(
         item=item,
         kind="file",
-        filename=filename[-255:],
-        content=data,
+        filename=display_name(filename),
+        stored_name=stored_name,
         size=len(data),
         content_type=_CONTENT_TYPES[extension],
         title=title[:300],
         uploaded_by_id=user.id,
     )
-    db.session.add(evidence)
-    db.session.commit()
+    try:
+        db.session.add(evidence)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        remove_stored(folder, stored_name)
+        raise
     return evidence
+
+
+def evidence_file(evidence: RoadmapEvidence):
+    """The path of a kept evidence file, or its bytes if it was stored before files moved to disk."""
+    if evidence.stored_name:
+        return stored_path(upload_folder(EVIDENCE_FOLDER), evidence.stored_name)
+    return evidence.content or b""
 
 
 def add_link(item: RoadmapItem, url: str, title: str, user) -> RoadmapEvidence:

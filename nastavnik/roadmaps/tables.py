@@ -11,8 +11,10 @@ import io
 import zipfile
 from collections.abc import Iterable
 
-import docx
-import openpyxl
+from defusedxml.ElementTree import iterparse
+from openpyxl.utils.cell import range_boundaries
+
+from nastavnik.web.uploads import DamagedFile, UploadReader, UploadRejected
 
 NO_TABLE = "в документе нет таблицы"
 EMPTY_TABLE = "таблица пустая"
@@ -32,34 +34,41 @@ class TableImportError(ValueError):
 # -- Word ---------------------------------------------------------------------------------------
 
 
-def read_docx_tables(data: bytes) -> list[Table]:
+def read_docx_tables(data: bytes, reader: UploadReader | None = None) -> list[Table]:
     """All non-empty tables of a .docx, top-level ones in document order.
 
     A table that has only one non-empty row is dropped when others remain, because documents often
-    lay out the «ПРИНЯТО / УТВЕРЖДЕНО» block as a one-row table.
+    lay out the «ПРИНЯТО / УТВЕРЖДЕНО» block as a one-row table. Reading is bounded by ``reader``
+    (nastavnik.web.uploads): past a bound it raises UploadRejected.
     """
-    document = _open_docx(data)
+    reader = reader or UploadReader()
+    document = _open_docx(data, reader)
     if not document.tables:
         raise TableImportError(NO_TABLE)
     try:
-        tables = [_clean(_docx_rows(table)) for table in document.tables]
+        tables = [_clean(_docx_rows(table, reader)) for table in document.tables]
+    except UploadRejected:
+        raise
     except Exception as exc:  # python-docx trips over some broken merges (vMerge in the first row, …)
         raise TableImportError(BROKEN_TABLE) from exc
+    for table in tables:
+        reader.check_table(table)
     return _usable(tables)
 
 
-def _open_docx(data: bytes):
+def _open_docx(data: bytes, reader: UploadReader):
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise TableImportError(NOT_DOCX)
     try:
-        return docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises many types for a wrong package
+        return reader.docx(data)
+    except DamagedFile as exc:
         raise TableImportError(NOT_DOCX) from exc
 
 
-def _docx_rows(table) -> Table:
+def _docx_rows(table, reader: UploadReader) -> Table:
     rows = []
     for row in table.rows:
+        reader.check_time()
         texts = [""] * row.grid_cols_before
         previous = None
         for cell in row.cells:
@@ -74,37 +83,73 @@ def _docx_rows(table) -> Table:
 # -- Excel --------------------------------------------------------------------------------------
 
 
-def read_xlsx_table(data: bytes) -> Table:
-    """The first non-empty worksheet of an .xlsx as rows of texts."""
-    workbook = _open_xlsx(data)
-    for sheet in workbook.worksheets:
-        rows = _clean(_sheet_rows(sheet))
-        if rows:
-            return _usable([rows])[0]
-    raise TableImportError(EMPTY_TABLE)
+def read_xlsx_table(data: bytes, reader: UploadReader | None = None) -> Table:
+    """The first non-empty worksheet of an .xlsx as rows of texts.
 
-
-def _open_xlsx(data: bytes):
+    Read-only and bounded by ``reader`` (nastavnik.web.uploads): the sheet's claimed size is ignored,
+    filled rows and columns are limited, and past a bound it raises UploadRejected.
+    """
+    reader = reader or UploadReader()
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise TableImportError(NOT_XLSX)
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as exc:  # openpyxl raises KeyError, InvalidFileException, ... for a docx
+        with reader.xlsx(data) as workbook:
+            for sheet in workbook.worksheets:
+                rows = _clean(_sheet_rows(sheet, reader, data))
+                if rows:
+                    return _usable([rows])[0]
+    except DamagedFile as exc:
         raise TableImportError(NOT_XLSX) from exc
+    except (TableImportError, UploadRejected):
+        raise
+    except Exception as exc:  # read-only sheets parse lazily: a failure inside means a damaged file
+        raise TableImportError(NOT_XLSX) from exc
+    raise TableImportError(EMPTY_TABLE)
 
 
-def _sheet_rows(sheet) -> Table:
-    rows = [[_xlsx_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    _fill_vertical_merges(sheet, rows)
+def _sheet_rows(sheet, reader: UploadReader, data: bytes) -> Table:
+    """Rows in place (row N at index N-1, gaps as empty rows) so merged ranges line up."""
+    rows: Table = []
+    for number, values in reader.sheet_rows(sheet):
+        rows.extend([] for _ in range(number - 1 - len(rows)))
+        rows.append([_xlsx_text(value) for value in values])
+    width = max((len(row) for row in rows), default=0)
+    rows = [row + [""] * (width - len(row)) for row in rows]
+    _fill_vertical_merges(_merged_ranges(data, sheet, reader), rows)
     return rows
 
 
-def _fill_vertical_merges(sheet, rows: Table) -> None:
+def _merged_ranges(data: bytes, sheet, reader: UploadReader) -> list[tuple[int, int, int]]:
+    """(first row, last row, column), 1-based, of the sheet's merged cells.
+
+    Read-only worksheets do not expose merged cells, so the <mergeCell> elements are read from the
+    sheet's XML as a stream (the package already passed UploadReader.check_package).
+    """
+    merged = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(sheet._worksheet_path) as stream:
+        for _, element in iterparse(stream, forbid_dtd=True):
+            if element.tag.endswith("}mergeCell"):
+                try:
+                    bounds = range_boundaries(element.get("ref", ""))
+                except (ValueError, TypeError):
+                    continue
+                min_col, min_row, _, max_row = bounds
+                if None not in (min_col, min_row, max_row):
+                    merged.append((min_row, max_row, min_col))
+            element.clear()
+            if len(merged) % 1000 == 0:
+                reader.check_time()
+    return merged
+
+
+def _fill_vertical_merges(merged: list[tuple[int, int, int]], rows: Table) -> None:
     # A responsible person merged down over several items belongs to each of them (python-docx
     # reads Word's vertical merges the same way); horizontal spans stay one text.
-    for merged in sheet.merged_cells.ranges:
-        top, col = merged.min_row - 1, merged.min_col - 1
-        for row in range(top + 1, min(merged.max_row, len(rows))):
+    for min_row, max_row, min_col in merged:
+        top, col = min_row - 1, min_col - 1
+        if top >= len(rows):
+            continue
+        for row in range(top + 1, min(max_row, len(rows))):
             if col < len(rows[row]):
                 rows[row][col] = rows[top][col]
 
@@ -122,7 +167,7 @@ def _xlsx_text(value: object) -> str:
 # -- pasted text --------------------------------------------------------------------------------
 
 
-def read_pasted_table(text: str) -> Table:
+def read_pasted_table(text: str, reader: UploadReader | None = None) -> Table:
     """Tab-separated text as Word or Excel put it on the clipboard.
 
     Excel quotes cells holding line breaks ("…", with "" for a quote); those are joined back into
@@ -130,6 +175,7 @@ def read_pasted_table(text: str) -> Table:
     separate rows, to be sorted out in the preview.
     """
     rows = _clean(_split_pasted(text.replace("\r\n", "\n").replace("\r", "\n")))
+    (reader or UploadReader()).check_table(rows)
     if not rows:
         raise TableImportError(EMPTY_TEXT)
     return _usable([rows])[0]

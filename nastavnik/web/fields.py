@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import re
 
-from wtforms import Field, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    Field,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from nastavnik.periods import parse_ru_date, ru_date
+from nastavnik.versioning import UNKNOWN, parse_version
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -94,6 +103,21 @@ def snils_check(form, field):
     if int(digits[9:]) != check:
         raise ValidationError("СНИЛС: не сходится контрольное число.")
     field.data = f"{digits[:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:]}"
+
+
+class VersionField(HiddenField):
+    """The version of the record the form was filled from (optimistic locking, nastavnik.versioning).
+
+    ``data`` is an int, or versioning.UNKNOWN when a submitted form lacks it or holds junk ("abc", a
+    number past the column): a version no record has, so the edit is refused as stale (409) with
+    the form's own conflict message, instead of int() failing with a 500 in every route or a
+    missing field skipping the check. Forms that create a record simply ignore the field.
+    """
+
+    def process_formdata(self, valuelist):
+        self.data = parse_version(valuelist[0] if valuelist else None)
+        if self.data is None:
+            self.data = UNKNOWN
 
 
 class RuIntegerField(IntegerField):
