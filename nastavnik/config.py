@@ -37,6 +37,15 @@ class Config:
     HTTPS = False  # cookie только по HTTPS (Secure)
     HSTS_SECONDS = 0  # Strict-Transport-Security: max-age; 0 — заголовок не отправляется
     UPLOAD_FOLDER: str | None = None  # загруженные файлы на диске; по умолчанию instance/uploads
+    # Загружаемые файлы (nastavnik/web/uploads.py): что может стоить чтение одного файла
+    UPLOAD_MAX_UNPACKED_MB = 50  # .xlsx/.docx в распакованном виде, все части вместе
+    UPLOAD_MAX_RATIO = 100  # степень сжатия каждой части больше 1 МБ (у настоящих книг 5–20)
+    UPLOAD_MAX_PARTS = 1000  # частей внутри .xlsx/.docx
+    UPLOAD_MAX_XML_ELEMENTS = 1_000_000  # элементов разметки, разбираемых в память целиком
+    UPLOAD_MAX_ROWS = 5000  # заполненных строк таблицы
+    UPLOAD_MAX_COLUMNS = 200  # заполненных столбцов таблицы
+    UPLOAD_MAX_CELL_CHARS = 32_767  # символов в ячейке (предел самого Excel)
+    UPLOAD_READ_SECONDS = 20  # чтение одного файла
 
 
 class DevelopmentConfig(Config):
@@ -67,6 +76,14 @@ ENV_SETTINGS = {
     "NASTAVNIK_LOGIN_MAX_FAILURES": ("LOGIN_MAX_FAILURES", int),
     "NASTAVNIK_LOGIN_MAX_FAILURES_PER_ADDRESS": ("LOGIN_MAX_FAILURES_PER_ADDRESS", int),
     "NASTAVNIK_LOGIN_LOCK_MINUTES": ("LOGIN_LOCK_MINUTES", int),
+    "NASTAVNIK_UPLOAD_MAX_UNPACKED_MB": ("UPLOAD_MAX_UNPACKED_MB", int),
+    "NASTAVNIK_UPLOAD_MAX_RATIO": ("UPLOAD_MAX_RATIO", int),
+    "NASTAVNIK_UPLOAD_MAX_PARTS": ("UPLOAD_MAX_PARTS", int),
+    "NASTAVNIK_UPLOAD_MAX_XML_ELEMENTS": ("UPLOAD_MAX_XML_ELEMENTS", int),
+    "NASTAVNIK_UPLOAD_MAX_ROWS": ("UPLOAD_MAX_ROWS", int),
+    "NASTAVNIK_UPLOAD_MAX_COLUMNS": ("UPLOAD_MAX_COLUMNS", int),
+    "NASTAVNIK_UPLOAD_MAX_CELL_CHARS": ("UPLOAD_MAX_CELL_CHARS", int),
+    "NASTAVNIK_UPLOAD_READ_SECONDS": ("UPLOAD_READ_SECONDS", float),
 }
 
 

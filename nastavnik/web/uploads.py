@@ -44,6 +44,8 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from nastavnik.web.words import plural_word
+
 MB = 1024 * 1024
 EXCEL_MAX_COLUMNS = 16_384  # Excel's own last column, XFD: a row with more cells is not a sheet
 EMPTY_RUN = 1000  # this many empty rows in a row: the data is over (formatting can run to row 1 048 576)
@@ -53,7 +55,7 @@ XML_SUFFIXES = (".xml", ".rels", ".vml")
 STREAMED = {"xlsx": ("xl/worksheets/",), "docx": ()}
 REQUIRED = {"xlsx": "xl/workbook.xml", "docx": "word/document.xml"}
 WHAT = {"xlsx": "книгой Excel (.xlsx)", "docx": "документом Word (.docx)"}
-SAVE_AGAIN = {"xlsx": "Откройте его в Excel и сохраните заново", "docx": "Откройте его в Word и сохраните заново"}
+SAVE_AGAIN = {"xlsx": "откройте его в Excel и сохраните заново", "docx": "откройте его в Word и сохраните заново"}
 
 # Settings (nastavnik/config.py) behind each field of Limits.
 SETTINGS = {
@@ -110,6 +112,12 @@ def number(value: float) -> str:
     return format_decimal(value, locale="ru")
 
 
+def counted(value: int, one: str, other: str) -> str:
+    """«больше 5 000 заполненных строк», «больше 21 заполненной строки»: after «больше»/«длиннее»
+    a number ending in 1 (not 11) takes the genitive singular, every other the genitive plural."""
+    return f"{number(value)} {plural_word(value, one, other, other)}"
+
+
 def display_name(filename: str | None, limit: int = 255) -> str:
     """A client's file name fit to show and to offer back as a download name, never a path.
 
@@ -156,20 +164,20 @@ class UploadReader:
 
     def too_many_rows(self) -> UploadRejected:
         return UploadRejected(
-            f"{self.in_file} больше {number(self.limits.rows)} заполненных строк — допускается не более "
+            f"{self.in_file} больше {counted(self.limits.rows, 'заполненной строки', 'заполненных строк')} — допускается не более "
             f"{number(self.limits.rows)}. Разбейте список на несколько файлов."
         )
 
     def too_many_columns(self, row_number: int) -> UploadRejected:
         return UploadRejected(
-            f"{self.in_file} в строке {row_number} заполнено больше {number(self.limits.columns)} столбцов — "
+            f"{self.in_file} в строке {row_number} заполнено больше {counted(self.limits.columns, 'столбца', 'столбцов')} — "
             f"допускается не более {number(self.limits.columns)}. Удалите лишние столбцы."
         )
 
     def cell_too_long(self, row_number: int | None) -> UploadRejected:
         where = f", строка {row_number}," if row_number else ""
         return UploadRejected(
-            f"{self.in_file}{where} есть ячейка длиннее {number(self.limits.cell_chars)} символов — "
+            f"{self.in_file}{where} есть ячейка длиннее {counted(self.limits.cell_chars, 'символа', 'символов')} — "
             f"допускается не более {number(self.limits.cell_chars)}."
         )
 
@@ -189,8 +197,8 @@ class UploadReader:
             infos = archive.infolist()
             if len(infos) > limits.parts:
                 raise UploadRejected(
-                    f"{self.file} состоит больше чем из {number(limits.parts)} частей — допускается не более "
-                    f"{number(limits.parts)}: это не обычный документ. {SAVE_AGAIN[kind]}."
+                    f"{self.file} состоит больше чем из {counted(limits.parts, 'части', 'частей')} — допускается не более "
+                    f"{number(limits.parts)}: это не обычный документ. {_sentence(SAVE_AGAIN[kind])}."
                 )
             unpacked = sum(info.file_size for info in infos)
             if unpacked > limits.unpacked_mb * MB:
@@ -204,7 +212,7 @@ class UploadReader:
                     raise UploadRejected(
                         f"{self.file} сжат подозрительно сильно: часть «{_part(info.filename)}» "
                         f"распаковывается больше чем в {number(limits.ratio)} раз — допускается не более "
-                        f"{number(limits.ratio)}. Такие файлы не принимаются; {SAVE_AGAIN[kind].lower()}."
+                        f"{number(limits.ratio)}. Такие файлы не принимаются; {SAVE_AGAIN[kind]}."
                     )
             if REQUIRED[kind] not in {info.filename for info in infos}:
                 raise self.damaged(kind)
@@ -215,8 +223,8 @@ class UploadReader:
                     elements += self._scan_xml(archive, info, kind, streamed)
                     if elements > limits.xml_elements:
                         raise UploadRejected(
-                            f"{self.file} слишком сложный: в нём больше {number(limits.xml_elements)} "
-                            f"элементов разметки — допускается не более {number(limits.xml_elements)}. "
+                            f"{self.file} слишком сложный: в нём больше "
+                            f"{counted(limits.xml_elements, 'элемента', 'элементов')} разметки — допускается не более {number(limits.xml_elements)}. "
                             "Разбейте его на несколько файлов."
                         )
 
@@ -249,9 +257,9 @@ class UploadReader:
                             row_cells += 1
                             if row_cells > EXCEL_MAX_COLUMNS:
                                 raise UploadRejected(
-                                    f"{self.in_file} есть строка больше чем из {number(EXCEL_MAX_COLUMNS)} "
-                                    "ячеек — столько столбцов не бывает в Excel. "
-                                    f"{SAVE_AGAIN[kind]}."
+                                    f"{self.in_file} есть строка больше чем из "
+                                    f"{counted(EXCEL_MAX_COLUMNS, 'ячейки', 'ячеек')} — столько столбцов не бывает в Excel. "
+                                    f"{_sentence(SAVE_AGAIN[kind])}."
                                 )
                     elif count > self.limits.xml_elements:
                         break  # the caller names the limit
@@ -259,7 +267,7 @@ class UploadReader:
             raise UploadRejected(
                 f"{self.file} содержит объявление DTD или XML-сущности (часть «{_part(info.filename)}»). "
                 "Такие файлы не принимаются: через них читают файлы сервера. "
-                f"{SAVE_AGAIN[kind]}."
+                f"{_sentence(SAVE_AGAIN[kind])}."
             ) from exc
         except (ParseError, zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError, NotImplementedError) as exc:
             raise self.damaged(kind) from exc  # broken XML, or a part that unpacks to more than it says
@@ -368,6 +376,10 @@ class UploadReader:
             filled += 1
             if filled > self.limits.rows:
                 raise self.too_many_rows()
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _part(name: str) -> str:
