@@ -20,7 +20,7 @@ from datetime import date, time, timedelta
 from pathlib import PurePath
 from typing import Literal
 
-from nastavnik.web.forms import field_errors
+from nastavnik.web.forms import FieldCheck
 from nastavnik.web.uploads import DamagedFile, UploadReader, UploadRejected, current_limits
 
 Kind = Literal["staff", "student"]
@@ -767,12 +767,13 @@ def parse_people(rows: Sequence[Sequence[str]], kind: Kind, today: date) -> Impo
     required = _REQUIRED[kind]
     if not columns.has(required):
         preview.errors.append(f"Нет обязательного столбца «{FIELD_LABELS[required]}».")
+    check = person_form_check()
     for index in range(header_index + 1, len(rows)):
         if index == header_index + 1 and _is_column_numbering(rows[index]):
             continue
         if not any(columns.value(rows[index], name).strip() for name in columns.columns):
             continue  # only «№ п/п» or notes filled: a pre-numbered blank line of a template
-        preview.rows.append(parse_row(rows[index], _row_number(rows, index), columns, kind, today))
+        preview.rows.append(parse_row(rows[index], _row_number(rows, index), columns, kind, today, check))
     if not preview.rows:
         preview.errors.append("Под строкой заголовков нет ни одной строки с данными.")
     mark_duplicates(preview.rows)
@@ -799,7 +800,7 @@ def _is_column_numbering(row: Sequence[str]) -> bool:
 
 
 def parse_row(
-    cells: Sequence[str], row_number: int, columns: ColumnMap, kind: Kind, today: date
+    cells: Sequence[str], row_number: int, columns: ColumnMap, kind: Kind, today: date, check: FieldCheck | None = None
 ) -> PersonRow:
     person = PersonRow(row_number=row_number)
     person.raw = {name: columns.value(cells, name) for name in columns.columns}
@@ -815,7 +816,7 @@ def parse_row(
         except FieldError as exc:
             person.errors[name] = str(exc)
     _check_row(person, kind, today, columns)
-    _check_as_the_form_does(person, columns)
+    _check_as_the_form_does(person, columns, check or person_form_check())
     return person
 
 
@@ -834,18 +835,22 @@ _FORM_FIELDS = (
 )
 
 
-def _check_as_the_form_does(person: PersonRow, columns: ColumnMap) -> None:
-    """The participant form's limits and validators on what would be saved (a 32 767-character surname
-    once went in through an import); the message goes to the column it came from."""
+def person_form_check() -> FieldCheck:
     from nastavnik.participants.forms import PersonForm
 
+    return FieldCheck(PersonForm)
+
+
+def _check_as_the_form_does(person: PersonRow, columns: ColumnMap, check: FieldCheck) -> None:
+    """The participant form's limits and validators on what would be saved (a 32 767-character surname
+    once went in through an import); the message goes to the column it came from."""
     values = {}
     for name in _FORM_FIELDS:
         value = getattr(person, name)
         value = ", ".join(value) if isinstance(value, tuple) else value
         if value and _source(name, columns) not in person.errors:
             values[name] = value
-    for name, message in field_errors(PersonForm, values).items():
+    for name, message in check.errors(values).items():
         message = message[:1].lower() + message[1:].rstrip(".")
         source = _source(name, columns)
         if source != name:  # a name part cut from the «ФИО» column: say which part

@@ -3,7 +3,6 @@
 from collections.abc import Mapping
 
 from flask_wtf import FlaskForm
-from werkzeug.datastructures import MultiDict
 from wtforms.meta import DefaultMeta
 
 
@@ -16,17 +15,28 @@ class Form(FlaskForm):
             return DefaultMeta.get_translations(self, form)
 
 
-def field_errors(form_class: type[Form], values: Mapping[str, str]) -> dict[str, str]:
-    """The first error of each field in ``values`` as ``form_class`` reports it; no request needed.
+class FieldCheck:
+    """Check values with a form's own field validators, outside a request: the same limits and messages.
 
-    For data that reaches the database other than through the form (imports): it obeys the same
-    limits and validators, with the same messages. Only each field's own validators run; the form's
-    cross-field checks (``validate_<field>`` methods) stay with the caller.
+    For data that reaches the database other than through the form (imports). Only each field's own
+    validators run; the form's cross-field checks (``validate_<field>`` methods) stay with the caller.
+    One instance checks many rows (building a form per row costs a millisecond); not thread-safe.
     """
-    form = form_class(formdata=MultiDict(values), meta={"csrf": False})
-    errors = {}
-    for name in values:
-        field = form[name]
-        if not field.validate(form):
-            errors[name] = field.errors[0]
-    return errors
+
+    def __init__(self, form_class: type[Form]) -> None:
+        self.form = form_class(formdata=None, meta={"csrf": False})
+
+    def errors(self, values: Mapping[str, str]) -> dict[str, str]:
+        """The first error of each field in ``values``."""
+        errors = {}
+        for name, value in values.items():
+            field = self.form[name]
+            # Field.process() without its MultiDict: the same steps for one posted value.
+            field.process_errors, field.raw_data = [], [value]
+            try:
+                field.process_formdata([value])
+            except ValueError as exc:
+                field.process_errors.append(exc.args[0])
+            if not field.validate(self.form):
+                errors[name] = field.errors[0]
+        return errors

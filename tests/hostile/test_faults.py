@@ -22,7 +22,7 @@ from tests.conftest import IN_REPO_PLUGINS, login
 from tests.factories import make_org, make_person, make_user
 
 REPO = Path(__file__).resolve().parents[2]
-ROWS = 1500
+ROWS = 400
 LEAKS = ("Traceback", "sqlite", "SELECT", "OperationalError", "psycopg", "connection", "File \"")
 
 
@@ -93,7 +93,7 @@ def test_kill_9_during_an_import_leaves_no_partial_rows(tmp_path):
         child.stdout.close()
         child.stderr.close()
     assert child.returncode == -signal.SIGKILL
-    assert _counts(path) == before  # not one of the 1 500 people, not one audit entry
+    assert _counts(path) == before  # not one of the 400 people, not one audit entry
 
 
 # --- the database cannot be reached ------------------------------------------------------------------------

@@ -87,8 +87,8 @@ def test_roadmap_xlsx_reader_ignores_the_claimed_size_too():
     assert memory["mb"] < 20
 
 
-def test_100000_real_empty_styled_rows_stop_after_the_empty_run():
-    data = files.styled_rows_sheet(rows=100_000)
+def test_20000_real_empty_styled_rows_stop_after_the_empty_run():
+    data = files.styled_rows_sheet(rows=20_000)
     with counted_rows() as counter:
         rows = read_table("a.xlsx", data)
     assert [list(row) for row in rows] == [["ФИО", "Должность", "Наименование"]]
@@ -296,3 +296,40 @@ def test_rows_posted_back_between_roadmap_import_steps_are_bounded(app, world, c
     response = curator.post("/roadmaps/import", data={"step": "map", "rows_json": json.dumps(rows)})
     assert response.status_code == 422
     assert "больше 2 заполненных строк" in response.get_data(as_text=True)
+
+
+# --- imports validate as the forms do --------------------------------------------------------------------
+
+
+def test_a_32767_character_surname_is_refused_at_its_row_and_field_and_nothing_is_written(app, world, curator):
+    before = _written(app)
+    response = people_upload(curator, files.csv_with_long_surname(32_767), "kadry.csv", world.school.id)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Строка 2, «Фамилия»: значение не должно содержать более 100 символов" in html
+    assert '<td class="cell-error">' + "Д" * 100 in html  # shown in the cell of the wrong field
+    assert 'name="token"' not in html  # no way to confirm: all or nothing
+    assert _written(app) == before
+
+
+def test_import_uses_the_participant_forms_limits_for_every_field():
+    from datetime import date
+
+    from nastavnik.banks.people_import import parse_people
+
+    rows = [
+        ["ФИО", "Должность", "Табельный номер", "Предметы"],
+        ["Иванова Анна " + "Ю" * 101, "учитель", "T-1", "математика"],
+        ["Петрова Вера Ивановна", "у" * 201, "T-2", "физика"],
+        ["Сидорова Ольга Петровна", "учитель", "Т" * 51, "химия"],
+        ["Орлова Нина Павловна", "учитель", "T-4", ", ".join(f"предмет{'а' * n}" for n in range(40))],
+        ["Лебедева Юлия Олеговна", "учитель", "T-5", "история"],
+    ]
+    preview = parse_people(rows, "staff", date(2026, 1, 1))
+    assert preview.messages() == [
+        "Строка 2, «ФИО»: отчество — значение не должно содержать более 100 символов",
+        "Строка 3, «Должность»: значение не должно содержать более 200 символов",
+        "Строка 4, «Табельный номер»: значение не должно содержать более 50 символов",
+        "Строка 5, «Предметы»: значение не должно содержать более 500 символов",
+    ]
+    assert preview.rows[-1].ok
