@@ -105,7 +105,10 @@ def require(permission: str, org_id: int | None = None) -> None:
 def get_or_404(model, object_id: int, permission: str):
     """Load a record that carries ``org_id``; 404 when it is missing or outside the user's scope."""
     from nastavnik.extensions import db
+    from nastavnik.web.converters import MAX_ID
 
+    if not isinstance(object_id, int) or not 0 < object_id <= MAX_ID:  # past the column: a 500 in the database
+        abort(404)
     obj = db.session.get(model, object_id)
     if obj is None:
         abort(404)

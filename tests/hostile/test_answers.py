@@ -251,3 +251,14 @@ def test_login_with_a_huge_org_in_session_is_not_500(app, world, client):
     app.config["PROPAGATE_EXCEPTIONS"] = False
     for path in ("/participants/", "/banks/mentees", "/programmes/", "/roadmaps/", "/"):
         assert client.get(path, query_string={"org": HUGE, "page": HUGE}).status_code < 500, path
+
+
+def test_get_or_404_refuses_ids_past_the_column_without_asking_the_database(app, world):
+    from werkzeug.exceptions import NotFound
+
+    from nastavnik import access
+
+    with app.test_request_context():
+        for junk in (2**31, 10**20, 0, -1, "1"):
+            with pytest.raises(NotFound):
+                access.get_or_404(Person, junk, "participants.view")
