@@ -199,7 +199,7 @@ def configure_errors(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(sqlalchemy_exc.TimeoutError)
     def database_unavailable(error):
-        """No connection to the database (or it is locked or full): a page that needs none, no details."""
+        """The database cannot be reached (or is locked, or full): a page that needs none of it, no details."""
         app.logger.exception("database unavailable")
         try:
             db.session.rollback()

@@ -102,7 +102,7 @@ def test_kill_9_during_an_import_leaves_no_partial_rows(tmp_path):
 def _assert_unavailable_page(response) -> None:
     assert response.status_code == 503
     html = response.get_data(as_text=True)
-    assert "Сервис временно недоступен" in html and "Нет связи с базой данных" in html
+    assert "Сервис временно недоступен" in html and "База данных сейчас недоступна" in html
     assert response.headers["Retry-After"] == "60"
     for leak in LEAKS:
         assert leak not in html, leak
