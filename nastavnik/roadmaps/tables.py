@@ -11,10 +11,9 @@ import io
 import zipfile
 from collections.abc import Iterable
 
-from defusedxml.ElementTree import iterparse
 from openpyxl.utils.cell import range_boundaries
 
-from nastavnik.web.uploads import DamagedFile, UploadReader, UploadRejected
+from nastavnik.web.uploads import DamagedFile, UploadReader, UploadRejected, xml_events
 
 NO_TABLE = "в документе нет таблицы"
 EMPTY_TABLE = "таблица пустая"
@@ -127,8 +126,10 @@ def _merged_ranges(data: bytes, sheet, reader: UploadReader) -> list[tuple[int, 
     """
     merged = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(sheet._worksheet_path) as stream:
-        for _, element in iterparse(stream, forbid_dtd=True):
-            if element.tag.endswith("}mergeCell"):
+        for count, (event, element) in enumerate(xml_events(stream), start=1):
+            if count % 10_000 == 0:
+                reader.check_time()
+            if event == "end" and element.tag.endswith("}mergeCell"):
                 try:
                     bounds = range_boundaries(element.get("ref", ""))
                 except (ValueError, TypeError):
@@ -136,9 +137,6 @@ def _merged_ranges(data: bytes, sheet, reader: UploadReader) -> list[tuple[int, 
                 min_col, min_row, _, max_row = bounds
                 if None not in (min_col, min_row, max_row):
                     merged.append((min_row, max_row, min_col))
-            element.clear()
-            if len(merged) % 1000 == 0:
-                reader.check_time()
     return merged
 
 

@@ -236,16 +236,11 @@ class UploadReader:
         cells than Excel has columns: openpyxl materialises one row at a time.
         """
         count = row_cells = 0
-        stack = []
         try:
             with archive.open(info) as stream:
-                for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
-                    if event == "end":
-                        stack.pop()
-                        if stack:  # prune: nothing behind the reading position stays in memory
-                            del stack[-1][:]
+                for kind_of_event, element in xml_events(stream):
+                    if kind_of_event == "end":
                         continue
-                    stack.append(element)
                     count += 1
                     if count % 10_000 == 0:
                         self.check_time()
@@ -376,6 +371,24 @@ class UploadReader:
             filled += 1
             if filled > self.limits.rows:
                 raise self.too_many_rows()
+
+
+def xml_events(stream) -> Iterator[tuple[str, object]]:
+    """("start" or "end", element) of an XML stream; a DTD or an entity raises (defusedxml).
+
+    Memory stays flat whatever the size: once an element has ended, it and its earlier siblings are
+    dropped from their parent, so read what you need from an element at its "end" event (its
+    attributes and text; its children are gone by then).
+    """
+    stack = []
+    for kind, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
+        if kind == "start":
+            stack.append(element)
+        else:
+            stack.pop()
+        yield kind, element
+        if kind == "end" and stack:
+            del stack[-1][:]
 
 
 def _sentence(text: str) -> str:

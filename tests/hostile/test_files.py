@@ -333,3 +333,13 @@ def test_import_uses_the_participant_forms_limits_for_every_field():
         "Строка 5, «Предметы»: значение не должно содержать более 500 символов",
     ]
     assert preview.rows[-1].ok
+
+
+def test_xml_events_keep_memory_flat_on_a_long_stream():
+    """The merged-cell scan and the package check stream whole worksheets: nothing behind stays alive."""
+    body = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (n, n) for n in range(20_000))
+    xml = b'<?xml version="1.0"?><worksheet><sheetData>' + body + b"</sheetData></worksheet>"
+    with peak_memory() as memory:
+        ended = sum(1 for kind, _ in uploads.xml_events(io.BytesIO(xml)) if kind == "end")
+    assert ended == 60_002
+    assert memory["mb"] < 3  # the whole tree of 60 000 elements takes about 16 MB
