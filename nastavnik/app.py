@@ -196,6 +196,19 @@ def configure_errors(app: Flask) -> None:
         template = "errors/_error.html" if is_htmx() else "errors/error.html"
         return render_template(template, code=507, message=message), 507
 
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(sqlalchemy_exc.DataError)
+    def number_past_the_column(error):
+        """A number no column can hold reached a query (an id from a form or the query string): no such record.
+
+        URL ids are bounded by BoundedIntConverter and posted ones by web.converters.db_id; this is the
+        net for any other place. Other overflows and data errors stay 500s.
+        """
+        if not _out_of_range(error):
+            raise error
+        db.session.rollback()
+        return handler(404)(error)
+
     @app.errorhandler(OperationalError)
     @app.errorhandler(sqlalchemy_exc.TimeoutError)
     def database_unavailable(error):
@@ -206,6 +219,12 @@ def configure_errors(app: Flask) -> None:
         except Exception:  # noqa: S110 - the connection is gone already; the page must still answer
             pass
         return render_template("errors/unavailable.html"), 503, {"Retry-After": "60"}
+
+
+def _out_of_range(error: Exception) -> bool:
+    if isinstance(error, OverflowError):
+        return "SQLite INTEGER" in str(error)  # sqlite3 refuses ints past 64 bits before the query runs
+    return getattr(getattr(error, "orig", None), "sqlstate", None) == "22003"  # PostgreSQL: numeric value out of range
 
 
 def configure_cli(app: Flask) -> None:

@@ -46,6 +46,7 @@ from nastavnik.periods import AcademicYear
 from nastavnik.plugins.manager import registry
 from nastavnik.timeutil import today, utcnow
 from nastavnik.versioning import Conflict
+from nastavnik.web.converters import db_id
 from nastavnik.web.htmx import redirect_to, render_page_or_partial, render_partial
 
 CONFLICT = "Запись изменил другой пользователь, пока вы её редактировали. Ниже — текущие данные; внесите изменение ещё раз."
@@ -675,7 +676,8 @@ def settings():
                     return render_partial("banks/_settings_preview.html", preview=preview)
             elif (row.version or 0) != (form.version.data or 0):
                 conflict, status = "Настройки изменил другой пользователь. Ниже — текущие значения.", 409
-                db.session.refresh(row)
+                if row.id is not None:  # never saved: nothing to reload (a junk version lands here too)
+                    db.session.refresh(row)
                 weights = dict(row.weights)
                 form = SettingsForm(obj=row, formdata=None)
                 form.version.data = row.version
@@ -731,12 +733,12 @@ def settings():
 def add_exclusion():
     org, kind_code = _settings_target()
     mentee_id, mentor_id = (
-        request.form.get("mentee_person_id", type=int),
-        request.form.get("mentor_person_id", type=int),
+        request.form.get("mentee_person_id", type=db_id),
+        request.form.get("mentor_person_id", type=db_id),
     )
-    people = [db.session.get(Person, i) for i in (mentee_id, mentor_id) if i]
-    if len(people) != 2 or any(not access.can(current_user, "matching.run", p.org_id) for p in people if p):
-        abort(404)
+    people = [db.session.get(Person, i) if i else None for i in (mentee_id, mentor_id)]
+    if any(p is None or not access.can(current_user, "matching.run", p.org_id) for p in people):
+        abort(404)  # an unknown id (-1 was stored, and the settings page then failed for good) or another school's
     exists_ = db.session.scalar(
         select(MatchExclusion).where(
             MatchExclusion.mentee_person_id == mentee_id, MatchExclusion.mentor_person_id == mentor_id

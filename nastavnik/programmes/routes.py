@@ -63,7 +63,7 @@ from nastavnik.programmes.services import (
     visible_pairs,
 )
 from nastavnik.timeutil import today
-from nastavnik.versioning import Conflict, check_version, commit_or_conflict, save_versioned
+from nastavnik.versioning import Conflict, check_version, commit_or_conflict, parse_version, save_versioned
 from nastavnik.web.htmx import is_htmx, redirect_to, render_page_or_partial, render_partial
 from nastavnik.web.words import plural
 
@@ -316,7 +316,7 @@ def _row(item: PlanItem, level: str, status: int = 200, message: str = ""):
 def _form_version(form=None) -> int | None:
     """The version the user's page showed (None: an old page without one; then no check is possible)."""
     raw = form.version.data if form is not None else request.form.get("version")
-    return int(raw) if raw not in (None, "") else None
+    return parse_version(raw)  # junk reads as versioning.UNKNOWN: a 409, not a ValueError
 
 
 @bp.route("/items/<int:item_id>")

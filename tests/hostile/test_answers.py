@@ -25,6 +25,7 @@ from tests.conftest import login
 from tests.hostile.forms import form_with, page_forms
 from tests.programmes.conftest import make_pair, make_programme
 
+HX = {"HX-Request": "true"}
 HUGE = "99999999999999999999"  # past 64 bits: OverflowError in SQLite, «out of range» in PostgreSQL
 JUNK_VERSIONS = ["abc", "1.5", "-", "１", HUGE, "-99999999999999999999", "1e3", "0x10", " ", "NaN"]
 
@@ -58,7 +59,7 @@ EDIT_ROUTES = [
     ("consent_withdraw", "/consents/{consent}/withdraw", Consent, "consent"),
 ]
 # What the served form leaves empty but must be filled for the edit to be otherwise valid.
-FILL = {"programme_complete": {"reflection": "Итоги подведены."}}
+FILL = {"programme_complete": {"reflection": "Итоги подведены.", "confirm_open": "y"}}
 
 
 def _url(template: str, records) -> str:
@@ -181,14 +182,13 @@ JUNK_QUERY = {
 
 
 def _junk_form(fields: dict[str, list[str]]) -> list[dict]:
-    """Variants of a real form: every field huge, every number-like field past 64 bits, junk version."""
+    """Variants of a real form: every field huge; every field a number past 64 bits; every field -1 and a junk version."""
     oversized = {name: OVERSIZED for name in fields if name not in ("csrf_token",)}
     numbers = {name: HUGE for name in fields}
     return [
         {**fields, **oversized},
         {**fields, **numbers},
-        {**fields, "version": "abc"},
-        {**fields, **{name: "-1" for name in fields}},
+        {**fields, **{name: "-1" for name in fields}, "version": "abc"},
     ]
 
 
@@ -214,23 +214,29 @@ def test_scanner_as_curator_gets_no_500(app, world, records, as_user):
         "student_id": world.student.id,
     }
     seen = 0
+    posted = set()
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint == "auth.logout", r.rule)):
         if rule.endpoint == "static" or rule.endpoint.endswith(".static") or rule.endpoint == "auth.logout":
             continue
         url = _path(app, rule, {arg: ids.get(arg, 1) for arg in rule.arguments})
         seen += 1
         if "GET" in rule.methods:
-            page = probe("GET", url, query_string=JUNK_QUERY)
-            probe("GET", url, query_string=JUNK_QUERY, headers={"HX-Request": "true"})
-            forms = [form for form in page_forms(page.get_data(as_text=True), url) if form.method == "POST"]
-            for form in forms[:3]:
-                for data in _junk_form(form.fields):
-                    probe("POST", form.action, data=data)
+            probe("GET", url, query_string=JUNK_QUERY)
+            for headers in ({}, HX):
+                clean = probe("GET", url, headers=headers)  # the forms as a user gets them
+                html = clean.get_data(as_text=True) if clean.mimetype == "text/html" else ""
+                for form in page_forms(html, url):
+                    key = (form.action, tuple(sorted(form.fields)))
+                    if form.method != "POST" or key in posted or form.action.endswith("/logout"):
+                        continue
+                    posted.add(key)
+                    for data in _junk_form(form.fields):
+                        probe("POST", form.action, data=data, headers=headers)
         if "POST" in rule.methods:
             probe("POST", url, data={name: HUGE for name in ("org_id", "person_id", "version", "kind", "id")})
             probe("POST", url, data={"version": "abc", "title": OVERSIZED, "name": OVERSIZED})
-    assert seen > 80
-    assert crashes == []
+    assert seen > 80 and len(posted) > 30
+    assert crashes == [], "\n".join(map(str, crashes))
 
 
 def test_scanner_leaves_the_world_as_it_was(app, world, records, as_user):
@@ -262,3 +268,40 @@ def test_get_or_404_refuses_ids_past_the_column_without_asking_the_database(app,
         for junk in (2**31, 10**20, 0, -1, "1"):
             with pytest.raises(NotFound):
                 access.get_or_404(Person, junk, "participants.view")
+
+
+def test_a_matching_exclusion_with_unknown_people_is_404_and_the_settings_page_survives(app, world, as_user):
+    """The scanner stored an exclusion for person -1; the settings page then failed for good."""
+    from nastavnik.banks.models import MatchExclusion
+
+    client = as_user("curator")
+    url = f"/banks/settings/exclusions?org={world.school.id}&kind=teacher_teacher"
+    for mentee, mentor in ((HUGE, HUGE), ("-1", "-1"), ("-1", str(world.teacher.id)), ("abc", "")):
+        response = client.post(url, data={"mentee_person_id": mentee, "mentor_person_id": mentor})
+        assert response.status_code == 404, (mentee, mentor)
+    assert db.session.scalar(select(func.count(MatchExclusion.id))) == 0
+    assert client.get(f"/banks/settings?org={world.school.id}&kind=teacher_teacher").status_code == 200
+
+
+def test_junk_version_on_never_saved_matching_settings_is_a_conflict(app, world, as_user):
+    client = as_user("curator")
+    url = f"/banks/settings?org={world.school.id}&kind=teacher_teacher"
+    form = form_with(client.get(url).get_data(as_text=True), url, "version")
+    response = client.post(url, data=form.data(version="abc"))
+    assert response.status_code == 409
+    assert "Настройки изменил другой пользователь" in response.get_data(as_text=True)
+
+
+def test_a_number_past_the_column_anywhere_in_a_query_is_404(app, world, as_user):
+    """The net behind the converter and db_id: an id from anywhere that reaches a query."""
+    from nastavnik import access
+
+    def probe():
+        return str(db.session.get(Person, 10**20))
+
+    app.add_url_rule("/probe-overflow", "probe_overflow", access.login_only(probe))
+    client = as_user("curator")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get("/probe-overflow")
+    assert response.status_code == 404
+    assert "Страница или запись не найдена" in response.get_data(as_text=True)
