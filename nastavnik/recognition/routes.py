@@ -23,6 +23,7 @@ from nastavnik.recognition.models import TYPE_GROUPS, Award, ContestEntry, Incen
 from nastavnik.roadmaps.services import EvidenceError, check_upload
 from nastavnik.timeutil import today
 from nastavnik.web.htmx import redirect_to
+from nastavnik.web.uploads import display_name
 
 FORMS = {
     "award": (AwardForm, Award, "Награда", ("type_id", "level", "act_number", "act_date", "note")),
@@ -107,7 +108,7 @@ def _store_file(award: Award) -> str | None:
         check_upload(upload.filename, data)
     except EvidenceError as exc:
         return str(exc)
-    award.file_name = upload.filename[-255:]
+    award.file_name = display_name(upload.filename)  # shown and offered as the download name only
     award.file_type = mimetypes.guess_type(upload.filename)[0] or "application/octet-stream"
     award.file_content = data
     return None

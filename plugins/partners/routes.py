@@ -26,6 +26,7 @@ from nastavnik.roadmaps.services import EvidenceError, check_upload
 from nastavnik.timeutil import today
 from nastavnik.versioning import Conflict, check_version, commit_or_conflict
 from nastavnik.web.htmx import redirect_to, render_page_or_partial
+from nastavnik.web.uploads import display_name
 from plugins.partners import services as svc
 from plugins.partners.forms import (
     ActivityForm,
@@ -257,7 +258,7 @@ def _store_file(agreement: Agreement) -> str | None:
         check_upload(upload.filename, data)
     except EvidenceError as exc:
         return str(exc)
-    agreement.file_name = upload.filename[-255:]
+    agreement.file_name = display_name(upload.filename)  # shown and offered as the download name only
     agreement.file_type = mimetypes.guess_type(upload.filename)[0] or "application/octet-stream"
     agreement.file_content = data
     return None
