@@ -35,6 +35,7 @@ def _fresh_g() -> None:
 def app(tmp_path):
     app = create_app(TestingConfig, plugins=IN_REPO_PLUGINS)
     app.instance_path = str(tmp_path)
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")  # create_app derived it from the real instance/
     # The app context below stays open, so requests would share its ``g`` (the logged-in user,
     # the org tree); give every request a fresh ``g`` as in production.
     app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)

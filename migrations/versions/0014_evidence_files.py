@@ -1,7 +1,7 @@
 """roadmaps: evidence files kept on disk under generated names
 
 Revision ID: 0014
-Revises: 0023
+Revises: 0011
 Create Date: 2026-12-01 10:00:00
 
 Evidence stored before this revision keeps its bytes in roadmap_evidence.content and is still served
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = "0014"
-down_revision = "0023"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
