@@ -69,8 +69,8 @@ from nastavnik.roadmaps.tables import TableImportError, read_docx_tables, read_p
 from nastavnik.timeutil import today
 from nastavnik.versioning import Conflict, parse_version
 from nastavnik.web.htmx import is_htmx, redirect_to, render_partial
-from nastavnik.web.words import plural
 from nastavnik.web.uploads import UploadReader, UploadRejected, display_name
+from nastavnik.web.words import plural
 
 CONFLICT = "Мероприятие изменил другой пользователь. Ниже — текущие данные; повторите изменение."
 EDIT_CONFLICT = (
