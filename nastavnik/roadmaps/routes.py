@@ -737,7 +737,7 @@ def item_edit(item_id):
 
 
 def _version(value) -> int | None:
-    return parse_version(value) or None  # junk reads as versioning.UNKNOWN: a conflict, not an overwrite
+    return parse_version(value)  # junk reads as versioning.UNKNOWN and "0" as 0: a conflict, not an overwrite
 
 
 @bp.route("/items/<int:item_id>/flags", methods=["POST"])
