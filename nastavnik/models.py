@@ -14,6 +14,21 @@ from nastavnik.banks.models import (
     Tag,
 )
 from nastavnik.consents.models import Consent
+from nastavnik.monitoring.models import (  # noqa: F401 - monitoring's tables, for Alembic
+    Answer,
+    Campaign,
+    CampaignOrg,
+    GrowthCharacteristicRow,
+    GrowthRecord,
+    QuestionItem,
+    Questionnaire,
+    QuestionnaireVersion,
+    Recipient,
+    Response,
+    Rhythm,
+    Settings,
+    Swot,
+)
 from nastavnik.orgs.models import Organisation
 from nastavnik.pairs.models import Order, OrderEntry, Pair, PairMember, SupportRecord
 from nastavnik.participants.declension import PersonNameForms

@@ -35,6 +35,7 @@ INTERNAL_PLUGINS = (
     "nastavnik.programmes",
     "nastavnik.roadmaps",
     "nastavnik.recognition",
+    "nastavnik.monitoring",
     "nastavnik.admin",
     "nastavnik.dashboard",
     "nastavnik.reports",

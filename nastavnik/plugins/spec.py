@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from flask import Flask
     from markupsafe import Markup
 
+    from nastavnik.monitoring.structs import GrowthCharacteristic, QuestionnaireSpec
     from nastavnik.plugins.registry import (
         Counter,
         FulfilmentRule,
@@ -361,4 +362,41 @@ def nastavnik_tpl_portfolio(person, public: bool) -> Markup | None:
     :param person: the mentor, a ``Person``.
     :param public: True for the site version.
     :return: Markup, or None for nothing.
+# --- Monitoring --------------------------------------------------------------------------------
+
+
+@hookspec
+def nastavnik_questionnaires(kind_code: str) -> list[QuestionnaireSpec]:
+    """Return sample questionnaires («образцы анкет») for the form of mentoring ``kind_code``.
+
+    Called when the list of samples is shown (the questionnaires page, the campaign form) and when a
+    school or a municipality takes a sample into use: once with every registered form's code, and
+    once with ``""`` for questionnaires that belong to no form (the core answers ``""`` with the
+    curator's questionnaire). An implementation answers only for the codes it provides and returns
+    an empty list otherwise; the results of all plugins are joined. Codes must be unique; a later
+    duplicate is ignored. Using a sample makes an editable, versioned copy in the database, so a
+    plugin may change its samples without touching questionnaires already in use.
+
+    Satisfaction questionnaires («уникальная для каждой формы», Приложение 2 к Р-145) come from the
+    form's plugin: one for mentors and one for mentees, ``purpose="satisfaction"``.
+
+    :param kind_code: the code of a form of mentoring, or ``""``.
+    :return: a list of :class:`nastavnik.monitoring.structs.QuestionnaireSpec`; an empty list for none.
+    """
+
+
+@hookspec
+def nastavnik_growth_characteristics(kind_code: str) -> list[GrowthCharacteristic]:
+    """Return the characteristics of participants' growth measured for the form ``kind_code``.
+
+    Stage 2 of monitoring (Р-145): each characteristic is recorded for a participant of a pair at
+    entry and at the end, and the results show the change and how many improved, stayed the same
+    or got worse. Called when a pair's growth page or a growth summary is shown, with the pair's
+    form (or the form filtered on); an implementation answers only for the forms it provides. The
+    results of all plugins are joined, and a school adds its own characteristics beside them.
+    Codes must be unique across plugins, since the records store only the code.
+
+    :param kind_code: the code of a form of mentoring.
+    :return: a list of :class:`nastavnik.monitoring.structs.GrowthCharacteristic` (``role`` «mentee»
+        or «mentor»); an empty list for none.
     """

@@ -181,3 +181,20 @@ def nastavnik_counters():
     from nastavnik.pairs.counters import kind_counters
 
     return kind_counters(KIND.code, KIND.title)
+
+
+# --- Monitoring: satisfaction questionnaires (Приложение 2) and growth characteristics -----------
+
+
+@hookimpl
+def nastavnik_questionnaires(kind_code):
+    from plugins.teacher_teacher.monitoring import questionnaires
+
+    return questionnaires(kind_code)
+
+
+@hookimpl
+def nastavnik_growth_characteristics(kind_code):
+    from plugins.teacher_teacher.monitoring import growth_characteristics
+
+    return growth_characteristics(kind_code)

@@ -1,0 +1,143 @@
+"""Счётчики мониторинга (bricks of «уровень удовлетворённости наставляемых/наставников») and the
+fulfilment rule «мониторинг / анкетирование» → a campaign.
+
+A respondent is a participant (a recipient, not an anonymous paper sheet) whose response to a
+satisfaction questionnaire was received in the period; one who answered several waves counts once,
+by their latest response. Satisfied: that response's mean score on the satisfaction items is at or
+above the threshold of the municipality's rule (70 % of the maximum unless set otherwise).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from flask import has_request_context, url_for
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
+
+from nastavnik.extensions import db
+from nastavnik.monitoring.models import Campaign, CampaignOrg, Questionnaire, Recipient, Response, Settings
+from nastavnik.monitoring.results import EPSILON
+from nastavnik.monitoring.services import DEFAULT_SETTINGS, recipient_counts
+from nastavnik.orgs.models import Organisation
+from nastavnik.periods import ru_date
+from nastavnik.plugins.registry import Counter, CounterScope, FulfilmentCheck, FulfilmentRule
+
+ROLES = {"mentee": ("наставляемые", "наставляемых"), "mentor": ("наставники", "наставников")}
+DEPTH = 5  # levels of the organisation tree above a school that may carry the municipality's rule
+
+
+def _latest_responses(scope: CounterScope, role: str):
+    """Ids of each respondent's latest satisfaction response received in the period."""
+    start = datetime.combine(scope.start, time.min, UTC)
+    end = datetime.combine(scope.end + timedelta(days=1), time.min, UTC)
+    return (
+        select(func.max(Response.id))
+        .join(Recipient, Recipient.id == Response.recipient_id)
+        .join(Campaign, Campaign.id == Response.campaign_id)
+        .join(Questionnaire, Questionnaire.id == Campaign.questionnaire_id)
+        .where(Questionnaire.purpose == "satisfaction", Response.role == role, Recipient.person_id.is_not(None),
+               Response.org_id.in_(scope.org_ids), Response.submitted_at >= start, Response.submitted_at < end)
+        .group_by(Recipient.person_id)
+    )
+
+
+def _threshold_of_response_org():
+    """(joins, expression): the nearest rule above the response's organisation, in the same statement."""
+    orgs = [aliased(Organisation) for _ in range(DEPTH)]
+    rules = [aliased(Settings) for _ in range(DEPTH)]
+    query = select(Response.org_id, func.count())
+    previous = Response.org_id
+    for org, rule in zip(orgs, rules, strict=True):
+        query = query.outerjoin(org, org.id == previous).outerjoin(rule, rule.org_id == org.id)
+        previous = org.parent_id
+    percent = func.coalesce(*(rule.threshold_percent for rule in rules), DEFAULT_SETTINGS["threshold_percent"])
+    return query, percent / 100.0
+
+
+def count_respondents(scope: CounterScope, role: str, satisfied: bool = False) -> dict[int, int]:
+    latest = _latest_responses(scope, role)
+    if not satisfied:
+        query = select(Response.org_id, func.count()).where(Response.id.in_(latest)).group_by(Response.org_id)
+    else:
+        query, threshold = _threshold_of_response_org()
+        query = query.where(Response.id.in_(latest), Response.score >= threshold - EPSILON).group_by(Response.org_id)
+    return dict(db.session.execute(query).all())
+
+
+def counters() -> list[Counter]:
+    found = []
+    for role, (plural, genitive) in ROLES.items():
+        found.append(Counter(
+            code=f"monitoring.respondents_{role}s",
+            title=f"Ответившие на анкету удовлетворённости: {plural}",
+            definition=(
+                f"Число {genitive}, ответивших в отчётном периоде на анкету удовлетворённости (в приложении, по "
+                "персональной ссылке или на бумаге с указанием респондента); ответивший в нескольких волнах "
+                "учитывается один раз. Знаменатель показателя «уровень удовлетворённости»."
+            ),
+            compute=lambda scope, role=role: count_respondents(scope, role),
+        ))
+        found.append(Counter(
+            code=f"monitoring.satisfied_{role}s",
+            title=f"Удовлетворённые участием в программе: {plural}",
+            definition=(
+                f"Число {genitive} из ответивших, у которых в последней за период анкете удовлетворённости средний "
+                "балл по вопросам удовлетворённости не ниже порога правила муниципалитета (по умолчанию 70 % от "
+                "максимума, то есть 7 из 10). Числитель показателя «уровень удовлетворённости»."
+            ),
+            compute=lambda scope, role=role: count_respondents(scope, role, satisfied=True),
+        ))
+    return found
+
+
+# --- Fulfilment of roadmap items -----------------------------------------------------------------
+
+
+def _url(endpoint: str, **values) -> str:
+    if has_request_context():
+        return url_for(endpoint, **values)
+    from flask import current_app
+
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+def campaign_records(org_id: int) -> list[tuple[int | None, str]]:
+    """Campaigns an item of ``org_id`` can be linked to: its own and those covering it, newest first."""
+    covering = select(CampaignOrg.campaign_id).where(CampaignOrg.org_id == org_id)
+    campaigns = db.session.scalars(
+        select(Campaign).where(or_(Campaign.org_id == org_id, Campaign.id.in_(covering)))
+        .order_by(Campaign.opens_on.desc(), Campaign.id.desc())
+    ).all()
+    return [(c.id, f"{c.title} ({ru_date(c.opens_on)} – {ru_date(c.closes_on)}, {c.status_title})") for c in campaigns]
+
+
+def check_campaign(org_id: int, record_id: int | None) -> FulfilmentCheck:
+    campaign = db.session.get(Campaign, record_id) if record_id else None
+    if campaign is None or (campaign.org_id != org_id and org_id not in campaign.target_ids):
+        return FulfilmentCheck(False, "кампания мониторинга не найдена")
+    expected, answered = recipient_counts([campaign.id])[campaign.id]
+    share = f" ({round(100 * answered / expected)} %)" if expected else ""
+    url = _url("monitoring.results", campaign_id=campaign.id)
+    if campaign.status != "closed":
+        return FulfilmentCheck(False, f"кампания {campaign.status_title}, до {ru_date(campaign.closes_on)}: "
+                                      f"ответили {answered} из {expected}{share}", url)
+    closed = ru_date(campaign.closed_at.date() if campaign.closed_at else campaign.closes_on)
+    evidence = (
+        ("Результаты мониторинга", url),
+        ("Результаты, .xlsx", _url("monitoring.export_xlsx", campaign_id=campaign.id)),
+        ("Аналитическая справка, .docx", _url("monitoring.export_docx", campaign_id=campaign.id)),
+    )
+    return FulfilmentCheck(True, f"кампания закрыта {closed}: ответили {answered} из {expected}{share}", url, evidence)
+
+
+def fulfilment_rules() -> list[FulfilmentRule]:
+    return [FulfilmentRule(
+        code="monitoring.campaign",
+        title="Кампания мониторинга (анкетирование)",
+        done_when="кампания закрыта; подтверждение — страница результатов, выгрузка .xlsx и аналитическая справка .docx",
+        keywords=("монитор", "анкетир", "удовлетвор", "swot", "опрос"),
+        records=campaign_records,
+        check=check_campaign,
+    )]
