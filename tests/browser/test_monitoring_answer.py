@@ -52,8 +52,8 @@ def test_pupil_answers_by_link_with_javascript_off(phone, live_server, live_app,
     phone.get_by_role("button", name="Отправить ответы").click()
     alert = phone.get_by_role("alert")
     assert "Вопрос 1" in alert.inner_text() and "Вопрос 2" in alert.inner_text()
-    assert phone.locator("#q%d-error" % campaign.questionnaire_version.items[0].id).inner_text() == \
-        "Ответьте на этот вопрос."
+    first = campaign.questionnaire_version.items[0].id
+    assert phone.locator(f"#q{first}-error").inner_text() == "Ответьте на этот вопрос."
 
     phone.get_by_role("group", name=re.compile("Насколько полезными")).get_by_label("8", exact=True).check()
     phone.get_by_label("редко (1 раз в месяц)").check()
