@@ -69,6 +69,7 @@ bench: setup
 	$(BIN)/python bench/bench_matching.py
 	$(BIN)/python bench/bench_matching_db.py
 	$(BIN)/python bench/bench_dashboard.py
+	$(BIN)/python bench/bench_monitoring.py
 
 clean:
 	rm -rf $(VENV) .make $(dir $(HTMX)) .pytest_cache .ruff_cache
