@@ -82,20 +82,26 @@ def _wave(questionnaire, owner_id, targets, title, opens, closes, kind, day):
 
 
 def add_demo(demo) -> None:
-    rng, day = demo.rng, demo.day
-    school, school2 = demo.schools
-    curator = demo.users["curator"]
     db.session.add(Settings(org_id=demo.authority.id, method="threshold", threshold_percent=70, min_group_size=5))
-    student_pairs = {s.id: _student_pairs(s, demo.students[s.id], 6, day) for s in demo.schools}
     samples = services.samples()
+    if "student_student_mentee_satisfaction" in samples:
+        _students_demo(demo, samples)
+    if "teacher_teacher_mentee_satisfaction" in samples:
+        _teachers_demo(demo, samples)
+    db.session.commit()
+
+
+def _students_demo(demo, samples) -> None:
+    rng, day = demo.rng, demo.day
+    school = demo.schools[0]
+    curator = demo.users["curator"]
+    student_pairs = {s.id: _student_pairs(s, demo.students[s.id], 6, day) for s in demo.schools}
 
     def take(code, org_id):
         return services.from_sample(samples[code], org_id, None)
 
     mentee_ss = take("student_student_mentee_satisfaction", demo.authority.id)
     mentor_ss = take("student_student_mentor_satisfaction", school.id)
-    mentee_tt = take("teacher_teacher_mentee_satisfaction", school.id)
-    mentor_tt = take("teacher_teacher_mentor_satisfaction", school.id)
     take("core_curator", school.id)
     db.session.flush()
 
@@ -132,7 +138,13 @@ def add_demo(demo) -> None:
                                             value=float(value), recorded_by_id=curator.id))
     db.session.commit()
 
-    # Open waves: the demo mentor and mentee («учитель – учитель») see them on their dashboard.
+
+def _teachers_demo(demo, samples) -> None:
+    """Open waves: the demo mentor and mentee («учитель – учитель») see them on their dashboard."""
+    day, school = demo.day, demo.schools[0]
+    mentee_tt = services.from_sample(samples["teacher_teacher_mentee_satisfaction"], school.id, None)
+    mentor_tt = services.from_sample(samples["teacher_teacher_mentor_satisfaction"], school.id, None)
+    db.session.flush()
     for questionnaire, title in ((mentee_tt, "Удовлетворённость молодых специалистов: промежуточная волна"),
                                  (mentor_tt, "Удовлетворённость наставников педагогов: промежуточная волна")):
         _wave(questionnaire, school.id, [school.id], title, day - timedelta(days=3), day + timedelta(days=14),
