@@ -39,9 +39,10 @@ def _student_pairs(school, students, count, day) -> list[Pair]:
 
 def _answers(rng, items, generous: bool) -> dict:
     values = {}
+    mood = rng.choice([5, 6, 7, 8, 8, 9] if generous else [4, 5, 6, 7, 8])  # one respondent answers alike
     for item in items:
         if item.kind == "scale10":
-            values[item.id] = [(float(rng.choice([6, 7, 8, 8, 9, 9, 10] if generous else [4, 5, 6, 7, 8, 9])), None)]
+            values[item.id] = [(float(min(10, max(1, mood + rng.choice([-1, 0, 0, 1])))), None)]
         elif item.kind == "agree5":
             values[item.id] = [(float(rng.randint(1, 4)), None)]
         elif item.kind == "yesno":

@@ -10,7 +10,7 @@ from io import BytesIO
 from flask import abort, flash, make_response, render_template, request, send_file, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from nastavnik import access
 from nastavnik.extensions import db
@@ -355,8 +355,9 @@ def _below(owners) -> set[int]:
 
 def _resolve_questionnaire(value: str, org_id: int):
     kind, _, key = (value or "").partition(":")
-    if kind == "s":
-        return services.from_sample(_sample_or_404(key), org_id, current_user.id)
+    if kind == "s":  # the organisation's copy of the sample, made on first use (so waves compare)
+        spec = _sample_or_404(key)
+        return services.own_copy(spec.code, org_id) or services.from_sample(spec, org_id, current_user.id)
     if kind == "q" and key.isdigit():
         return services.questionnaire_or_404(current_user, int(key))
     abort(404)
@@ -520,6 +521,12 @@ def _class_of(recipient: Recipient) -> str:
     return (person.class_name or "без класса") if person is not None and person.kind == "student" else "без класса"
 
 
+def _class_order(name: str) -> tuple[int, str]:
+    """«5А» < «5Б» < «10А»; «без класса» last."""
+    digits = "".join(ch for ch in name if ch.isdigit())
+    return (int(digits) if digits else 99, name)
+
+
 @bp.route("/campaigns/<int:campaign_id>/links", methods=["GET", "POST"])
 @access.rule("monitoring.edit")
 def links(campaign_id):
@@ -536,6 +543,7 @@ def links(campaign_id):
     classes: dict[str, list[Recipient]] = {}
     for recipient in recipients:
         classes.setdefault(_class_of(recipient), []).append(recipient)
+    classes = dict(sorted(classes.items(), key=lambda pair: _class_order(pair[0])))
     chosen = request.values.get("class", "")
     form = LinksForm()
     if request.method == "GET":
@@ -751,8 +759,13 @@ def _results_scope(campaign, level) -> tuple[set[int] | None, Organisation | Non
 
 
 def _compare_candidates(campaign):
-    query = services.visible_campaigns_query(current_user).where(
-        Campaign.id != campaign.id, Campaign.questionnaire_id == campaign.questionnaire_id)
+    from nastavnik.monitoring.models import Questionnaire
+
+    same = Campaign.questionnaire_id == campaign.questionnaire_id
+    if campaign.questionnaire.source_code:  # copies of one sample (a school's and its municipality's) compare too
+        same = or_(same, Campaign.questionnaire_id.in_(select(Questionnaire.id).where(
+            Questionnaire.source_code == campaign.questionnaire.source_code)))
+    query = services.visible_campaigns_query(current_user).where(Campaign.id != campaign.id, same)
     return db.session.scalars(query.order_by(Campaign.opens_on)).all()
 
 

@@ -152,6 +152,14 @@ def from_sample(spec: QuestionnaireSpec, org_id: int, user_id: int | None) -> Qu
     return questionnaire
 
 
+def own_copy(code: str, org_id: int) -> Questionnaire | None:
+    """The organisation's existing copy of the sample ``code``, if it took one."""
+    return db.session.scalar(
+        select(Questionnaire).where(Questionnaire.org_id == org_id, Questionnaire.source_code == code,
+                                    ~Questionnaire.archived).order_by(Questionnaire.id)
+    )
+
+
 def copy_questionnaire(source: Questionnaire, org_id: int, user_id: int | None, title: str) -> Questionnaire:
     """«Копировать, чтобы адаптировать»: a new questionnaire with the latest version's questions."""
     questionnaire = Questionnaire(
