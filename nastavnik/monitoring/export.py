@@ -13,7 +13,7 @@ from io import BytesIO
 import xlsxwriter
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 from sqlalchemy import func, select
 
 from nastavnik.extensions import db
@@ -46,9 +46,12 @@ def _scope_title(campaign: Campaign, org_ids) -> str:
     return ", ".join(o.title for o in orgs)
 
 
-def _swots(campaign: Campaign, org_ids) -> list[Swot]:
-    ids = [campaign.org_id] if org_ids is None else sorted(org_ids)
-    return db.session.scalars(select(Swot).where(Swot.campaign_id == campaign.id, Swot.org_id.in_(ids))).all()
+def swots_of(campaign: Campaign, org_ids) -> list[Swot]:
+    """The whole campaign: every SWOT made for it (the launcher's and the schools'); a school: its own."""
+    query = select(Swot).where(Swot.campaign_id == campaign.id).order_by(Swot.id)
+    if org_ids is not None:
+        query = query.where(Swot.org_id.in_(sorted(org_ids)))
+    return db.session.scalars(query).all()
 
 
 def _comparison(campaign: Campaign, org_ids):
@@ -72,6 +75,9 @@ class _Sheet:
 
     def __init__(self, book, name: str, formats: dict):
         self.ws = book.add_worksheet(name)
+        self.ws.set_landscape()
+        self.ws.set_paper(9)  # A4
+        self.ws.fit_to_pages(1, 0)  # one page wide, as many long as needed
         self.name, self.f, self.row = name, formats, 0
 
     def line(self, *cells, fmt=None) -> int:
@@ -82,7 +88,8 @@ class _Sheet:
             elif isinstance(value, bool):
                 self.ws.write_string(self.row, col, "да" if value else "нет", style)
             elif isinstance(value, (int, float)):
-                self.ws.write_number(self.row, col, value, self.f["number"] if fmt is None else fmt)
+                style = fmt or (self.f["integer"] if isinstance(value, int) else self.f["number"])
+                self.ws.write_number(self.row, col, value, style)
             else:
                 self.ws.write_string(self.row, col, str(value), style)
         self.row += 1
@@ -93,12 +100,19 @@ class _Sheet:
         self.row += 2
 
 
+def _place(sheet: _Sheet, chart, height: int) -> None:
+    """Charts one under another on the «Диаграммы» sheet (20 px a row)."""
+    sheet.ws.insert_chart(sheet.row, 0, chart)
+    sheet.row += height // 20 + 2
+
+
 def _formats(book) -> dict:
     return {
         "title": book.add_format({"bold": True, "font_size": 13}),
         "head": book.add_format({"bold": True, "bg_color": "#E8EEF5", "border": 1, "text_wrap": True, "valign": "top"}),
         "cell": book.add_format({"border": 1, "text_wrap": True, "valign": "top"}),
         "number": book.add_format({"border": 1, "num_format": "0.00", "valign": "top"}),
+        "integer": book.add_format({"border": 1, "num_format": "0", "valign": "top"}),
         "note": book.add_format({"italic": True, "text_wrap": True}),
     }
 
@@ -109,8 +123,10 @@ def campaign_xlsx(campaign: Campaign, org_ids: set[int] | None = None) -> bytes:
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     formats = _formats(book)
     _summary_sheet(book, formats, campaign, results, org_ids)
-    _items_sheet(book, formats, results)
-    _orgs_sheet(book, formats, results)
+    charts = _Sheet(book, "Диаграммы", formats)
+    charts.title("Диаграммы (данные — на листах «По вопросам» и «По организациям»)")
+    _items_sheet(book, formats, results, charts)
+    _orgs_sheet(book, formats, results, charts)
     _answers_sheet(book, formats, campaign, results, org_ids)
     book.close()
     return buffer.getvalue()
@@ -139,7 +155,7 @@ def _summary_sheet(book, formats, campaign: Campaign, results: Results, org_ids)
         ("Выгружено", ru_date(today())),
     ):
         sheet.line(label, value)
-    for swot in _swots(campaign, org_ids):
+    for swot in swots_of(campaign, org_ids):
         sheet.row += 1
         sheet.line("SWOT-анализ", swot.org.title if swot.org else "", fmt=formats["head"])
         for name, title in SWOT_PARTS:
@@ -148,7 +164,7 @@ def _summary_sheet(book, formats, campaign: Campaign, results: Results, org_ids)
             sheet.line("Выводы", swot.conclusions)
 
 
-def _items_sheet(book, formats, results: Results) -> None:
+def _items_sheet(book, formats, results: Results, charts: _Sheet) -> None:
     sheet = _Sheet(book, "По вопросам", formats)
     sheet.ws.set_column(0, 0, 5)
     sheet.ws.set_column(1, 1, 60)
@@ -160,7 +176,6 @@ def _items_sheet(book, formats, results: Results) -> None:
         return
     sheet.line("№", "Вопрос", "Вид", "Ответов", "Среднее", "Медиана", "% от максимума", "Не ниже порога, %",
                fmt=formats["head"])
-    first = sheet.row
     scored_rows = []
     for index, s in enumerate(results.items, 1):
         row = sheet.line(index, s.item.text, s.item.kind_title, s.n,
@@ -182,8 +197,8 @@ def _items_sheet(book, formats, results: Results) -> None:
         chart.set_x_axis({"min": 0, "max": 100})
         chart.set_y_axis({"reverse": True, "name": "№ вопроса"})
         chart.set_legend({"none": True})
-        chart.set_size({"width": 720, "height": max(300, 26 * len(scored_rows))})
-        sheet.ws.insert_chart(first, 9, chart)
+        chart.set_size({"width": 900, "height": max(320, 26 * len(scored_rows))})
+        _place(charts, chart, max(320, 26 * len(scored_rows)))
     sheet.row += 1
     sheet.line("Распределение ответов", fmt=formats["head"])
     sheet.line("№", "Вопрос", "Ответ", "Количество", "% ответивших", fmt=formats["head"])
@@ -207,7 +222,8 @@ def _items_sheet(book, formats, results: Results) -> None:
         chart.set_title({"name": "Подшкалы, % от максимума"})
         chart.set_y_axis({"min": 0, "max": 100})
         chart.set_legend({"none": True})
-        sheet.ws.insert_chart(first_sub, 9, chart)
+        chart.set_size({"width": 900, "height": 320})
+        _place(charts, chart, 320)
     texts = [s for s in results.items if s.item.kind == "text" and s.texts]
     if texts:
         sheet.row += 1
@@ -217,7 +233,7 @@ def _items_sheet(book, formats, results: Results) -> None:
                 sheet.line("", s.item.text, text)
 
 
-def _orgs_sheet(book, formats, results: Results) -> None:
+def _orgs_sheet(book, formats, results: Results, charts: _Sheet) -> None:
     sheet = _Sheet(book, "По организациям", formats)
     sheet.ws.set_column(0, 0, 40)
     sheet.ws.set_column(1, 4, 16)
@@ -237,7 +253,8 @@ def _orgs_sheet(book, formats, results: Results) -> None:
         chart.set_title({"name": "Отклик и удовлетворённость, %"})
         chart.set_y_axis({"min": 0, "max": 100})
         chart.set_legend({"position": "bottom"})
-        sheet.ws.insert_chart(sheet.row + 1, 0, chart)
+        chart.set_size({"width": 900, "height": max(320, 40 * len(results.orgs))})
+        _place(charts, chart, max(320, 40 * len(results.orgs)))
 
 
 def _answers_sheet(book, formats, campaign: Campaign, results: Results, org_ids) -> None:
@@ -300,9 +317,11 @@ def _participants(campaign: Campaign, org_ids) -> tuple[int, int, int]:
     return count_pairs, people.get("mentor", 0), people.get("mentee", 0)
 
 
-def _table(doc, header: list[str], rows: list[list[str]]):
+def _table(doc, header: list[str], rows: list[list[str]], widths: list[float] | None = None):
+    """A bordered table; ``widths`` in cm (the first text column wide, numbers narrow)."""
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
+    table.autofit = widths is None
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = text
         for run in cell.paragraphs[0].runs:
@@ -311,6 +330,12 @@ def _table(doc, header: list[str], rows: list[list[str]]):
         cells = table.add_row().cells
         for cell, text in zip(cells, values, strict=True):
             cell.text = str(text)
+    if widths:
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Cm(width)  # the grid LibreOffice reads …
+        for row in table.rows:  # … and the cells Word reads
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Cm(width)
     return table
 
 
@@ -355,7 +380,7 @@ def campaign_docx(campaign: Campaign, org_ids: set[int] | None = None) -> bytes:
             _pct(100 * s.mean) + " «да»" if s.item.kind == "yesno" and s.mean is not None else "—"),
             _num(s.median, 1) if s.item.kind in (*SCORED, "number") else "—"]
             for i, s in enumerate(results.items, 1) if s.item.kind != "text"]
-        _table(doc, ["№", "Вопрос", "Ответов", "Среднее", "Медиана"], rows)
+        _table(doc, ["№", "Вопрос", "Ответов", "Среднее", "Медиана"], rows, [1, 10, 2, 2, 2])
         if results.subscales:
             doc.add_paragraph("По подшкалам (в процентах от максимума): " + "; ".join(
                 f"{s.code} — {_pct(s.mean_share)}" for s in results.subscales) + ".")
@@ -365,15 +390,15 @@ def campaign_docx(campaign: Campaign, org_ids: set[int] | None = None) -> bytes:
                 f"Входная и итоговая волны: удовлетворённость {_pct(comparison.before.satisfaction.percent)} → "
                 f"{_pct(comparison.after.satisfaction.percent)}.")
             _table(doc, ["Вопрос", "Входная", "Итоговая"],
-                   [[text, _num(before), _num(after)] for text, before, after in comparison.rows])
+                   [[text, _num(before), _num(after)] for text, before, after in comparison.rows], [11, 3, 3])
 
     doc.add_heading("3. Обобщение результатов мониторинга", level=2)
     if len(results.orgs) > 1:
         _table(doc, ["Организация", "Адресатов", "Ответили", "Отклик", "Удовлетворённых"], [
             [r.org.title, str(r.expected), str(r.answered), _pct(r.rate),
              f"менее {rule.min_group_size} ответов" if r.hidden else _pct(r.satisfaction.percent)]
-            for r in results.orgs])
-    swots = _swots(campaign, org_ids)
+            for r in results.orgs], [7, 2.5, 2.5, 2.5, 2.5])
+    swots = swots_of(campaign, org_ids)
     if swots:
         for swot in swots:
             doc.add_paragraph(f"SWOT-анализ программы{': ' + swot.org.title if len(swots) > 1 and swot.org else ''}")
@@ -388,7 +413,8 @@ def campaign_docx(campaign: Campaign, org_ids: set[int] | None = None) -> bytes:
     if summary:
         _table(doc, ["Характеристика", "Участников", "Вход", "Итог", "Улучшили", "Без изменений", "Ухудшили"], [
             [r.characteristic.title if r.characteristic else r.code, str(r.n), _num(r.entry_mean), _num(r.final_mean),
-             str(r.counts["better"]), str(r.counts["same"]), str(r.counts["worse"])] for r in summary])
+             str(r.counts["better"]), str(r.counts["same"]), str(r.counts["worse"])] for r in summary],
+               [6, 2, 1.7, 1.7, 1.9, 1.9, 1.9])
     else:
         doc.add_paragraph("Входные и итоговые значения характеристик участников пока не записаны.")
 

@@ -784,8 +784,9 @@ def results(campaign_id):
     if other is not None:
         comparison = (figures.compare(other, campaign, org_ids) if other.opens_on <= campaign.opens_on
                       else figures.compare(campaign, other, org_ids))
-    swot_orgs = [org.id] if org else ([campaign.org_id] if level.whole else sorted(level.org_ids))
-    swots = db.session.scalars(select(Swot).where(Swot.campaign_id == campaign.id, Swot.org_id.in_(swot_orgs))).all()
+    from nastavnik.monitoring.export import swots_of
+
+    swots = swots_of(campaign, org_ids)
     return render_template(
         "monitoring/results.html", campaign=campaign, level=level, results=found, org=org,
         candidates=candidates, comparison=comparison, swots=swots,

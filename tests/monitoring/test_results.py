@@ -135,7 +135,7 @@ def test_results_page_charts_and_exports(world, answered, curator):
         charts = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
     assert len(charts) >= 3  # items, subscales, organisations: native Excel charts
     book = load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["Сводка", "По вопросам", "По организациям", "Ответы"]
+    assert book.sheetnames == ["Сводка", "Диаграммы", "По вопросам", "По организациям", "Ответы"]
     answers = book["Ответы"]
     header = [cell.value for cell in answers[3]]
     assert header[:3] == ["Респондент", "Организация", "Как получен"]
