@@ -337,7 +337,7 @@ def _campaign_form_choices(form: CampaignForm) -> list[Organisation]:
     form.org_id.choices = [(o.id, o.title) for o in owners]
     own = [(f"q:{q.id}", f"{q.title} — {q.org.title}") for q in services.visible_questionnaires(current_user)
            if access.can(current_user, "monitoring.view", q.org_id) or q.org_id in {o.id for o in owners}]
-    form.questionnaire.choices = [("", "")] + own + [
+    form.questionnaire.choices = [("", "— выберите анкету —")] + own + [
         (f"s:{code}", f"образец: {spec.title}") for code, spec in services.samples().items()]
     form.kind_code.choices = services.kind_choices()
     year = AcademicYear.of(today()).start_year
