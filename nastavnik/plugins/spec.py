@@ -362,6 +362,9 @@ def nastavnik_tpl_portfolio(person, public: bool) -> Markup | None:
     :param person: the mentor, a ``Person``.
     :param public: True for the site version.
     :return: Markup, or None for nothing.
+    """
+
+
 # --- Monitoring --------------------------------------------------------------------------------
 
 
