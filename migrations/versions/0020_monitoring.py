@@ -1,7 +1,7 @@
 """monitoring: questionnaires and versions, campaigns, recipients, responses, SWOT, rhythm, rules, growth
 
 Revision ID: 0020
-Revises: 0023
+Revises: 0011
 Create Date: 2026-11-30 19:11:33.869888
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0023'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -69,7 +69,7 @@ def counters() -> list[Counter]:
     found = []
     for role, (plural, genitive) in ROLES.items():
         found.append(Counter(
-            code=f"monitoring.respondents_{role}s",
+            code=f"surveyed_{role}s",  # the codes reports' indicators R145_6/R145_7 expect
             title=f"Ответившие на анкету удовлетворённости: {plural}",
             definition=(
                 f"Число {genitive}, ответивших в отчётном периоде на анкету удовлетворённости (в приложении, по "
@@ -79,7 +79,7 @@ def counters() -> list[Counter]:
             compute=lambda scope, role=role: count_respondents(scope, role),
         ))
         found.append(Counter(
-            code=f"monitoring.satisfied_{role}s",
+            code=f"satisfied_{role}s",
             title=f"Удовлетворённые участием в программе: {plural}",
             definition=(
                 f"Число {genitive} из ответивших, у которых в последней за период анкете удовлетворённости средний "

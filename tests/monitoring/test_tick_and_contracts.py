@@ -86,17 +86,19 @@ def test_counters_of_respondents_and_satisfied(world, mentees):
         services.submit(campaign, recipient, {item.id: [(float(value), None)]}, channel="app", day=TODAY)
     counters = registry().counters
     scope = _scope(world.school)
-    assert counters["monitoring.respondents_mentees"].compute(scope) == {world.school.id: 6}
-    assert counters["monitoring.satisfied_mentees"].compute(scope) == {world.school.id: 3}  # 9, 8, 7 of 10
-    assert counters["monitoring.respondents_mentors"].compute(scope) == {}
+    assert counters["surveyed_mentees"].compute(scope) == {world.school.id: 6}
+    assert counters["satisfied_mentees"].compute(scope) == {world.school.id: 3}  # 9, 8, 7 of 10
+    assert counters["surveyed_mentors"].compute(scope) == {}
     db.session.add(Settings(org_id=world.municipality.id, threshold_percent=50))  # the rule above the school
     db.session.commit()
-    assert counters["monitoring.satisfied_mentees"].compute(scope) == {world.school.id: 5}
-    assert counters["monitoring.respondents_mentees"].compute(_scope(world.school2)) == {}
+    assert counters["satisfied_mentees"].compute(scope) == {world.school.id: 5}
+    assert counters["surveyed_mentees"].compute(_scope(world.school2)) == {}
     earlier = CounterScope(org_ids=scope.org_ids, as_of=TODAY, start=TODAY - timedelta(days=60),
                            end=TODAY - timedelta(days=31))
-    assert counters["monitoring.respondents_mentees"].compute(earlier) == {}
-    assert all(c.definition for code, c in counters.items() if code.startswith("monitoring."))
+    assert counters["surveyed_mentees"].compute(earlier) == {}
+    ours = [registry().owner[("counters", code)] for code in
+            ("surveyed_mentees", "satisfied_mentees", "surveyed_mentors", "satisfied_mentors")]
+    assert ours == ["nastavnik.monitoring"] * 4 and all(counters[c].definition for c in counters if "mentees" in c)
 
 
 def test_fulfilment_rule_is_done_when_the_campaign_is_closed(app, world, mentees):
@@ -180,3 +182,24 @@ def test_dashboard_card_uses_a_constant_number_of_statements(app, world):
     eight = _statements(app, lambda: card.setdefault("html", dashboard_card(db.session.get(type(user), user.id))))
     assert two == eight
     assert card["html"].count("ответили 0 из 1") == 8  # all eight schools' open campaigns are on the card
+
+
+def test_reports_indicator_of_satisfaction_comes_from_these_counters(world, mentees):
+    """R145_6 «уровень удовлетворённости наставляемых» = satisfied / surveyed, N and D kept (reports' engine)."""
+    from nastavnik.reports.engine import compute_indicators
+    from nastavnik.reports.indicators import ensure_indicators
+    from nastavnik.reports.models import Indicator
+
+    questionnaire = make_questionnaire(world.school, [{"kind": "scale10"}])
+    campaign = make_campaign(questionnaire, world.school)
+    item = questionnaire.latest.items[0]
+    recipients = db.session.scalars(select(Recipient).where(Recipient.campaign_id == campaign.id)
+                                    .order_by(Recipient.id)).all()
+    for recipient, value in zip(recipients[:4], [9, 8, 5, 4], strict=True):
+        services.submit(campaign, recipient, {item.id: [(float(value), None)]}, channel="app", day=TODAY)
+    ensure_indicators()
+    db.session.commit()
+    indicator = db.session.scalar(select(Indicator).where(Indicator.code == "R145_6"))
+    found = compute_indicators([indicator], world.municipality.id, TODAY, TODAY - timedelta(days=30), TODAY)
+    assert found["total"]["R145_6"][:3] == [50.0, 2, 4]
+    assert found["problems"] == []
