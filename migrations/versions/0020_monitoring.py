@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0011'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
