@@ -909,7 +909,10 @@ def _rollup_rows(year: int, audience: str):
 
 
 def _rollup_args() -> tuple[int, str]:
-    year = request.args.get("year", type=int) or AcademicYear.of(today()).start_year
+    this = AcademicYear.of(today()).start_year
+    year = request.args.get("year", type=int)
+    if year is None or not this - 20 <= year <= this + 1:  # a junk or far-off year: the current one
+        year = this
     audience = request.args.get("audience", "mentee")
     return year, audience if audience in ("mentee", "mentor") else "mentee"
 
