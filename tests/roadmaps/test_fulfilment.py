@@ -193,7 +193,7 @@ def test_a_missing_or_failing_rule_never_breaks_the_plan(client, world, penza, m
     monkeypatch.setitem(rules, "banks.mentors", FulfilmentRule("banks.mentors", "База наставников", "…", (),
                                                                lambda org_id: [(None, "База")], broken))  # fmt: skip
     gone = item(penza, "2.2.")
-    gone.link.rule_code = "monitoring.campaign"  # its plugin uninstalled since
+    gone.link.rule_code = "uninstalled_plugin.campaign"  # its plugin uninstalled since
     _db.session.commit()
     page = client.get(f"/roadmaps/{penza.id}")
     assert page.status_code == 200
