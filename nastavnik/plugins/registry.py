@@ -212,6 +212,39 @@ class FulfilmentRule:
 
 
 @dataclass(frozen=True)
+class EventKind:
+    """Вид мероприятия: «обучение наставников», «семинар», «круглый стол» …
+
+    ``group`` says which roadmap lines an event of this kind fulfils (``events.training``,
+    ``events.seminar``, ``events.public``): «training» | «seminar» | «public» | «other».
+    ``certificates``: attendees get a certificate with a number from the organiser's register, and
+    attending makes a mentor «прошёл обучение».
+    """
+
+    code: str
+    title: str
+    group: str = "other"
+    certificates: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class MentorNote:
+    """What the banks and matching show beside a mentor on behalf of another capability.
+
+    ``ok`` False shows the note as a flag (a gap); ``exclude`` True takes the mentor out of the
+    matching of the organisation the note was asked for (its own setting, e.g. «наставник без
+    обучения не предлагается»).
+    """
+
+    code: str  # «events.training»
+    title: str  # «Обучение наставников»
+    text: str  # «прошёл обучение 14.10.2025, 16 ч.»
+    ok: bool = True
+    exclude: bool = False
+
+
+@dataclass(frozen=True)
 class MissingKind:
     """Stands in for a form of mentoring whose plugin is not installed (or disabled/broken)."""
 
@@ -242,6 +275,7 @@ class Registry:
     partners: dict[str, PartnerOrganisation] = field(default_factory=dict)
     counters: dict[str, Counter] = field(default_factory=dict)
     fulfilment_rules: dict[str, FulfilmentRule] = field(default_factory=dict)
+    event_kinds: dict[str, EventKind] = field(default_factory=dict)
     owner: dict[tuple[str, str], str] = field(default_factory=dict)  # (registry, code) -> plugin name
 
     def kind(self, code: str) -> MentoringKind | MissingKind:
@@ -255,6 +289,7 @@ REGISTRY_HOOKS = {
     "nastavnik_partner_organisations": ("partners", PartnerOrganisation),
     "nastavnik_counters": ("counters", Counter),
     "nastavnik_fulfilment_rules": ("fulfilment_rules", FulfilmentRule),
+    "nastavnik_event_kinds": ("event_kinds", EventKind),
 }
 
 

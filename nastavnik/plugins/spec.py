@@ -22,8 +22,10 @@ if TYPE_CHECKING:
     from nastavnik.monitoring.structs import GrowthCharacteristic, QuestionnaireSpec
     from nastavnik.plugins.registry import (
         Counter,
+        EventKind,
         FulfilmentRule,
         MentoringKind,
+        MentorNote,
         PartnerOrganisation,
         ProgrammeTemplate,
         ReportFormat,
@@ -402,4 +404,39 @@ def nastavnik_growth_characteristics(kind_code: str) -> list[GrowthCharacteristi
     :param kind_code: the code of a form of mentoring.
     :return: a list of :class:`nastavnik.monitoring.structs.GrowthCharacteristic` (``role`` «mentee»
         or «mentor»); an empty list for none.
+    """
+
+
+# --- Events, training and information support (nastavnik.events) -------------------------------
+
+
+@hookspec
+def nastavnik_event_kinds() -> list[EventKind]:
+    """Return the kinds of events («виды мероприятий») the plugin provides.
+
+    Called once at start-up; same duplicate rule as :func:`nastavnik_mentoring_kinds`. The events
+    capability itself provides the nine common kinds (обучение наставников, семинар, вебинар,
+    круглый стол, конференция, фестиваль / форум, мастер-класс, итоговое мероприятие, информационная
+    встреча) through this hook; users add their own kinds in the app (stored, per organisation).
+    An event whose kind's plugin is gone shows «плагин не установлен».
+
+    :return: a list of :class:`EventKind`; ``group`` decides which roadmap lines an event of the kind
+        fulfils, ``certificates`` whether attendees get numbered certificates and count as trained.
+    """
+
+
+@hookspec
+def nastavnik_mentor_notes(org_id: int | None, person_ids: list[int], day) -> dict[int, MentorNote]:
+    """Say what to show beside each mentor in the banks and in matching, and whom to keep out of it.
+
+    Called once per page or matching computation with every mentor concerned (an implementation
+    answers in a constant number of queries): by the mentor list and card of the banks, by the
+    suggestions for a mentee and by the cohort draft. The events capability answers with the
+    training status («прошёл обучение 14.10.2025, 16 ч.» or «не прошёл обучение наставников»).
+
+    :param org_id: the organisation whose matching is computed (its settings decide ``exclude``);
+        None for lists and cards, where nobody is excluded.
+    :param person_ids: the mentors' ``Person`` ids.
+    :param day: the date the status is taken on.
+    :return: ``{person id: MentorNote}`` for the mentors the plugin has something to say about.
     """
