@@ -29,6 +29,7 @@ from nastavnik.monitoring.models import (  # noqa: F401 - monitoring's tables, f
     Settings,
     Swot,
 )
+from nastavnik.events import models as events_models  # every table of events, for Alembic
 from nastavnik.orgs.models import Organisation
 from nastavnik.pairs.models import Order, OrderEntry, Pair, PairMember, SupportRecord
 from nastavnik.participants.declension import PersonNameForms
@@ -46,6 +47,7 @@ __all__ = [
     "RoadmapSection", "RoleAssignment", "SupportRecord", "Tag", "User",
     "Award", "ContestEntry", "Incentive", "RecognitionType",
     "Indicator", "IndicatorEntry", "IndicatorTarget", "ReportCollection", "ReportRun",
+    "events_models",
 ]
 
 from nastavnik.auth.models import SignInCode  # noqa: E402 - accounts (issue 7)

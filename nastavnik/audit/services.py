@@ -169,6 +169,8 @@ def history(person_id: int) -> list[AuditEntry]:
 ENTITY_TITLES = {
     "person": "участник", "consent": "согласие", "guardianship": "законный представитель",
     "mentor_profile": "наставник в банке", "mentee_profile": "наставляемый в банке", "tag": "тег (словарь)",
+    "event": "мероприятие", "event_participant": "участник мероприятия", "event_certificate": "сертификат",
+    "news_item": "новость", "news_post": "размещение новости",
 }
 ENTITY_TITLES["user_account"] = "учётная запись"
 # Column names as a curator reads them; a model may add its own with ``__audit_labels__``.

@@ -20,8 +20,10 @@ def ru_score(value) -> str:
 @hookimpl
 def nastavnik_load_blueprints(app):
     from nastavnik.banks import routes  # noqa: F401
+    from nastavnik.banks.notes import for_profiles
 
     app.register_blueprint(bp)
+    app.jinja_env.globals["mentor_notes"] = for_profiles  # training status etc. beside each mentor
 
 
 @hookimpl

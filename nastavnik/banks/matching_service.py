@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
+from nastavnik.banks import notes
 from nastavnik.banks.models import (
     MatchExclusion,
     MatchProposal,
@@ -247,7 +248,8 @@ class Suggested:
 
 
 def suggestions(mentee: MenteeProfile, pool_org_ids: set[int], day: date) -> list[Suggested]:
-    """Ranked eligible mentors, then the blocked ones with why."""
+    """Ranked eligible mentors, then the blocked ones with why (notes of other capabilities among
+    the reasons; a mentor the school keeps out of matching is blocked by the note, see banks.notes)."""
     _refuse_unconsented(mentee)
     row = settings_row(mentee.org_id, mentee.kind_code)
     pool = mentor_pool(mentee.org_id, mentee.kind_code, pool_org_ids)
@@ -260,7 +262,14 @@ def suggestions(mentee: MenteeProfile, pool_org_ids: set[int], day: date) -> lis
         limit=None,
         include_blocked=True,
     )
-    return [Suggested(mentors[s.mentor_id], s.score, s.reasons, s.blocked_by) for s in found]
+    found_notes = notes.mentor_notes(list(mentors), mentee.org_id, day)
+    out = notes.excluded(found_notes)
+    suggested = [
+        Suggested(mentors[s.mentor_id], s.score, s.reasons + notes.as_reasons(found_notes.get(s.mentor_id, [])),
+                  s.blocked_by + ([out[s.mentor_id]] if s.mentor_id in out else []))
+        for s in found
+    ]
+    return sorted(suggested, key=lambda s: bool(s.blocked_by))
 
 
 def preview(
@@ -268,6 +277,8 @@ def preview(
 ) -> dict:
     mentees = open_mentees(org_id, kind_code, year, day)
     mentors = pool_mentors(mentor_pool(org_id, kind_code, pool_org_ids), kind_code, day)
+    out = notes.excluded(notes.mentor_notes([m.person_id for m in mentors], org_id, day))
+    mentors = [m for m in mentors if m.person_id not in out]
     settings = with_refusals(settings, kind_code, mentees, mentors)
     result = assign(
         [mentee_input(m, day) for m in mentees], [mentor_input(m, day) for m in mentors], settings
@@ -310,6 +321,8 @@ def compute(run: MatchRun, day: date) -> None:
     pool = run_pool(run)
     mentees = {m.person_id: m for m in open_mentees(run.org_id, run.kind_code, run.academic_year, day)}
     mentors = {m.person_id: m for m in pool_mentors(pool, run.kind_code, day)}
+    found_notes = notes.mentor_notes(list(mentors), run.org_id, day)
+    out = notes.excluded(found_notes)  # the school keeps these out of matching (pinned rows stay)
     settings = with_refusals(
         engine_settings(settings_row(run.org_id, run.kind_code), run.kind_code),
         run.kind_code,
@@ -317,6 +330,7 @@ def compute(run: MatchRun, day: date) -> None:
         list(mentors.values()),
     )
     pinned = [p for p in run.proposals if p.state == "pinned"]
+    mentors = {pid: m for pid, m in mentors.items() if pid not in out or any(p.mentor_id == m.id for p in pinned)}
     rejected = [p for p in run.proposals if p.state == "rejected"]
     # A pair proposed again keeps its row (and id): a page open in another tab, or a row's buttons,
     # still point at it after a recomputation.
@@ -340,14 +354,15 @@ def compute(run: MatchRun, day: date) -> None:
         key = (pair.mentee_id, pair.mentor_id)
         proposal = by_pin.get(key) if pair.pinned else proposed.pop(key, None)
         if proposal is not None:
-            proposal.score, proposal.reasons = pair.score, _reasons_json(pair.reasons)
+            proposal.score = pair.score
+            proposal.reasons = _reasons_json(pair.reasons) + notes.as_json(found_notes.get(pair.mentor_id, []))
             continue
         run.proposals.append(
             MatchProposal(
                 mentee=mentees[pair.mentee_id],
                 mentor=mentors[pair.mentor_id],
                 score=pair.score,
-                reasons=_reasons_json(pair.reasons),
+                reasons=_reasons_json(pair.reasons) + notes.as_json(found_notes.get(pair.mentor_id, [])),
                 state="proposed",
             )
         )

@@ -36,6 +36,7 @@ INTERNAL_PLUGINS = (
     "nastavnik.roadmaps",
     "nastavnik.recognition",
     "nastavnik.monitoring",
+    "nastavnik.events",
     "nastavnik.admin",
     "nastavnik.dashboard",
     "nastavnik.reports",
