@@ -1,7 +1,7 @@
 """What other capabilities say about mentors (``nastavnik_mentor_notes``), for the banks and matching.
 
-The events capability answers with the training status («прошёл обучение 14.10.2025, 4 часа» or
-«не прошёл обучение наставников»). The mentor list and card show the notes (the Jinja global
+The events capability answers with the training status («обучение пройдено 14.10.2025, 4 часа» or
+«обучение наставников не пройдено»). The mentor list and card show the notes (the Jinja global
 ``mentor_notes``); matching shows them among a suggestion's or a draft row's reasons, with no points;
 a note with ``exclude`` (the school set «не предлагать наставников без обучения») takes the mentor out
 of the matching of that school: suggestions list them as not fitting, with the note as the reason.

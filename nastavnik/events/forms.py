@@ -7,7 +7,7 @@ from datetime import time
 
 from flask_wtf.file import FileField
 from wtforms import BooleanField, Field, HiddenField, RadioField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from nastavnik.events.models import (
@@ -65,8 +65,8 @@ class EventForm(Form):
     org_id = RuSelectField("Организатор", coerce=int)
     kind_code = RuSelectField("Вид мероприятия", validators=[DataRequired(REQUIRED)])
     title = TrimmedStringField("Название", validators=[DataRequired(REQUIRED), Length(max=300)])
-    day = RuDateField("Дата", validators=[DataRequired("Укажите дату в формате ДД.ММ.ГГГГ.")])
-    starts = RuTimeField("Начало", validators=[DataRequired("Укажите время начала, например 14:30.")])
+    day = RuDateField("Дата", validators=[InputRequired("Укажите дату в формате ДД.ММ.ГГГГ.")])
+    starts = RuTimeField("Начало", validators=[InputRequired("Укажите время начала, например 14:30.")])
     ends = RuTimeField("Окончание", validators=[Optional()])
     place = TrimmedStringField("Место проведения", validators=[Length(max=300)])
     link_url = TrimmedStringField("Ссылка (для дистанционного участия)", validators=[Length(max=1000), http_url])
@@ -122,7 +122,7 @@ class PhotoTagsForm(Form):
 class NewsForm(Form):
     org_id = RuSelectField("Организация", coerce=int)
     title = TrimmedStringField("Заголовок", validators=[DataRequired(REQUIRED), Length(max=300)])
-    published_on = RuDateField("Дата", validators=[DataRequired("Укажите дату в формате ДД.ММ.ГГГГ.")])
+    published_on = RuDateField("Дата", validators=[InputRequired("Укажите дату в формате ДД.ММ.ГГГГ.")])
     event_id = RuSelectField("О мероприятии", coerce=lambda v: int(v) if v not in (None, "", "None") else None)
     text = TrimmedTextAreaField("Текст", validators=[DataRequired(REQUIRED), Length(max=20_000)])
     photos = CheckboxesField("Фотографии", coerce=int)
@@ -133,7 +133,7 @@ class NewsForm(Form):
 class PostForm(Form):
     channel = RuSelectField("Куда отправлено", choices=[("", "— выберите —"), *POST_CHANNELS.items()])
     url = TrimmedStringField("Ссылка на публикацию", validators=[Length(max=1000), http_url])
-    posted_on = RuDateField("Дата размещения", validators=[DataRequired("Укажите дату в формате ДД.ММ.ГГГГ.")])
+    posted_on = RuDateField("Дата размещения", validators=[InputRequired("Укажите дату в формате ДД.ММ.ГГГГ.")])
 
     def validate_channel(self, field):
         if not field.data:

@@ -200,7 +200,7 @@ def _news_check(org_id: int, record_id: int | None) -> FulfilmentCheck:
         )
     latest = posted[0].news
     others = len({p.news_id for p in posted}) - 1
-    return _news_done(latest, [p for p in posted if p.news_id == latest.id], others)
+    return _news_done(latest, [p for p in reversed(posted) if p.news_id == latest.id], others)
 
 
 def rules() -> list[FulfilmentRule]:

@@ -335,7 +335,6 @@ def site_document(document_id):
     return redirect_to(url_for("events.site_page", org_id=document.org_id) + "#documents")
 
 
-@bp.route("/site/<int:org_id>/page/", defaults={"path": "index.html"})
 @bp.route("/site/<int:org_id>/page/<path:path>")
 @access.rule("events.view")
 def site_preview(org_id, path):

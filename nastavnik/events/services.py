@@ -238,6 +238,7 @@ def invite(event: Event, people: list[Person], status: str = "invited") -> list[
         if person.id in listed:
             continue
         participant = Participant(event=event, person=person, org_id=person.org_id, status=status)
+        db.session.add(participant)
         added.append(participant)
         listed.add(person.id)
         if event.level == "municipality" and person.org_id not in invited and person.org_id != event.org_id:

@@ -1,4 +1,4 @@
-"""A mentor's training status («прошёл обучение», date and hours) follows from attendance at events of
+"""A mentor's training status («обучение пройдено», date and hours) follows from attendance at events of
 kinds with certificates; the banks and matching show it through ``nastavnik_mentor_notes``, and a
 school may set that mentors without training are not offered in matching."""
 
@@ -36,10 +36,10 @@ class Training:
 
         hours = f", {hours_text(self.hours)}" if self.hours else ""
         if self.count == 1:
-            return f"прошёл обучение {ru_date(self.last_on)}{hours} («{self.last_title}»)"
+            return f"обучение пройдено {ru_date(self.last_on)}{hours} («{self.last_title}»)"
         times = plural(self.count, "мероприятие", "мероприятия", "мероприятий")
         total = f", всего {hours_text(self.hours)}" if self.hours else ""
-        return f"прошёл обучение: {times}, последнее {ru_date(self.last_on)}{total}"
+        return f"обучение пройдено: {times}, последнее {ru_date(self.last_on)}{total}"
 
 
 def statuses(person_ids, day: date) -> dict[int, Training]:
@@ -89,7 +89,7 @@ def mentor_notes(org_id: int | None, person_ids, day: date) -> dict[int, MentorN
         if training is not None:
             notes[person_id] = MentorNote(NOTE_CODE, NOTE_TITLE, training.text)
         else:
-            text = "не прошёл обучение наставников"
+            text = "обучение наставников не пройдено"
             if exclude:
                 text += " — по настройке школы не предлагается при подборе"
             notes[person_id] = MentorNote(NOTE_CODE, NOTE_TITLE, text, ok=False, exclude=exclude)

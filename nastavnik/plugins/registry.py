@@ -218,7 +218,7 @@ class EventKind:
     ``group`` says which roadmap lines an event of this kind fulfils (``events.training``,
     ``events.seminar``, ``events.public``): «training» | «seminar» | «public» | «other».
     ``certificates``: attendees get a certificate with a number from the organiser's register, and
-    attending makes a mentor «прошёл обучение».
+    attending makes a mentor trained («обучение пройдено»).
     """
 
     code: str
@@ -239,7 +239,7 @@ class MentorNote:
 
     code: str  # «events.training»
     title: str  # «Обучение наставников»
-    text: str  # «прошёл обучение 14.10.2025, 16 ч.»
+    text: str  # «обучение пройдено 14.10.2025, 16 ч.»
     ok: bool = True
     exclude: bool = False
 

@@ -432,7 +432,7 @@ def nastavnik_mentor_notes(org_id: int | None, person_ids: list[int], day) -> di
     Called once per page or matching computation with every mentor concerned (an implementation
     answers in a constant number of queries): by the mentor list and card of the banks, by the
     suggestions for a mentee and by the cohort draft. The events capability answers with the
-    training status («прошёл обучение 14.10.2025, 16 ч.» or «не прошёл обучение наставников»).
+    training status («обучение пройдено 14.10.2025, 16 ч.» or «обучение наставников не пройдено»).
 
     :param org_id: the organisation whose matching is computed (its settings decide ``exclude``);
         None for lists and cards, where nobody is excluded.
