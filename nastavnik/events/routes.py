@@ -283,10 +283,17 @@ def detail(event_id):
         certificates=_certificates(event),
         photos=[(photo, photo_problems(photo, consented)) for photo in _photos(event)],
         report_form=ReportForm(formdata=None, report=event.report, version=event.version),
-        material_form=MaterialForm(formdata=None),
-        photo_form=_photo_form(event, formdata=None),
+        material_form=_prefixed(MaterialForm(formdata=None), "material"),
+        photo_form=_prefixed(_photo_form(event, formdata=None), "photo"),
         day=today(),
     )
+
+
+def _prefixed(form, prefix: str):
+    """Two upload forms on one page: their ids differ, their field names (what the views read) do not."""
+    for field in form:
+        field.id = f"{prefix}-{field.id}"
+    return form
 
 
 def _certificates(event: Event) -> list[Certificate]:
@@ -315,7 +322,7 @@ def report(event_id):
             flash("Отчёт сохранён.", "success")
     else:
         flash(" ".join(form.report.errors) or "Отчёт не сохранён.", "error")
-    return redirect_to(_detail_url(event, "report"))
+    return redirect_to(_detail_url(event, "event-report"))
 
 
 # -- the list of participants -----------------------------------------------------------------------
@@ -389,7 +396,7 @@ def participant_remove(participant_id):
         db.session.delete(participant)
         db.session.commit()
         flash(f"{participant.name} удалён(а) из списка.", "success")
-    return redirect_to(_detail_url(event, "participants"))
+    return redirect_to(_detail_url(event, "event-participants"))
 
 
 # -- attendance -----------------------------------------------------------------------------------
@@ -466,7 +473,7 @@ def issue_certificates(event_id):
     else:
         numbers = ", ".join(c.register_number for c in issued)
         flash(f"Выдано: {plural(len(issued), 'сертификат', 'сертификата', 'сертификатов')} (№ {numbers}).", "success")
-    return redirect_to(_detail_url(event, "certificates"))
+    return redirect_to(_detail_url(event, "event-certificates"))
 
 
 @bp.route("/<int:event_id>/certificates.zip")
@@ -518,13 +525,13 @@ def add_material(event_id):
             material = EventMaterial(event=event, kind="link", link_url=check_link(form.link_url.data or ""))
     except EvidenceError as exc:
         flash(str(exc), "error")
-        return redirect_to(_detail_url(event, "materials"))
+        return redirect_to(_detail_url(event, "event-materials"))
     material.title = (form.title.data or "")[:300]
     material.uploaded_by_id = current_user.id
     db.session.add(material)
     db.session.commit()
     flash("Материал добавлен.", "success")
-    return redirect_to(_detail_url(event, "materials"))
+    return redirect_to(_detail_url(event, "event-materials"))
 
 
 def _event_reachable(event_id: int) -> Event:
@@ -560,7 +567,7 @@ def delete_material(material_id):
     db.session.delete(item)
     db.session.commit()
     flash("Материал удалён.", "success")
-    return redirect_to(_detail_url(event, "materials"))
+    return redirect_to(_detail_url(event, "event-materials"))
 
 
 def _tag_choices(event: Event) -> list[tuple[str, str]]:
@@ -611,7 +618,7 @@ def add_photo(event_id):
         extension = _check_photo(upload.filename, data)
     except EvidenceError as exc:
         flash(str(exc), "error")
-        return redirect_to(_detail_url(event, "photos"))
+        return redirect_to(_detail_url(event, "event-photos"))
     photo = Photo(
         org_id=event.org_id, event=event, caption=(form.caption.data or "")[:500], filename=upload.filename[-255:],
         content=data, size=len(data), content_type=CONTENT_TYPES[extension],
@@ -621,7 +628,7 @@ def add_photo(event_id):
     db.session.add(photo)
     db.session.commit()
     flash("Фотография добавлена.", "success")
-    return redirect_to(_detail_url(event, "photos"))
+    return redirect_to(_detail_url(event, "event-photos"))
 
 
 def _photo_or_404(photo_id: int, need: str = "view") -> Photo:
@@ -661,12 +668,12 @@ def photo_edit(photo_id):
             db.session.delete(photo)
             db.session.commit()
             flash("Фотография удалена.", "success")
-            return redirect_to(_detail_url(event, "photos"))
+            return redirect_to(_detail_url(event, "event-photos"))
         _set_tags(photo, event, request.form.getlist("tags"))
         photo.people_confirmed = bool(form.people_confirmed.data)
         db.session.commit()
         flash("Отметки на фотографии сохранены.", "success")
-        return redirect_to(_detail_url(event, "photos"))
+        return redirect_to(_detail_url(event, "event-photos"))
     consented = consented_ids({t.person_id for t in photo.tags}, today())
     return render_template("events/photo.html", photo=photo, event=event, form=form,
                            problems=photo_problems(photo, consented))

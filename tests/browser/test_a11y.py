@@ -88,7 +88,25 @@ def _pages_of(app, username: str) -> list[str]:
         if username in ("mentor", "mentee"):
             pair = db.session.scalar(select(Pair).order_by(Pair.id))
             urls += [f"/programmes/pair/{pair.id}/meetings"]
+        urls += _event_pages(username)
     return list(dict.fromkeys(urls))
+
+
+def _event_pages(username: str) -> list[str]:
+    """Events: an event, its attendance and sheet, news, the site page (issue 11)."""
+    from nastavnik.events.models import Event, NewsItem
+
+    event = db.session.scalar(select(Event).order_by(Event.id))
+    if username in ("mentor", "mentee"):
+        return [f"/events/{event.id}"] if username == "mentor" else []
+    news = db.session.scalar(select(NewsItem).order_by(NewsItem.id))
+    school = event.org_id
+    urls = [f"/events/{event.id}", f"/events/{event.id}/sheet", "/events/news", f"/events/news/{news.id}",
+            f"/events/site/{school}", "/events/rollup"]
+    if username != "observer":
+        urls += [f"/events/{event.id}/attendance", f"/events/{event.id}/invite", "/events/new", "/events/kinds",
+                 "/events/settings", f"/events/news/{news.id}/edit"]
+    return urls
 
 
 def _login(page, base: str, username: str) -> None:
