@@ -28,7 +28,6 @@ from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from nastavnik.banks.models import MentorProfile
 from nastavnik.consents.services import valid_consent_clause
 from nastavnik.events import kinds
 from nastavnik.events.models import (
@@ -39,13 +38,12 @@ from nastavnik.events.models import (
     PhotoTag,
     SiteDocument,
 )
-from nastavnik.events.training import settings_of, statuses
+from nastavnik.events.training import settings_of
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
 from nastavnik.orgs.services import subtree_ids
 from nastavnik.participants.models import Person
-from nastavnik.periods import AcademicYear, ru_date
-from nastavnik.plugins.manager import registry
+from nastavnik.periods import AcademicYear
 
 PUBLICATION = "pd_distribution"
 FOLDER = "nastavnichestvo"
@@ -144,8 +142,8 @@ class SitePage:
     roadmaps: list[RoadmapBlock] = field(default_factory=list)
     events: list[tuple[Event, str]] = field(default_factory=list)  # (event, its report scrubbed)
     news: list[NewsEntry] = field(default_factory=list)
-    mentors: list[list[str]] = field(default_factory=list)
-    practices: list[list[str]] = field(default_factory=list)
+    mentors: object = None  # nastavnik.reports.registers.Register
+    practices: object = None
     files: dict[str, SiteFile] = field(default_factory=dict)
     withheld_photos: int = 0
 
@@ -205,54 +203,17 @@ def _roadmaps(org: Organisation, day: date) -> list[RoadmapBlock]:
     return blocks
 
 
-def _mentors(org: Organisation, day: date) -> list[list[str]]:
-    profiles = db.session.scalars(
-        select(MentorProfile)
-        .join(Person, Person.id == MentorProfile.person_id)
-        .where(MentorProfile.org_id == org.id, MentorProfile.status.in_(("in_bank", "assigned")), publishable_clause(day))
-        .options(selectinload(MentorProfile.tags))
-        .order_by(Person.last_name, Person.first_name)
-    ).all()
-    trained = statuses([p.person_id for p in profiles], day)
-    reg = registry()
-    return [
-        [
-            p.person.full_name,
-            p.person.position or p.person.kind_short,
-            ", ".join(reg.kind(code).title for code in p.kinds),
-            ", ".join(t.title for t in p.tags),
-            trained[p.person_id].text if p.person_id in trained else "—",
-        ]
-        for p in profiles
-    ]
+def _registers(org: Organisation, day: date, scrub: Scrubber) -> list:
+    """The publish-safe registers of the reports capability (mentors and effective practices: only
+    people with a consent to distribution), their free texts scrubbed like the rest of the page."""
+    from nastavnik.reports.registers import build as build_register
 
-
-def _practices(org: Organisation, day: date, scrub: Scrubber) -> list[list[str]]:
-    from nastavnik.pairs.models import Pair
-    from nastavnik.programmes.models import Programme
-    from nastavnik.programmes.services import scrub as scrub_pair
-
-    programmes = db.session.scalars(
-        select(Programme).join(Pair, Pair.id == Programme.pair_id)
-        .where(Pair.org_id == org.id, Programme.status == "completed", Programme.effective_practice.is_(True))
-        .options(selectinload(Programme.pair).selectinload(Pair.members))
-        .order_by(Programme.completed_on.desc(), Programme.id)
-    ).all()
-    mentors = {m.person_id for p in programmes for m in p.pair.members if m.role == "mentor"}
-    may = consented_ids(mentors, day)
-    reg = registry()
-    rows = []
-    for programme in programmes:
-        pair = programme.pair
-        named = [m.person.full_name for m in pair.members if m.role == "mentor" and m.person_id in may]
-        rows.append([
-            reg.kind(pair.kind_code).title,
-            scrub(scrub_pair(programme.goal, pair)),
-            scrub(scrub_pair(programme.actual_results or programme.planned_results, pair)),
-            ru_date(programme.completed_on),
-            ", ".join(named) or "—",
-        ])
-    return rows
+    built = []
+    for code, keep in (("mentors", {0}), ("practices", {4})):  # the name columns are consent-checked already
+        register = build_register(code, org, day)
+        register.rows = [[cell if i in keep else scrub(cell) for i, cell in enumerate(row)] for row in register.rows]
+        built.append(register)
+    return built
 
 
 def build(org: Organisation, day: date) -> SitePage:
@@ -304,8 +265,7 @@ def build(org: Organisation, day: date) -> SitePage:
             photos.append((photo, path))
         page.news.append(NewsEntry(news, scrub(news.text), photos))
 
-    page.mentors = _mentors(org, day)
-    page.practices = _practices(org, day, scrub)
+    page.mentors, page.practices = _registers(org, day, scrub)
     return page
 
 
