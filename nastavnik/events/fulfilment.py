@@ -32,17 +32,21 @@ from nastavnik.web.words import plural
 
 MAX_RECORDS = 50
 GROUPS = {
+    # group: (rule code, title, keywords, what the summary calls such events)
     "training": (
         "events.training", "Обучение наставников (мероприятие)",
         ("обучен наставник", "школ наставник", "установочн сесс", "повышен квалификац наставник"),
+        "обучение наставников",
     ),
     "seminar": (
         "events.seminar", "Семинар, вебинар, встреча (мероприятие)",
         ("семинар", "вебинар", "мастер класс", "тематическ встреч", "информационн встреч", "обмен опыт"),
+        "семинары и встречи",
     ),
     "public": (
         "events.public", "Конференция, круглый стол, итоговое мероприятие",
         ("конференц", "кругл стол", "итогов мероприят", "фестивал", "форум", "публичн мероприят"),
+        "конференции, круглые столы и итоговые мероприятия",
     ),
 }
 NEWS_KEYWORDS = (
@@ -100,7 +104,7 @@ def _held(event: Event, present: int, listed: int) -> FulfilmentCheck:
 
 
 def _event_rule(group: str) -> FulfilmentRule:
-    code, title, keywords = GROUPS[group]
+    code, title, keywords, called = GROUPS[group]
 
     def records(org_id: int) -> list[tuple[int | None, str]]:
         found = db.session.scalars(
@@ -133,8 +137,8 @@ def _event_rule(group: str) -> FulfilmentRule:
         counts = _present([e.id for e in events])
         held = [e for e in events if counts.get(e.id, (0, 0))[0]]
         if not held:
-            what = "прошло, но посещаемость не отмечена" if events else "не проводилось"
-            return FulfilmentCheck(False, f"в {year.label} учебном году {title.lower()} {what}", url_for("events.index"))
+            what = "проведено, но посещаемость не отмечена" if events else "не проводилось"
+            return FulfilmentCheck(False, f"{called} в {year.label} учебном году: {what}", url_for("events.index"))
         check = _held(held[0], *counts[held[0].id])
         if len(held) > 1:
             more = plural(len(held) - 1, "мероприятие", "мероприятия", "мероприятий")

@@ -360,8 +360,10 @@ def invite(event_id):
         if not chosen:
             flash("Отметьте, кого пригласить.", "error")
         else:
-            added = services.invite(event, chosen)
-            flash(f"Приглашено: {plural(len(added), 'человек', 'человека', 'человек')}.", "success")
+            # A school sending its own people to a municipal event registers them; the organiser invites.
+            added = services.invite(event, chosen, status="registered" if level == "nominate" else "invited")
+            done = "Записано" if level == "nominate" else "Приглашено"
+            flash(f"{done}: {plural(len(added), 'человек', 'человека', 'человек')}.", "success")
             return redirect_to(url_for("events.invite", event_id=event.id, q=q, only=only))
     people = services.candidates(event, current_user, level, q, only)
     return render_template(

@@ -170,6 +170,7 @@ def test_invited_school_puts_its_own_people_on_a_municipal_list(world, as_user):
     db.session.expire_all()
     assert [p.person_id for p in event.participants] == [own.id]
     (participant,) = event.participants
+    assert participant.status == "registered"  # the school sends its people: they are registered
     # the school cannot mark attendance at the municipality's event
     assert client.post(f"/events/participants/{participant.id}/attendance", data={"attendance": "present"}).status_code == 403
     assert client.get(f"/events/{event.id}/attendance").status_code == 403
