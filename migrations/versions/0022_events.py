@@ -46,6 +46,8 @@ def upgrade():
     sa.Column('untrained_mentors', sa.String(length=10), nullable=False),
     sa.Column('site_url', sa.String(length=500), nullable=False),
     sa.Column('site_intro', sa.Text(), nullable=False),
+    sa.Column('site_exported_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('site_people', sa.JSON(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organisation.id'], name=op.f('fk_event_settings_org_id_organisation')),
     sa.PrimaryKeyConstraint('org_id', name=op.f('pk_event_settings'))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Date,
     DateTime,
     Float,
@@ -413,6 +414,10 @@ class EventSettings(db.Model):
     untrained_mentors: Mapped[str] = mapped_column(String(10), default="flag")
     site_url: Mapped[str] = mapped_column(String(500), default="")  # address of the page on the school's site
     site_intro: Mapped[str] = mapped_column(Text, default="")
+    # When the page was last downloaded, and who could appear on it (a valid consent to distribution):
+    # one of them without that consent now means the copy on the school's site must be replaced.
+    site_exported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    site_people: Mapped[list] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}

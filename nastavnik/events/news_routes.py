@@ -29,7 +29,7 @@ from nastavnik.orgs.models import EDUCATION_KINDS, Organisation
 from nastavnik.participants.models import Person
 from nastavnik.periods import ru_date
 from nastavnik.roadmaps.services import EvidenceError, check_upload
-from nastavnik.timeutil import today
+from nastavnik.timeutil import today, utcnow
 from nastavnik.versioning import Conflict, check_version, commit_or_conflict
 from nastavnik.web.htmx import redirect_to
 from nastavnik.web.words import plural
@@ -278,6 +278,7 @@ def site_page(org_id):
     return render_template(
         "events/site.html", org=org, page=page, documents=documents, form=SiteDocumentForm(formdata=None),
         can_edit=access.can(current_user, "events.edit", org.id), kinds=DOCUMENT_KINDS, day=day,
+        withdrawn=site.withdrawn_since_export(org, day), exported_at=site.settings_of(org.id).site_exported_at,
     )
 
 
@@ -354,5 +355,7 @@ def site_zip(org_id):
     page = site.build(org, today())
     if page.withheld_photos:
         flash(f"Не выгружено: {plural(page.withheld_photos, 'фотография', 'фотографии', 'фотографий')} без согласий всех людей на них.", "info")
-    return send_file(io.BytesIO(site.to_zip(page)), as_attachment=True, mimetype="application/zip",
+    data = site.to_zip(page)
+    site.mark_exported(org, utcnow(), today())
+    return send_file(io.BytesIO(data), as_attachment=True, mimetype="application/zip",
                      download_name=f"nastavnichestvo_{org.id}_{today():%Y%m%d}.zip")

@@ -321,6 +321,31 @@ def to_zip(page: SitePage) -> bytes:
     return output.getvalue()
 
 
+def withdrawn_since_export(org: Organisation, day: date) -> list[Person]:
+    """People who could appear on the page last downloaded and have no valid consent to distribution
+    now: the copy on the school's site still shows them and must be replaced."""
+    row = settings_of(org.id)
+    if row.site_exported_at is None or not row.site_people:
+        return []
+    return list(db.session.scalars(
+        select(Person).where(Person.id.in_(row.site_people), ~publishable_clause(day)).order_by(Person.last_name)
+    ))
+
+
+def mark_exported(org: Organisation, when, day: date) -> None:
+    from nastavnik.events.models import EventSettings
+
+    people = db.session.scalars(
+        select(Person.id).where(Person.org_id.in_(subtree_ids([org.id])), publishable_clause(day))
+    ).all()
+    row = db.session.get(EventSettings, org.id)
+    if row is None:
+        row = EventSettings(org_id=org.id, untrained_mentors="flag")
+        db.session.add(row)
+    row.site_exported_at, row.site_people = when, sorted(people)
+    db.session.commit()
+
+
 def published_photo_ids(org_ids: set[int], day: date) -> set[int]:
     """Photos that would go out now (for the marks on the photo lists)."""
     photos = db.session.scalars(

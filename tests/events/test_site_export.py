@@ -176,3 +176,18 @@ def test_news_sent_marks_and_document_publication_are_kept(world, curator, site_
     curator.post(f"/events/site/documents/{private.id}", data={"public": "1"})
     db.session.refresh(private)
     assert private.public is True
+
+
+def test_a_consent_withdrawn_after_the_export_asks_for_a_new_one(world, curator, site_world):
+    page = curator.get(f"/events/site/{world.school.id}").get_data(as_text=True)
+    assert "Последняя выгрузка" not in page
+    _files(curator, world.school.id)
+    page = curator.get(f"/events/site/{world.school.id}").get_data(as_text=True)
+    assert "Последняя выгрузка" in page and "больше нет" not in page
+    consent = next(c for c in site_world["yes"].consents if c.kind == "pd_distribution")
+    consent.withdrawn_on = today()
+    db.session.commit()
+    page = curator.get(f"/events/site/{world.school.id}").get_data(as_text=True)
+    assert "согласия на распространение больше нет у" in page and site_world["yes"].short_name in page
+    assert site_world["yes"].full_name not in _files(curator, world.school.id)["nastavnichestvo/index.html"].decode()
+    assert "больше нет" not in curator.get(f"/events/site/{world.school.id}").get_data(as_text=True)  # the new copy
