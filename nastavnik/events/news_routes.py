@@ -23,7 +23,7 @@ from nastavnik.events.models import (
     PhotoTag,
     SiteDocument,
 )
-from nastavnik.events.routes import CONTENT_TYPES, _check_photo, _version
+from nastavnik.events.routes import CONTENT_TYPES, _version, read_photo
 from nastavnik.extensions import db
 from nastavnik.orgs.models import EDUCATION_KINDS, Organisation
 from nastavnik.participants.models import Person
@@ -224,19 +224,15 @@ def news_photo(news_id):
     """A photo uploaded straight to a news item (people of the school tagged on it)."""
     news = _news_or_404(news_id, "events.edit")
     form = _news_photo_form(news.org_id, True)
-    upload = request.files.get("file")
     try:
-        if upload is None or not upload.filename:
-            raise EvidenceError("Выберите файл фотографии.")
-        data = upload.read()
-        extension = _check_photo(upload.filename, data)
+        filename, data, content_type = read_photo()
     except EvidenceError as exc:
         flash(str(exc), "error")
         return redirect_to(url_for("events.news_detail", news_id=news.id) + "#photos")
     allowed = {value for value, _ in form.tags.choices}
     photo = Photo(
         org_id=news.org_id, event_id=news.event_id, caption=(form.caption.data or "")[:500],
-        filename=upload.filename[-255:], content=data, size=len(data), content_type=CONTENT_TYPES[extension],
+        filename=filename, content=data, size=len(data), content_type=content_type,
         people_confirmed=bool(form.people_confirmed.data), uploaded_by_id=current_user.id,
         tags=[PhotoTag(person_id=int(v[1:])) for v in request.form.getlist("tags") if v in allowed],
     )

@@ -600,11 +600,16 @@ def _set_tags(photo: Photo, event: Event, values: list[str]) -> None:
             photo.tags.append(PhotoTag(participant=by_participant[int(value[1:])]))
 
 
-def _check_photo(filename: str, data: bytes) -> str:
-    extension = check_upload(filename, data)
+def read_photo() -> tuple[str, bytes, str]:
+    """The uploaded photo as (file name, bytes, content type); EvidenceError with a Russian message."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise EvidenceError("Выберите файл фотографии.")
+    data = upload.read()
+    extension = check_upload(upload.filename, data)
     if extension not in ("jpg", "png"):
         raise EvidenceError("Фотография должна быть в формате JPG или PNG.")
-    return extension
+    return upload.filename[-255:], data, CONTENT_TYPES[extension]
 
 
 @bp.route("/<int:event_id>/photos", methods=["POST"])
@@ -612,18 +617,14 @@ def _check_photo(filename: str, data: bytes) -> str:
 def add_photo(event_id):
     event, _ = services.event_or_404(event_id, current_user, "edit")
     form = _photo_form(event, formdata=True)
-    upload = request.files.get("file")
     try:
-        if upload is None or not upload.filename:
-            raise EvidenceError("Выберите файл фотографии.")
-        data = upload.read()
-        extension = _check_photo(upload.filename, data)
+        filename, data, content_type = read_photo()
     except EvidenceError as exc:
         flash(str(exc), "error")
         return redirect_to(_detail_url(event, "event-photos"))
     photo = Photo(
-        org_id=event.org_id, event=event, caption=(form.caption.data or "")[:500], filename=upload.filename[-255:],
-        content=data, size=len(data), content_type=CONTENT_TYPES[extension],
+        org_id=event.org_id, event=event, caption=(form.caption.data or "")[:500], filename=filename,
+        content=data, size=len(data), content_type=content_type,
         people_confirmed=bool(form.people_confirmed.data), uploaded_by_id=current_user.id,
     )
     _set_tags(photo, event, request.form.getlist("tags"))
