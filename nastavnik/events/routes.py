@@ -334,7 +334,7 @@ def invite(event_id):
     """Приглашение участников: people of the app by name and role, guests by name and organisation."""
     event, level = services.event_or_404(event_id, current_user, "nominate")
     q = (request.values.get("q") or "").strip()
-    only = request.values.get("only", "")
+    who = request.values.get("who", "")
     outsider_form = OutsiderForm(formdata=None)
     status = 200
     if request.method == "POST" and request.form.get("action") == "outsider":
@@ -351,7 +351,7 @@ def invite(event_id):
             return redirect_to(url_for("events.invite", event_id=event.id))
         status = 422
     elif request.method == "POST":
-        found = services.candidates(event, current_user, level, q, only)
+        found = services.candidates(event, current_user, level, q, who)
         if request.form.get("all") == "1":
             chosen = found
         else:
@@ -364,10 +364,10 @@ def invite(event_id):
             added = services.invite(event, chosen, status="registered" if level == "nominate" else "invited")
             done = "Записано" if level == "nominate" else "Приглашено"
             flash(f"{done}: {plural(len(added), 'человек', 'человека', 'человек')}.", "success")
-            return redirect_to(url_for("events.invite", event_id=event.id, q=q, only=only))
-    people = services.candidates(event, current_user, level, q, only)
+            return redirect_to(url_for("events.invite", event_id=event.id, q=q, who=who))
+    people = services.candidates(event, current_user, level, q, who)
     return render_template(
-        "events/invite.html", event=event, level=level, people=people, q=q, only=only,
+        "events/invite.html", event=event, level=level, people=people, q=q, who=who,
         outsider_form=outsider_form, listed=[p for p in event.participants],
     ), status
 
