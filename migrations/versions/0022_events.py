@@ -1,7 +1,7 @@
 """events: events, participants, certificates, news, site page
 
 Revision ID: 0022
-Revises: 0021
+Revises: 0012
 Create Date: 2026-11-30 20:27:20.668845
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0022'
-down_revision = '0021'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
