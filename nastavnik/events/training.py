@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import select
 
+from nastavnik.consents.services import suspended_person_ids
 from nastavnik.events import kinds
 from nastavnik.events.models import Certificate, Event, EventSettings, Participant
 from nastavnik.extensions import db
@@ -78,7 +79,13 @@ def settings_of(org_id: int) -> EventSettings:
 
 
 def mentor_notes(org_id: int | None, person_ids, day: date) -> dict[int, MentorNote]:
+    """Training notes of the mentors whose data may be processed on ``day`` (152-ФЗ, the one consent
+    rule): a suspended mentor gets no note — the banks show them as suspended, matching leaves them out."""
     person_ids = list(person_ids)
+    if not person_ids:
+        return {}
+    suspended = suspended_person_ids(person_ids, day)
+    person_ids = [pid for pid in person_ids if pid not in suspended]
     if not person_ids:
         return {}
     trained = statuses(person_ids, day)

@@ -96,3 +96,22 @@ def test_the_setting_is_saved_per_school(curator, world):
                                                 "site_url": "school3.example.ru", "version": row.version})
     assert bad.status_code == 422 and "http:// или https://" in bad.get_data(as_text=True)
     assert curator.get(f"/events/settings?org={world.other_school.id}").status_code == 404
+
+
+def test_a_mentor_without_a_valid_consent_shows_no_training_status(curator, world, bank):
+    """152-ФЗ: the banks show a suspended mentor as suspended, and nothing of their training."""
+    from datetime import timedelta
+
+    from nastavnik.consents.models import Consent
+    from nastavnik.timeutil import today
+
+    math = bank["mentors"]["math"]
+    _train(world, math)
+    for consent in db.session.scalars(select(Consent).where(Consent.person_id == math.person_id)):
+        consent.withdrawn_on = today() - timedelta(days=1)
+    db.session.commit()
+    card = curator.get(f"/banks/mentors/{math.id}").get_data(as_text=True)
+    assert "приостановлен: нет согласия" in card
+    assert TRAINED not in card and UNTRAINED not in card
+    listing = curator.get("/banks/mentors").get_data(as_text=True)
+    assert TRAINED not in listing and UNTRAINED in listing  # «Историкова» still flagged, «Математикова» silent
