@@ -40,6 +40,30 @@ def mentors_trained(scope: CounterScope) -> dict[int, int]:
     return dict(rows.all())
 
 
+def _present_by_school(scope: CounterScope, measure) -> dict[int, int]:
+    """``measure`` over the attendances of each organisation's people (the participant's organisation,
+    so a municipal event counts for every school that sent someone)."""
+    rows = db.session.execute(
+        select(Participant.org_id, measure)
+        .join(Event, Event.id == Participant.event_id)
+        .where(_period(scope), Participant.attendance == "present", Participant.org_id.in_(scope.org_ids))
+        .group_by(Participant.org_id)
+    )
+    return dict(rows.all())
+
+
+def event_attendances(scope: CounterScope) -> dict[int, int]:
+    return _present_by_school(scope, func.count(Participant.id))
+
+
+def event_people_present(scope: CounterScope) -> dict[int, int]:
+    return _present_by_school(scope, func.count(distinct(Participant.person_id)))
+
+
+def events_attended(scope: CounterScope) -> dict[int, int]:
+    return _present_by_school(scope, func.count(distinct(Participant.event_id)))
+
+
 def events_held(scope: CounterScope) -> dict[int, int]:
     attended = exists(
         select(Participant.id).where(Participant.event_id == Event.id, Participant.attendance == "present")
@@ -68,5 +92,28 @@ def counters() -> list[Counter]:
             "(хотя бы один участник присутствовал).",
             compute=events_held,
             unit="ед.",
+        ),
+        Counter(
+            code="events_attended",
+            title="Мероприятия, на которых были участники организации",
+            definition="Мероприятия за период (свои и муниципальные), не отменённые, где хотя бы один "
+            "человек организации отмечен присутствующим.",
+            compute=events_attended,
+            unit="ед.",
+        ),
+        Counter(
+            code="event_attendances",
+            title="Посещения мероприятий",
+            definition="Отметки «присутствовал» у людей организации на мероприятиях за период, не "
+            "отменённых; человек на двух мероприятиях считается дважды.",
+            compute=event_attendances,
+            unit="ед.",
+        ),
+        Counter(
+            code="event_people_present",
+            title="Участники мероприятий",
+            definition="Люди организации, отмеченные присутствующими хотя бы на одном мероприятии "
+            "за период; каждый человек считается один раз.",
+            compute=event_people_present,
         ),
     ]

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import abort
-from sqlalchemy import and_, distinct, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from nastavnik import access
-from nastavnik.events import kinds
 from nastavnik.events.models import Event, EventInvitedOrg, Participant
 from nastavnik.extensions import db
 from nastavnik.orgs.models import EDUCATION_KINDS, Organisation
 from nastavnik.participants.models import Person
+from nastavnik.plugins.manager import registry
+from nastavnik.plugins.registry import CounterScope
 from nastavnik.timeutil import utcnow
 from nastavnik.versioning import check_version, commit_or_conflict
 
@@ -346,13 +347,20 @@ class RollupRow:
     trained_mentors: int = 0  # mentors of the bank present at a training
 
 
+ROLLUP_COUNTERS = {  # RollupRow field -> the events' counter behind it (see nastavnik.events.counters)
+    "events": "events_attended",
+    "present": "event_attendances",
+    "people": "event_people_present",
+    "trained_mentors": "mentors_trained",
+}
+
+
 def municipal_rollup(org_ids: set[int], start: date, end: date) -> list[RollupRow]:
     """Per school of ``org_ids``: events attended, attendances, people and trained mentors in the period.
 
-    Three statements however many schools (the organisations, one grouped count, one count of mentors).
+    The figures are the events' counters (``nastavnik_counters``), the same the reports use: one
+    statement for the schools and one per counter, however many schools.
     """
-    from nastavnik.banks.models import MentorProfile
-
     schools = db.session.scalars(
         select(Organisation)
         .where(Organisation.id.in_(org_ids), Organisation.kind.in_(EDUCATION_KINDS), ~Organisation.archived)
@@ -361,33 +369,13 @@ def municipal_rollup(org_ids: set[int], start: date, end: date) -> list[RollupRo
     rows = {org.id: RollupRow(org) for org in schools}
     if not rows:
         return []
-    period = and_(
-        Event.starts_at >= datetime.combine(start, time.min),
-        Event.starts_at <= datetime.combine(end, time.max),
-        Event.status != "cancelled",
+    scope = CounterScope(
+        org_ids=select(Organisation.id).where(Organisation.id.in_(list(rows))),
+        as_of=end, start=start, end=end,
     )
-    present = and_(Participant.attendance == "present", Participant.org_id.in_(list(rows)))
-    for org_id, events, attendances, people in db.session.execute(
-        select(
-            Participant.org_id,
-            func.count(distinct(Participant.event_id)),
-            func.count(Participant.id),
-            func.count(distinct(Participant.person_id)),
-        )
-        .join(Event, Event.id == Participant.event_id)
-        .where(present, period)
-        .group_by(Participant.org_id)
-    ):
-        row = rows[org_id]
-        row.events, row.present, row.people = events, attendances, people
-    training = kinds.certificate_codes()
-    if training:
-        for org_id, mentors in db.session.execute(
-            select(Participant.org_id, func.count(distinct(Participant.person_id)))
-            .join(Event, Event.id == Participant.event_id)
-            .join(MentorProfile, MentorProfile.person_id == Participant.person_id)
-            .where(present, period, Event.kind_code.in_(training))
-            .group_by(Participant.org_id)
-        ):
-            rows[org_id].trained_mentors = mentors
+    counters = registry().counters
+    for field_name, code in ROLLUP_COUNTERS.items():
+        for org_id, value in counters[code].compute(scope).items():
+            if org_id in rows:
+                setattr(rows[org_id], field_name, value)
     return list(rows.values())

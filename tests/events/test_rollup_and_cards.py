@@ -81,10 +81,31 @@ def test_the_municipal_rollup_counts_per_school_in_constant_statements(world):
         rows = {row.org.id: row for row in municipal_rollup(few_ids, year.starts, year.ends)}
     with counted() as statements_more:
         municipal_rollup(many_ids, year.starts, year.ends)
-    # the schools, one grouped count, the kinds with certificates, one count of trained mentors
-    assert len(statements) == len(statements_more) == 4
+    # the schools, one statement per counter (three of attendance; the kinds with certificates and
+    # the trained mentors)
+    assert len(statements) == len(statements_more) == 6
     row = rows[schools[0].id]
     assert (row.events, row.present, row.people, row.trained_mentors) == (2, 2, 1, 1)
+
+
+def test_reports_see_the_same_attendance_per_school_through_the_counters(world):
+    """The roll-up and the reports count with the same ``nastavnik_counters``: the municipality's
+    subtree as the reports build it gives each school the roll-up's figures (none for the authority,
+    whose own people did not attend)."""
+    from nastavnik.reports.engine import run_counters
+    from nastavnik.reports.scope import counter_scope
+
+    schools, _ = _schools(world, 2)
+    year = AcademicYear.of(today())
+    rows = {row.org.id: row for row in municipal_rollup({s.id for s in schools}, year.starts, year.ends)}
+    codes = ["events_attended", "event_attendances", "event_people_present", "mentors_trained"]
+    counts = run_counters(codes, counter_scope([world.authority.id], today(), year.starts, year.ends))
+    assert not counts.problems
+    for school in schools:
+        row = rows[school.id]
+        assert [counts.get(code, school.id) for code in codes] == [
+            row.events, row.present, row.people, row.trained_mentors] == [2, 2, 1, 1]
+    assert counts.get("event_attendances", world.authority.id) == 0
 
 
 def test_rollup_page_for_the_coordinator(world, as_user):
