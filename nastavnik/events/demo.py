@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from nastavnik.banks.models import MentorProfile
 from nastavnik.consents.models import SELF, Consent
+from nastavnik.consents.services import processing_allowed
 from nastavnik.events import certificates
 from nastavnik.events.models import (
     Event,
@@ -68,8 +69,8 @@ def add_demo(demo) -> None:
     teachers = demo.teachers[school.id]
 
     # A school of mentors, held: six teachers invited (the bank's mentors first), five came.
-    people = [m.person for m in mentors][:6]
-    people += [t for t in teachers if t not in people][: 6 - len(people)]
+    people = [m.person for m in mentors if processing_allowed(m.person, day)][:6]
+    people += [t for t in teachers if t not in people and processing_allowed(t, day)][: 6 - len(people)]
     training = Event(
         org_id=school.id, kind_code="training", level="school",
         title="Школа наставника: установочная сессия",

@@ -16,13 +16,14 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from nastavnik import access
+from nastavnik.consents.services import processing_allowed_clause
 from nastavnik.events.models import Event, EventInvitedOrg, Participant
 from nastavnik.extensions import db
 from nastavnik.orgs.models import EDUCATION_KINDS, Organisation
 from nastavnik.participants.models import Person
 from nastavnik.plugins.manager import registry
 from nastavnik.plugins.registry import CounterScope
-from nastavnik.timeutil import utcnow
+from nastavnik.timeutil import today, utcnow
 from nastavnik.versioning import check_version, commit_or_conflict
 
 UPCOMING_DAYS = 30
@@ -196,7 +197,9 @@ def my_invitations(user, day: date, upcoming_only: bool = True) -> list[Particip
 
 def candidates(event: Event, user, level: str, q: str = "", only: str = "", limit: int = 200) -> list[Person]:
     """People the user may put on the list: staff (and, for pupils' events, students) of the organiser
-    — or of the invited schools for a municipal event — minus those already listed."""
+    — or of the invited schools for a municipal event — minus those already listed, and only those
+    whose data may be processed today (the one consent rule, 152-ФЗ): the list, the attendance sheet
+    and the certificates carry their names."""
     from nastavnik.banks.models import MenteeProfile, MentorProfile
 
     if level == "edit":
@@ -217,6 +220,7 @@ def candidates(event: Event, user, level: str, q: str = "", only: str = "", limi
         Person.anonymised_at.is_(None),
         Person.kind.in_(("staff", "student", "partner_employee", "graduate")),
         Person.id.not_in(listed),
+        processing_allowed_clause(today()),
     )
     if q:
         query = query.where(func.lower(Person.last_name).startswith(q.strip().lower()))

@@ -11,7 +11,7 @@ from nastavnik.events.models import Event, Participant
 from nastavnik.extensions import db
 from nastavnik.timeutil import today
 from tests.events.conftest import add_people, make_event
-from tests.factories import make_person
+from tests.factories import make_consent, make_person
 
 HX = {"HX-Request": "true"}
 
@@ -162,6 +162,7 @@ def test_invited_school_puts_its_own_people_on_a_municipal_list(world, as_user):
     event = make_event(world.authority, kind="seminar", days=4, invited=[world.school])
     own = make_person(world.school, last_name="Своя")
     foreign = make_person(world.school2, last_name="Соседняя")
+    make_consent(own), make_consent(foreign)
     db.session.commit()
     client = as_user("curator")
     page = client.get(f"/events/{event.id}/invite").get_data(as_text=True)
@@ -179,6 +180,7 @@ def test_invited_school_puts_its_own_people_on_a_municipal_list(world, as_user):
 def test_the_municipality_invites_a_teacher_and_her_school_joins_the_invitation(world, as_user):
     event = make_event(world.authority, kind="seminar", days=4)
     teacher = make_person(world.school2, last_name="Приглашённая")
+    make_consent(teacher)
     db.session.commit()
     client = as_user("municipal")
     client.post(f"/events/{event.id}/invite", data={"person_id": [teacher.id]})
@@ -208,3 +210,18 @@ def test_bad_input_is_refused_at_the_field(world, curator):
     assert "ожидается ДД.ММ.ГГГГ" in html and "Неверное время «25:00»" in html
     assert "Укажите место проведения или ссылку." in html
     assert db.session.scalars(select(Event)).first() is None
+
+
+def test_people_without_a_valid_consent_are_not_offered_nor_put_on_the_list(world, curator, teachers):
+    """152-ФЗ: the list, the sheet and the certificates carry names — only of people who may be processed."""
+    event = make_event(world.school, days=3)
+    unconsented = make_person(world.school, last_name="Несогласова")
+    db.session.commit()
+    page = curator.get(f"/events/{event.id}/invite").get_data(as_text=True)
+    assert teachers[0].full_name in page and unconsented.full_name not in page
+    assert "действующим согласием на обработку" in page
+    curator.post(f"/events/{event.id}/invite", data={"person_id": [teachers[0].id, unconsented.id]})
+    curator.post(f"/events/{event.id}/invite", data={"all": "1"})
+    db.session.expire_all()
+    listed = {p.person_id for p in event.participants}
+    assert {t.id for t in teachers} <= listed and unconsented.id not in listed
