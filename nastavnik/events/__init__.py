@@ -24,7 +24,7 @@ def nastavnik_tpl_nav(user):
     if access.can(user, "events.view"):
         return [("Мероприятия", url_for("events.index"))]
     if user.person_id is not None:
-        return [("Мои мероприятия", url_for("events.mine"))]
+        return [("Приглашения и сертификаты", url_for("events.mine"))]
     return []
 
 
