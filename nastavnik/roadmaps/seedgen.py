@@ -317,7 +317,7 @@ IDENTITY: dict[str, list[tuple[str, str]]] = {
 
 # HAND: the items whose work the app itself does, by (section number, item number or the start of
 # its name) → fulfilment rule code (structs.ItemDraft.fulfilment). Only where the line plainly
-# means it; «events.training» is linked once an events capability provides that rule.
+# means it; events and news («events.*») come from the events capability.
 FULFILMENT: dict[str, dict[tuple[str, str], str]] = {
     "000_700e3d6c11166791": {
         ("1.", "1.2."): "pairs.orders",
@@ -326,18 +326,26 @@ FULFILMENT: dict[str, dict[tuple[str, str], str]] = {
         ("3.", "3.2"): "banks.mentors",
         ("4.", "4.2."): "events.training",
         ("5.", "5.2."): "programmes.personal",
+        ("6.", "6.3."): "events.public",
+        ("7.", "7.1."): "events.news",
     },
     "001_07e52ca05684a0e9": {
         ("4", "4.1"): "banks.mentees",
         ("4", "4.2"): "banks.mentors",
         ("4", "4.3"): "events.training",
         ("4", "4.4"): "pairs.orders",
+        ("2", "2.1"): "events.seminar",
+        ("2", "2.2"): "events.news",
+        ("2", "2.6"): "events.news",
+        ("5", "5.1"): "events.news",
     },
     "002_dc2384dc56733c78": {
         ("2.", "Формирование банка данных наставляемых"): "banks.mentees",
         ("3.", "Формирование банка данных наставников"): "banks.mentors",
         ("4.", "Обучение наставников"): "events.training",
         ("5.", "Разработка персонализированных программ"): "programmes.personal",
+        ("6.", "Проведение итогового мероприятия"): "events.public",
+        ("7.", "Освещение мероприятий"): "events.news",
     },
     "003_d3ed7057a32236f7": {},
     "004_50b68ac6c27ef649": {
@@ -345,6 +353,8 @@ FULFILMENT: dict[str, dict[tuple[str, str], str]] = {
         ("3.", "3.2."): "banks.mentees",
         ("3.", "3.3."): "banks.mentors",
         ("3.", "3.4."): "pairs.orders",
+        ("2.", "2.6."): "events.news",
+        ("4.", "4.1."): "events.news",
     },
 }
 

@@ -461,7 +461,11 @@ def test_seeds_suggest_the_app_functions_where_obvious() -> None:
     assert ("5.2.", "programmes.personal") in linked["penza_school30_2022"]
     assert ("4.4", "pairs.orders") in linked["kezhma_municipal_2022"]
     assert ("3.2.", "banks.mentees") in linked["nn_school128_2020"]
-    assert len(linked["generic_teacher"]) == 4 and linked["zakharvan_2023"] == []
+    assert ("4.2.", "events.training") in linked["penza_school30_2022"]
+    assert ("7.1.", "events.news") in linked["penza_school30_2022"]
+    assert ("2.1", "events.seminar") in linked["kezhma_municipal_2022"]
+    assert ("4.1.", "events.news") in linked["nn_school128_2020"] and ("2.6.", "events.news") in linked["nn_school128_2020"]
+    assert len(linked["generic_teacher"]) == 6 and linked["zakharvan_2023"] == []
 
 
 def test_nn128_approval_is_the_order() -> None:
