@@ -21,6 +21,7 @@ import io
 import re
 import uuid
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -146,6 +147,8 @@ class SitePage:
     practices: object = None
     files: dict[str, SiteFile] = field(default_factory=dict)
     withheld_photos: int = 0
+    # titles, captions and roadmap lines go through the same scrubber as the texts (templates call it)
+    scrub: Callable[[str], str] = field(default=lambda text: text or "")
 
     @property
     def photo_count(self) -> int:
@@ -221,14 +224,14 @@ def build(org: Organisation, day: date) -> SitePage:
     settings = settings_of(org.id)
     org_ids = subtree_ids([org.id])
     scrub = _scrubber(org_ids, day)
-    page = SitePage(org=org, day=day, url=settings.site_url, intro=scrub(settings.site_intro))
+    page = SitePage(org=org, day=day, url=settings.site_url, intro=scrub(settings.site_intro), scrub=scrub)
 
     for document in db.session.scalars(
         select(SiteDocument).where(SiteDocument.org_id == org.id, SiteDocument.public.is_(True))
         .order_by(SiteDocument.doc_kind, SiteDocument.dated.desc(), SiteDocument.id)
     ):
         extension = document.filename.rsplit(".", 1)[-1].lower() if "." in document.filename else "bin"
-        path = f"files/{document.id}-{_safe(document.title)}.{extension}"
+        path = f"files/{document.id}-{_safe(scrub(document.title))}.{extension}"
         page.files[path] = SiteFile(path, document.title, _load_column(SiteDocument, document.id), document.content_type)
         page.documents.append((document, path))
 

@@ -191,3 +191,24 @@ def test_a_consent_withdrawn_after_the_export_asks_for_a_new_one(world, curator,
     assert "согласия на распространение больше нет у" in page and site_world["yes"].short_name in page
     assert site_world["yes"].full_name not in _files(curator, world.school.id)["nastavnichestvo/index.html"].decode()
     assert "больше нет" not in curator.get(f"/events/site/{world.school.id}").get_data(as_text=True)  # the new copy
+
+
+def test_titles_and_roadmap_lines_are_scrubbed_like_the_texts(world, curator, site_world):
+    """A surname typed into a title, a caption or a roadmap line is no less personal than one in a report."""
+    from nastavnik.roadmaps.models import Roadmap, RoadmapItem, RoadmapSection
+
+    school = world.school
+    site_world["event"].title = "Открытый урок Скрытовой"
+    site_world["news"].title = "Скрытова Б. И. о наставничестве"
+    site_world["photos"]["ok"].caption = "Согласнова и Скрытова"
+    roadmap = Roadmap(org_id=school.id, title="Дорожная карта Скрытовой", academic_year=today().year - 1, year_count=3)
+    line = RoadmapItem(number="1.1.", name="Наставник Скрытова Б. И. проводит семинар", position=1, roadmap=roadmap)
+    roadmap.sections = [RoadmapSection(number="1.", title="Обучение (отв. Отозванова)", position=1, items=[line])]
+    db.session.add(roadmap)
+    db.session.commit()
+    files = _files(curator, world.school.id)
+    text = "\n".join(data.decode("utf-8", "replace") for name, data in files.items() if not name.endswith(".png"))
+    assert "Наставник [участник] Б. И. проводит семинар" in text  # the line itself stays
+    for stem in ("Скрыт", "Отозван"):
+        assert not re.search(rf"{stem}\w*", text), stem
+    assert "Согласнова" in text
