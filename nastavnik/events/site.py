@@ -45,6 +45,7 @@ from nastavnik.orgs.models import Organisation
 from nastavnik.orgs.services import subtree_ids
 from nastavnik.participants.models import Person
 from nastavnik.periods import AcademicYear
+from nastavnik.web.words import translit
 
 PUBLICATION = "pd_distribution"
 FOLDER = "nastavnichestvo"
@@ -156,13 +157,8 @@ class SitePage:
 
 
 def _safe(text: str) -> str:
-    translit = str.maketrans({
-        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
-        "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-        "у": "u", "ф": "f", "х": "h", "ц": "c", "ч": "ch", "ш": "sh", "щ": "sch", "ъ": "", "ы": "y", "ь": "",
-        "э": "e", "ю": "yu", "я": "ya",
-    })
-    return re.sub(r"[^a-z0-9]+", "-", text.lower().translate(translit)).strip("-")[:60] or "file"
+    """A file name for the site: the one transliteration table of the app (web/words.translit)."""
+    return re.sub(r"[^a-z0-9]+", "-", translit(text)).strip("-")[:60] or "file"
 
 
 def _load_column(model, record_id: int):
