@@ -14,6 +14,7 @@ from nastavnik.banks.models import (
     Tag,
 )
 from nastavnik.consents.models import Consent
+from nastavnik.events import models as events_models  # every table of events, for Alembic
 from nastavnik.monitoring.models import (  # noqa: F401 - monitoring's tables, for Alembic
     Answer,
     Campaign,
@@ -29,7 +30,6 @@ from nastavnik.monitoring.models import (  # noqa: F401 - monitoring's tables, f
     Settings,
     Swot,
 )
-from nastavnik.events import models as events_models  # every table of events, for Alembic
 from nastavnik.orgs.models import Organisation
 from nastavnik.pairs.models import Order, OrderEntry, Pair, PairMember, SupportRecord
 from nastavnik.participants.declension import PersonNameForms
