@@ -721,8 +721,9 @@ def rollup():
     """Посещаемость по школам за учебный год: events attended, attendances, people, trained mentors."""
     day = today()
     year = AcademicYear.of(day)
-    if request.args.get("year", "").isdigit():
-        year = AcademicYear(int(request.args["year"]))
+    asked = request.args.get("year", "")
+    if asked.isdigit() and year.start_year - 20 <= int(asked) <= year.start_year + 1:  # junk reads as this year
+        year = AcademicYear(int(asked))
     rows = services.municipal_rollup(access.scope(current_user, "events.view"), year.starts, year.ends)
     years = [AcademicYear(AcademicYear.of(day).start_year - n) for n in range(0, 4)]
     return render_template("events/rollup.html", rows=rows, year=year, years=years)
