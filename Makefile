@@ -12,6 +12,9 @@ VNU := .make/vnu-$(VNU_VERSION).jar
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suites run on every core (at most 4): pytest-xdist workers, each with its own database.
+WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
+export PYTEST_WORKERS := $(WORKERS)
 export FLASK_APP := wsgi.py
 
 .PHONY: setup run test lint test-sqlite test-postgres test-browser bench clean
@@ -54,7 +57,7 @@ lint: setup
 
 test-sqlite: setup
 	@echo "== pytest on SQLite"
-	$(BIN)/pytest -q -m "not browser"
+	$(BIN)/pytest -q -m "not browser" -n $(WORKERS)
 
 test-postgres: setup
 	@bash .ci/test-postgres.sh

@@ -34,13 +34,17 @@ fi
 db="nastavnik_test_$$"
 password="test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 psql_admin() { PGOPTIONS="-c client_min_messages=warning" runuser -u postgres -- psql -p "$port" -v ON_ERROR_STOP=1 -qAt "$@"; }
-psql_admin -c "DROP ROLE IF EXISTS $db" -c "CREATE ROLE $db LOGIN PASSWORD '$password'" >/dev/null
+# CREATEDB: every pytest-xdist worker makes its own database, named ${db}_gwN.
+psql_admin -c "DROP ROLE IF EXISTS $db" -c "CREATE ROLE $db LOGIN CREATEDB PASSWORD '$password'" >/dev/null
 psql_admin -c "CREATE DATABASE $db OWNER $db" >/dev/null
 cleanup() {
+  for name in $(psql_admin -c "SELECT datname FROM pg_database WHERE datname LIKE '${db}_gw%'" || true); do
+    psql_admin -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null || true
+  done
   psql_admin -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "DROP ROLE IF EXISTS $db" >/dev/null || true
 }
 trap cleanup EXIT
 
 echo "== pytest on PostgreSQL $version (cluster $cluster, throwaway database $db)"
 NASTAVNIK_TEST_DATABASE_URL="postgresql+psycopg://$db:$password@127.0.0.1:$port/$db" \
-  $BIN/pytest -q -m "not browser" -p no:cacheprovider
+  $BIN/pytest -q -m "not browser" -p no:cacheprovider -n "${PYTEST_WORKERS:-1}"

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from dataclasses import dataclass
 
 import pytest
 from flask import g
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import StaticPool
 
 from nastavnik.app import create_app
 from nastavnik.config import TestingConfig
@@ -26,9 +30,89 @@ def pytest_report_header(config):
     return f"nastavnik test database: {re.sub(r'//[^@]*@', '//***@', url)}"
 
 
+def pytest_configure(config):
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own, named after the given one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("NASTAVNIK_TEST_DATABASE_URL", "")
+    if not worker or not url.startswith("postgresql"):
+        return
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
+            connection.execute(text(f'CREATE DATABASE "{name}"'))  # the role needs CREATEDB (.ci/test-postgres.sh)
+    engine.dispose()
+    worker_url = base.set(database=name).render_as_string(hide_password=False)
+    os.environ["NASTAVNIK_TEST_DATABASE_URL"] = worker_url
+    TestingConfig.SQLALCHEMY_DATABASE_URI = worker_url
+
+
 def _fresh_g() -> None:
     for key in list(g):
         g.pop(key)
+
+
+# --- An empty schema for every test, cheaply ---------------------------------------------------------
+# Building ~70 tables per test cost more than most tests themselves (on PostgreSQL about a second a
+# test). An in-memory SQLite database is copied from a template built once; a PostgreSQL schema is
+# built once per run and emptied after each test, its id sequences restarted.
+
+_sqlite_template: tuple[frozenset, sqlite3.Connection] | None = None
+_postgres_ready: set[str] = set()
+
+
+def _public_tables(connection) -> set[str]:
+    query = text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+    return set(connection.execute(query).scalars())
+
+
+def create_schema() -> None:
+    """An empty schema of every model in the current app's database (what ``db.create_all()`` gives)."""
+    global _sqlite_template
+    engine = _db.engine
+    tables = frozenset(_db.metadata.tables)
+    if engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        if _sqlite_template is None or _sqlite_template[0] != tables:
+            template = sqlite3.connect(":memory:", check_same_thread=False)
+            _db.metadata.create_all(create_engine("sqlite://", creator=lambda: template, poolclass=StaticPool))
+            _sqlite_template = (tables, template)
+        with engine.connect() as connection:
+            _sqlite_template[1].backup(connection.connection.driver_connection)
+    elif engine.dialect.name == "postgresql":
+        url = engine.url.render_as_string(hide_password=False)
+        with engine.begin() as connection:
+            if url not in _postgres_ready:  # left over from an earlier run: start clean
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+                _postgres_ready.add(url)
+            if not tables <= _public_tables(connection):  # first test, or a test dropped them
+                _db.metadata.create_all(connection)
+    else:
+        _db.create_all()
+
+
+def drop_schema() -> None:
+    """Undo :func:`create_schema`: SQLite memory goes with its engine, PostgreSQL keeps its tables, emptied."""
+    _db.session.remove()
+    engine = _db.engine
+    if engine.dialect.name == "postgresql":
+        try:
+            with engine.begin() as connection:
+                present = _public_tables(connection)
+                for table in reversed(_db.metadata.sorted_tables):
+                    if table.name in present:
+                        connection.execute(table.delete())
+                connection.execute(text(
+                    "DO $$ DECLARE s record; BEGIN FOR s IN SELECT sequencename FROM pg_sequences"
+                    " WHERE schemaname = current_schema() LOOP"
+                    " EXECUTE format('ALTER SEQUENCE %I RESTART', s.sequencename); END LOOP; END $$"
+                ))
+        except DBAPIError:  # rows the ordered deletes cannot remove: the next test starts clean
+            _postgres_ready.discard(engine.url.render_as_string(hide_password=False))
+    elif engine.url.database not in (None, "", ":memory:"):
+        _db.drop_all()
+    engine.dispose()
 
 
 @pytest.fixture
@@ -40,10 +124,9 @@ def app(tmp_path):
     # the org tree); give every request a fresh ``g`` as in production.
     app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
     with app.app_context():
-        _db.create_all()
+        create_schema()
         yield app
-        _db.session.remove()
-        _db.drop_all()
+        drop_schema()
 
 
 @pytest.fixture

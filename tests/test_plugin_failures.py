@@ -8,7 +8,7 @@ from nastavnik.app import create_app
 from nastavnik.config import TestingConfig
 from nastavnik.extensions import db as _db
 from nastavnik.plugins.failures import PluginFailure, culprit
-from tests.conftest import IN_REPO_PLUGINS, _fresh_g, login
+from tests.conftest import IN_REPO_PLUGINS, _fresh_g, create_schema, drop_schema, login
 from tests.plugins_fixtures import fails_at_request
 from tests.programmes.conftest import make_pair
 
@@ -21,10 +21,9 @@ def app(tmp_path):
     app.instance_path = str(tmp_path)
     app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
     with app.app_context():
-        _db.create_all()
+        create_schema()
         yield app
-        _db.session.remove()
-        _db.drop_all()
+        drop_schema()
 
 
 def _failures() -> PluginFailure | None:
