@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, current_app, has_app_context, request
+from flask import abort, current_app, g, has_app_context, has_request_context, request
 from flask_login import current_user
 
-from nastavnik.orgs.services import all_org_ids, subtree_ids
+from nastavnik.orgs.services import Scope
 
 ALL = "*"
 # One line per capability, so that capabilities added side by side do not touch each other's lines.
@@ -78,19 +78,23 @@ def grants(role: str, permission: str) -> bool:
     return ALL in granted or (permission in granted and permission not in ADMIN_ONLY)
 
 
-def scope(user, permission: str) -> set[int]:
-    """Organisation ids where ``user`` has ``permission``."""
+def scope(user, permission: str) -> Scope:
+    """The organisations where ``user`` has ``permission`` (see :class:`Scope`); cached per request."""
     if not getattr(user, "is_authenticated", False):
-        return set()
-    if any(r.role == "admin" for r in user.roles):
-        return all_org_ids()
-    roots = [r.org_id for r in user.roles if grants(r.role, permission)]
-    return subtree_ids(roots) if roots else set()
+        return Scope()
+    cache = g.setdefault("access_scopes", {}) if has_request_context() else {}
+    key = (user.id, permission)
+    if key not in cache:
+        if any(r.role == "admin" for r in user.roles):
+            cache[key] = Scope(everything=True)
+        else:
+            cache[key] = Scope(r.org_id for r in user.roles if grants(r.role, permission))
+    return cache[key]
 
 
 def can(user, permission: str, org_id: int | None = None) -> bool:
-    ids = scope(user, permission)
-    return bool(ids) if org_id is None else org_id in ids
+    found = scope(user, permission)
+    return bool(found) if org_id is None else org_id in found
 
 
 def require(permission: str, org_id: int | None = None) -> None:

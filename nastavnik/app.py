@@ -95,6 +95,7 @@ def _instance_secret(path: Path) -> str:
 
 def configure_extensions(app: Flask) -> None:
     from nastavnik.audit.services import install as install_audit
+    from nastavnik.orgs.services import install as install_tree
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(SHARED / "migrations"), render_as_batch=True)
@@ -105,6 +106,7 @@ def configure_extensions(app: Flask) -> None:
     login_manager.login_message = "Войдите, чтобы продолжить."
     login_manager.session_protection = "strong"
     install_audit()
+    install_tree()
 
 
 @migrate.configure

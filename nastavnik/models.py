@@ -30,7 +30,7 @@ from nastavnik.monitoring.models import (  # noqa: F401 - monitoring's tables, f
     Settings,
     Swot,
 )
-from nastavnik.orgs.models import Organisation
+from nastavnik.orgs.models import Organisation, OrganisationLink
 from nastavnik.pairs.models import Order, OrderEntry, Pair, PairMember, SupportRecord
 from nastavnik.participants.declension import PersonNameForms
 from nastavnik.participants.models import Guardianship, Person
@@ -53,3 +53,4 @@ __all__ = [
 from nastavnik.auth.models import SignInCode  # noqa: E402 - accounts (issue 7)
 
 __all__ += ["SignInCode"]
+__all__ += ["OrganisationLink"]  # the closure of the organisation tree

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nastavnik.extensions import db
@@ -57,3 +57,20 @@ class Organisation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.title}>"
+
+
+class OrganisationLink(db.Model):
+    """Замыкание дерева организаций: каждая организация с каждой вышестоящей (и сама с собой, depth 0).
+
+    What makes a scope one indexed subquery — ``descendant_id WHERE ancestor_id IN (roots)`` — at
+    any depth and size of the tree (see ``access.Scope``). Kept up to date on every flush that adds
+    or moves an organisation (``orgs.services.install``); bulk loads call ``rebuild_tree``.
+    """
+
+    __tablename__ = "organisation_link"
+
+    ancestor_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
+    descendant_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    depth: Mapped[int] = mapped_column(Integer)

@@ -14,10 +14,15 @@ from nastavnik.web.htmx import redirect_to
 @bp.route("/")
 @access.rule("orgs.view")
 def index():
-    ids = access.scope(current_user, "orgs.view")
-    orgs = db.session.scalars(select(Organisation).where(Organisation.id.in_(ids))).all()
-    roots = [o for o in orgs if o.parent_id not in ids]
-    return render_template("orgs/index.html", roots=sorted(roots, key=lambda o: o.name), visible=ids)
+    orgs = db.session.scalars(
+        select(Organisation).where(Organisation.id.in_(access.scope(current_user, "orgs.view"))).order_by(Organisation.name)
+    ).all()
+    children: dict[int, list[Organisation]] = {}
+    for org in orgs:  # the tree from the rows already read, not one query per organisation
+        children.setdefault(org.parent_id, []).append(org)
+    visible = {o.id for o in orgs}
+    roots = [o for o in orgs if o.parent_id not in visible]
+    return render_template("orgs/index.html", roots=roots, children=children)
 
 
 def _parent_choices(exclude: set[int]) -> list[tuple[int, str]]:

@@ -1,47 +1,126 @@
-"""The organisation tree: subtrees are what scopes every permission."""
+"""The organisation tree: subtrees are what scopes every permission.
+
+The tree is kept twice: ``organisation.parent_id`` (what administrators edit) and its closure
+``organisation_link`` (every ancestor–descendant pair), from which a subtree is one indexed
+subquery instead of a list of ids walked in Python. The closure follows every flush that adds or
+moves an organisation (:func:`install`); a bulk load that bypasses the ORM calls :func:`rebuild_tree`.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from flask import g, has_request_context
+from sqlalchemy import bindparam, delete, event, false, inspect, literal, select, union_all
+from sqlalchemy.orm import Session, aliased
 
 from nastavnik.extensions import db
-from nastavnik.orgs.models import EDUCATION_KINDS, Organisation
+from nastavnik.orgs.models import EDUCATION_KINDS, Organisation, OrganisationLink
+
+Link = OrganisationLink.__table__
 
 
-def _children_map() -> dict[int | None, list[int]]:
-    # The whole tree is a few hundred rows even for a region: one query, cached per request.
-    if has_request_context() and "org_children" in g:
-        return g.org_children
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for org_id, parent_id in db.session.execute(db.select(Organisation.id, Organisation.parent_id)):
-        children[parent_id].append(org_id)
-    if has_request_context():
-        g.org_children = children
-    return children
+class Scope:
+    """The organisations where a user holds a permission: the subtrees under ``roots``, or everything.
+
+    In SQL it is a subquery over the closure of the organisation tree, never a list of ids (a region
+    is 2,000 organisations)::
+
+        select(Person).where(Person.org_id.in_(access.scope(user, "participants.view")))
+
+    In Python, ``org_id in scope`` checks one organisation (its ancestors are read once per request)
+    and ``bool(scope)`` says whether the user has the permission anywhere. Iterating or ``len()``
+    reads every id: fine for a school, avoid it above one (pass the scope to SQL instead).
+    """
+
+    __slots__ = ("roots", "everything", "_ids")
+
+    def __init__(self, roots=(), everything: bool = False) -> None:
+        self.roots = frozenset(roots)
+        self.everything = everything
+        self._ids: frozenset[int] | None = None
+
+    def __clause_element__(self):
+        if self.everything:
+            return select(Organisation.id)
+        if not self.roots:
+            return select(Organisation.id).where(false())
+        # The root ids are written into the statement, not bound: PostgreSQL then plans a school's
+        # list (one organisation) and a region's (2,000) each with its own estimate, also once the
+        # driver has prepared the statement.
+        roots = bindparam("scope_roots", sorted(self.roots), expanding=True, literal_execute=True, unique=True)
+        return select(OrganisationLink.descendant_id).where(OrganisationLink.ancestor_id.in_(roots))
+
+    def __contains__(self, org_id) -> bool:
+        if org_id is None:
+            return False
+        if org_id in self.roots:
+            return True
+        if not self:
+            return False
+        above = _ancestors(org_id)
+        return bool(above) if self.everything else not self.roots.isdisjoint(above)
+
+    def __bool__(self) -> bool:
+        return self.everything or bool(self.roots)
+
+    @property
+    def ids(self) -> frozenset[int]:
+        """Every id in the scope, read once (see the class docstring before using it)."""
+        if self._ids is None:
+            self._ids = frozenset(db.session.scalars(self.__clause_element__())) if self else frozenset()
+        return self._ids
+
+    def __iter__(self):
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def above(self):
+        """SQL: the organisations the scope lies under (ancestors of its roots, roots included)."""
+        query = select(OrganisationLink.ancestor_id)
+        if self.everything:
+            return query
+        return query.where(OrganisationLink.descendant_id.in_(sorted(self.roots)))
+
+    def lies_under(self, org_id) -> bool:
+        """Whether ``org_id`` is one of the roots or above one (a municipality above a school's scope)."""
+        if self.everything:
+            return bool(_ancestors(org_id))
+        return any(org_id in _ancestors(root) for root in self.roots)
+
+    def __or__(self, other: Scope) -> Scope:
+        """Both scopes at once (the roots of both)."""
+        return Scope(self.roots | other.roots, self.everything or other.everything)
+
+    def __repr__(self) -> str:
+        return "<Scope everything>" if self.everything else f"<Scope under {sorted(self.roots)}>"
+
+
+def _ancestors(org_id: int) -> frozenset[int]:
+    """``org_id`` and the organisations above it, once per request."""
+    cache = g.setdefault("org_ancestors", {}) if has_request_context() else {}
+    if org_id not in cache:
+        cache[org_id] = frozenset(ancestor_ids(org_id))
+    return cache[org_id]
+
+
+def subtree(root_ids) -> Scope:
+    """The given organisations and everything under them (see :class:`Scope`)."""
+    return Scope(root_ids)
 
 
 def subtree_ids(root_ids) -> set[int]:
-    """The given organisations and everything under them."""
-    children = _children_map()
-    seen: set[int] = set()
-    stack = list(root_ids)
-    while stack:
-        org_id = stack.pop()
-        if org_id in seen:
-            continue
-        seen.add(org_id)
-        stack.extend(children.get(org_id, ()))
-    return seen
+    """The given organisations and everything under them, as a set (for small subtrees)."""
+    return set(Scope(root_ids).ids)
 
 
-def all_org_ids() -> set[int]:
-    return {org_id for ids in _children_map().values() for org_id in ids}
+def ancestor_ids(org_id: int) -> set[int]:
+    """``org_id`` and every organisation above it (empty when it does not exist)."""
+    return set(db.session.scalars(select(OrganisationLink.ancestor_id).where(OrganisationLink.descendant_id == org_id)))
 
 
 def education_orgs(org_ids) -> list[Organisation]:
-    """Schools and other education organisations among ``org_ids``, by name."""
+    """Schools and other education organisations among ``org_ids`` (ids or a scope), by name."""
     if not org_ids:
         return []
     return db.session.scalars(
@@ -58,3 +137,67 @@ def path(org: Organisation) -> list[Organisation]:
         chain.append(org)
         org = org.parent
     return list(reversed(chain))
+
+
+# ---------------------------------------------------------------- keeping the closure
+
+
+def rebuild_tree(connection) -> None:
+    """Compute the whole closure again from ``parent_id`` (after a bulk load, and in migrations)."""
+    tree = select(Organisation.id.label("ancestor_id"), Organisation.id.label("descendant_id"),
+                  literal(0).label("depth")).cte("tree", recursive=True)
+    child = aliased(Organisation)
+    tree = tree.union_all(
+        select(tree.c.ancestor_id, child.id, tree.c.depth + 1).join(child, child.parent_id == tree.c.descendant_id)
+    )
+    connection.execute(delete(Link))
+    connection.execute(Link.insert().from_select(["ancestor_id", "descendant_id", "depth"], select(tree)))
+
+
+def _link_new(connection, org_id: int, parent_id: int | None) -> None:
+    above = select(Link.c.ancestor_id, literal(org_id), Link.c.depth + 1).where(Link.c.descendant_id == parent_id)
+    rows = union_all(select(literal(org_id), literal(org_id), literal(0)), above) if parent_id else (
+        select(literal(org_id), literal(org_id), literal(0))
+    )
+    connection.execute(Link.insert().from_select(["ancestor_id", "descendant_id", "depth"], rows))
+
+
+def _link_moved(connection, org_id: int, parent_id: int | None) -> None:
+    """Cut the subtree of ``org_id`` from its old ancestors and hang it under ``parent_id``."""
+    below = select(Link.c.descendant_id).where(Link.c.ancestor_id == org_id)
+    connection.execute(
+        delete(Link).where(Link.c.descendant_id.in_(below), Link.c.ancestor_id.not_in(below))
+    )
+    if parent_id is None:
+        return
+    above, under = Link.alias("above"), Link.alias("under")
+    connection.execute(Link.insert().from_select(
+        ["ancestor_id", "descendant_id", "depth"],
+        select(above.c.ancestor_id, under.c.descendant_id, above.c.depth + under.c.depth + 1)
+        .where(above.c.descendant_id == parent_id, under.c.ancestor_id == org_id),
+    ))
+
+
+def _after_flush(session, flush_context) -> None:
+    new = [o for o in session.new if isinstance(o, Organisation)]
+    moved = [
+        o for o in session.dirty
+        if isinstance(o, Organisation) and inspect(o).attrs.parent_id.history.has_changes()
+    ]
+    if not new and not moved:
+        return
+    connection = session.connection()
+    pending = {o.id: o for o in new}
+    while pending:  # parents before children, so that a child finds its parent's ancestors
+        ready = [o for o in pending.values() if o.parent_id not in pending]
+        for org in ready:
+            _link_new(connection, org.id, org.parent_id)
+            del pending[org.id]
+    for org in moved:
+        _link_moved(connection, org.id, org.parent_id)
+
+
+def install() -> None:
+    """Attach the listener once per process (the session class is shared by all apps)."""
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)

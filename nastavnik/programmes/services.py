@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from nastavnik import access
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
-from nastavnik.orgs.services import path, subtree_ids
+from nastavnik.orgs.services import path
 from nastavnik.pairs.models import LIVE_STATUSES, Pair, PairMember
 from nastavnik.periods import AcademicYear, ru_date
 from nastavnik.plugins.manager import hook, registry
@@ -383,22 +383,22 @@ def meetings_of(pair: Pair) -> list[Meeting]:
 # --- Bank of programmes («база эффективных программ») ---------------------------------------------
 
 
-def _municipality_subtree(org_id: int) -> set[int]:
+def _municipality_of(org_id: int) -> int:
     org = db.session.get(Organisation, org_id)
     chain = path(org) if org else []
     municipality = next((o for o in reversed(chain) if o.kind == "municipality"), None)
-    return subtree_ids([municipality.id if municipality else org_id])
+    return municipality.id if municipality else org_id
 
 
-def practice_org_ids(user) -> set[int]:
+def practice_org_ids(user) -> access.Scope:
     """Schools whose effective practices the user may reuse: their pairs.view scope, and for a
     curator/director every school of their municipality (read-only, without personal data)."""
     if not getattr(user, "is_authenticated", False):
-        return set()
-    ids = set(access.scope(user, "pairs.view"))
+        return access.Scope()
+    ids = access.scope(user, "pairs.view")
     for role in user.roles:
         if access.grants(role.role, "pairs.edit"):
-            ids |= _municipality_subtree(role.org_id)
+            ids |= access.Scope([_municipality_of(role.org_id)])
     return ids
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from nastavnik import access
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
-from nastavnik.orgs.services import education_orgs, path, subtree_ids
+from nastavnik.orgs.services import education_orgs, path, subtree
 from nastavnik.periods import AcademicYear
 from nastavnik.roadmaps import oddities
 from nastavnik.roadmaps.adoption import adopted_draft, shift_all_years
@@ -84,7 +84,7 @@ def template_label(code: str, draft: RoadmapDraft) -> str:
 
 def schools_below(org_id: int) -> list[Organisation]:
     """The education organisations under ``org_id`` that a municipal roadmap hands its «ОО» items to."""
-    return [o for o in education_orgs(subtree_ids([org_id])) if o.id != org_id]
+    return [o for o in education_orgs(subtree([org_id])) if o.id != org_id]
 
 
 def template_version(draft: RoadmapDraft) -> str:
@@ -531,20 +531,11 @@ def share_item(item: RoadmapItem, child: Roadmap) -> RoadmapItem:
 # -- access -----------------------------------------------------------------------------------------
 
 
-def _ancestor_ids(org_ids: set[int]) -> set[int]:
-    found: set[int] = set()
-    for org_id in org_ids:
-        org = db.session.get(Organisation, org_id)
-        found |= {o.id for o in path(org)} if org else set()
-    return found
-
-
 def visible_roadmaps_query(user):
     """Own organisations' roadmaps, and municipal/regional roadmaps of the organisations above."""
     scope = access.scope(user, "roadmaps.view")
-    above = _ancestor_ids(scope) - scope
     return select(Roadmap).where(
-        or_(Roadmap.org_id.in_(scope), (Roadmap.org_id.in_(above) & (Roadmap.level != "school")))
+        or_(Roadmap.org_id.in_(scope), (Roadmap.org_id.in_(scope.above()) & (Roadmap.level != "school")))
     )
 
 
@@ -552,7 +543,7 @@ def can_view(user, roadmap: Roadmap) -> bool:
     scope = access.scope(user, "roadmaps.view")
     if roadmap.org_id in scope:
         return True
-    return roadmap.level != "school" and roadmap.org_id in _ancestor_ids(scope)
+    return roadmap.level != "school" and scope.lies_under(roadmap.org_id)
 
 
 def can_edit(user, roadmap: Roadmap) -> bool:
@@ -1068,7 +1059,7 @@ def my_items_query(user):
         codes = USER_ROLE_RESPONSIBLE.get(assignment.role, set())
         if not codes:
             continue
-        org_ids = subtree_ids([assignment.org_id]) if assignment.role == "municipal" else {assignment.org_id}
+        org_ids = subtree([assignment.org_id]) if assignment.role == "municipal" else {assignment.org_id}
         conditions.append(
             RoadmapItem.roadmap.has(Roadmap.org_id == assignment.org_id)
             & RoadmapItem.responsible_role.in_(codes)

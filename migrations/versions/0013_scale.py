@@ -1,0 +1,45 @@
+"""scale: the closure of the organisation tree, and indexes for region-scale lists
+
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-11-30 19:30:00
+
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = "0013"
+down_revision = "0012"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "organisation_link",
+        sa.Column("ancestor_id", sa.Integer(), nullable=False),
+        sa.Column("descendant_id", sa.Integer(), nullable=False),
+        sa.Column("depth", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["ancestor_id"], ["organisation.id"], name=op.f("fk_organisation_link_ancestor_id_organisation"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["descendant_id"], ["organisation.id"], name=op.f("fk_organisation_link_descendant_id_organisation"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("ancestor_id", "descendant_id", name=op.f("pk_organisation_link")),
+    )
+    with op.batch_alter_table("organisation_link", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_organisation_link_descendant_id"), ["descendant_id"], unique=False)
+    # The closure of the organisations already there.
+    op.execute(
+        "INSERT INTO organisation_link (ancestor_id, descendant_id, depth) "
+        "WITH RECURSIVE tree (ancestor_id, descendant_id, depth) AS ("
+        " SELECT id, id, 0 FROM organisation"
+        " UNION ALL SELECT tree.ancestor_id, organisation.id, tree.depth + 1"
+        " FROM organisation JOIN tree ON organisation.parent_id = tree.descendant_id)"
+        " SELECT ancestor_id, descendant_id, depth FROM tree"
+    )
+
+
+def downgrade():
+    with op.batch_alter_table("organisation_link", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_organisation_link_descendant_id"))
+    op.drop_table("organisation_link")
