@@ -9,7 +9,7 @@ moves an organisation (:func:`install`); a bulk load that bypasses the ORM calls
 from __future__ import annotations
 
 from flask import g, has_request_context
-from sqlalchemy import bindparam, delete, event, false, inspect, literal, select, union_all
+from sqlalchemy import bindparam, delete, event, false, inspect, literal, select, true, union_all
 from sqlalchemy.orm import Session, aliased
 
 from nastavnik.extensions import db
@@ -174,6 +174,7 @@ def _link_moved(connection, org_id: int, parent_id: int | None) -> None:
     connection.execute(Link.insert().from_select(
         ["ancestor_id", "descendant_id", "depth"],
         select(above.c.ancestor_id, under.c.descendant_id, above.c.depth + under.c.depth + 1)
+        .select_from(above.join(under, true()))  # every ancestor of the new parent × every node moved
         .where(above.c.descendant_id == parent_id, under.c.ancestor_id == org_id),
     ))
 
