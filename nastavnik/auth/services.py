@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from nastavnik.auth.models import LoginFailure, RoleAssignment, User
@@ -21,7 +22,8 @@ def load_user(token: str) -> User | None:
     user_id, _, version = (token or "").partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # One query for the account and its roles: this runs before every page.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.roles)])
     if user is None or user.session_version != int(version):
         return None
     return user

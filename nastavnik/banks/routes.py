@@ -40,7 +40,7 @@ from nastavnik.consents.services import processing_allowed, suspended_person_ids
 from nastavnik.extensions import db
 from nastavnik.matching import MatchingError
 from nastavnik.orgs.models import Organisation
-from nastavnik.orgs.services import education_orgs
+from nastavnik.orgs.services import education_orgs, org_options
 from nastavnik.participants.models import Person
 from nastavnik.periods import AcademicYear
 from nastavnik.plugins.manager import registry
@@ -110,7 +110,7 @@ def index():
 def _list_context(kind_label: str, statuses: dict) -> dict:
     return dict(
         filters=_filters(),
-        orgs=_orgs("banks.view"),
+        orgs=org_options(access.scope(current_user, "banks.view")),
         kinds=registry().kinds,
         statuses=statuses | svc.BANK_STATUS_SUSPENDED,
         tags=vocabulary.visible_tags(current_user, active_only=True),
@@ -129,6 +129,7 @@ def _paged(search, filters: svc.BankFilters) -> dict:
         "total": total,
         "pages": max(math.ceil(total / size), 1),
         # Shown, not hidden: the curator sees who is paused and why (152-ФЗ).
+        "tag_titles": svc.tag_titles(profiles),
         "suspended": suspended_person_ids([p.person_id for p in profiles], today()),
     }
 

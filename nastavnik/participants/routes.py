@@ -12,7 +12,7 @@ from nastavnik.audit.services import entry_context, history
 from nastavnik.consents.services import consent_state, export_eligible_clause
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
-from nastavnik.orgs.services import education_orgs
+from nastavnik.orgs.services import org_options
 from nastavnik.participants import bp
 from nastavnik.participants.forms import GuardianForm, PersonForm, RowForm
 from nastavnik.participants.models import PERSON_KINDS, Guardianship, Person
@@ -41,8 +41,7 @@ PERSON_FIELDS = (
 
 
 def _org_choices(permission: str) -> list[tuple[int, str]]:
-    orgs = education_orgs(access.scope(current_user, permission))
-    return [(o.id, o.title) for o in orgs]
+    return [(o.id, o.title) for o in org_options(access.scope(current_user, permission))]
 
 
 def _show_org() -> bool:

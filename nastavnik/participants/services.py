@@ -16,6 +16,7 @@ from nastavnik.extensions import db
 from nastavnik.participants.models import Guardianship, Person
 from nastavnik.periods import ru_date
 from nastavnik.timeutil import utcnow
+from nastavnik.web.paging import count, page_rows
 
 CONSENT_FILTERS = {
     "eligible": "можно выгружать (согласие действует)",
@@ -81,14 +82,9 @@ def search(org_ids: set[int], filters: Filters, day: date, expiring_days: int, p
     if condition is not None:
         query = query.where(condition)
     query = query.where(Person.archived_at.is_not(None) if filters.archived else Person.archived_at.is_(None))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(
-        query.options(selectinload(Person.consents))
-        .order_by(Person.last_name, Person.first_name, Person.id)
-        .limit(page_size)
-        .offset((filters.page - 1) * page_size)
-    ).all()
-    return rows, total
+    total = count(query)
+    order = (Person.last_name, Person.first_name, Person.id)
+    return page_rows(query.options(selectinload(Person.consents)), Person, order, filters.page, page_size), total
 
 
 def has_history(person: Person) -> bool:

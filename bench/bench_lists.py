@@ -1,0 +1,235 @@
+"""Benchmark: list pages at region scale, for every role, against a bare Flask view of the same rows.
+
+    python bench/bench_lists.py [--scale 1.0] [--runs 9] [--only participants,pairs] [--roles curator,region]
+
+The data set is ``bench/region.py``'s (a cached SQLite file, or ``NASTAVNIK_BENCH_DATABASE_URL``).
+For each list page and each role that may open it, the app's page (login, access, layout, the
+page itself; Flask's test client, in process) is timed against a bare Flask view in the same
+process that runs hand-written SQL for the same rows — the count, the page of 25, what each row
+shows, the filter's options — and renders them in a plain table. Prints the median of each and
+the ratio. Fails when a ratio exceeds 1.5, or a median exceeds 50 ms for a school user or 300 ms
+for a municipal or regional one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from flask import Blueprint, Flask, render_template_string, request  # noqa: E402
+from sqlalchemy import Date, Integer, column, text  # noqa: E402
+
+from bench.region import bench_app, build_region, log_in  # noqa: E402
+
+MAX_RATIO = 1.5
+MAX_SCHOOL_MS = 50
+MAX_REGION_MS = 300
+PAGE = 25
+SCHOOL_ROLES = ("curator", "director", "observer", "mentor", "mentee")
+ROLES = ("curator", "director", "observer", "mentor", "municipal", "region", "admin")
+EDUCATION = "('school', 'preschool', 'college', 'additional')"
+DATES = [column("person_id", Integer), column("signed_on", Date), column("valid_until", Date),
+         column("withdrawn_on", Date), column("kind")]
+
+
+# ---------------------------------------------------------------- the bare views
+
+
+def scope_sql(roots: str) -> str:
+    """The scope as the bare views write it: a subquery on the closure (``all``: every organisation)."""
+    if roots == "all":
+        return "(SELECT id FROM organisation)"
+    return f"(SELECT descendant_id FROM organisation_link WHERE ancestor_id IN ({int(roots)}))"
+
+
+def _orgs(conn, scope: str):
+    return conn.execute(text(
+        f"SELECT id, short_name, name FROM organisation WHERE id IN {scope} AND kind IN {EDUCATION} "
+        "AND NOT archived ORDER BY name")).all()
+
+
+def _consent_state(rows, day: date, expiring: int = 30) -> dict[int, str]:
+    states: dict[int, set[str]] = {}
+    for person_id, _signed_on, valid_until, withdrawn_on, kind in rows:
+        if kind != "pd_processing":
+            continue
+        if withdrawn_on is not None and withdrawn_on <= day:
+            state = "withdrawn"
+        elif valid_until is not None and valid_until < day:
+            state = "expired"
+        elif valid_until is not None and valid_until <= day + timedelta(days=expiring):
+            state = "expiring"
+        else:
+            state = "valid"
+        states.setdefault(person_id, set()).add(state)
+    return {pid: next(s for s in ("valid", "expiring", "withdrawn", "expired") if s in found)
+            for pid, found in states.items()}
+
+
+TABLE = """<!doctype html><title>{{ title }}</title><p>{{ total }}</p>
+{% if orgs %}<select>{% for o in orgs %}<option value="{{ o[0] }}">{{ o[1] or o[2] }}</option>{% endfor %}</select>{% endif %}
+<table>{% for id, row in rows %}<tr><td><a href="{{ url_for('bare.item', item_id=id) }}">{{ row[0] }}</a></td>
+{% for cell in row[1:] %}<td>{{ cell }}</td>{% endfor %}</tr>{% endfor %}</table>"""
+
+
+def bare_views(app: Flask) -> None:
+    """The bare views, in the same app behind the same login (the user is loaded, as for any page of
+    an intranet app), but without access rules, the ORM or the layout: hand-written SQL for the
+    same rows, rendered in a plain table with a link per row."""
+    from nastavnik import access
+    from nastavnik.extensions import db
+
+    bare = Blueprint("bare", __name__, url_prefix="/bare")
+
+    def route(path):
+        def register(view):
+            return bare.route(path)(access.login_only(view))
+        return register
+
+    @route("/item/<int:item_id>")
+    def item(item_id):
+        return str(item_id)
+
+    def page_number():
+        return max(request.args.get("page", 1, type=int), 1)
+
+    @route("/participants")
+    def participants():
+        scope, day = scope_sql(request.args["roots"]), date.today()
+        with db.engine.connect() as conn:
+            where = f"person.org_id IN {scope} AND person.kind != 'parent' AND person.archived_at IS NULL"
+            total = conn.execute(text(f"SELECT count(*) FROM person WHERE {where}")).scalar()
+            rows = conn.execute(text(
+                "SELECT person.id, last_name, first_name, middle_name, person.kind, class_name, position, email, phone,"
+                f" organisation.short_name FROM person JOIN organisation ON organisation.id = person.org_id WHERE {where}"
+                f" ORDER BY last_name, first_name, person.id LIMIT {PAGE} OFFSET {(page_number() - 1) * PAGE}")).all()
+            ids = ",".join(str(r[0]) for r in rows) or "0"
+            states = _consent_state(conn.execute(text(
+                f"SELECT person_id, signed_on, valid_until, withdrawn_on, kind FROM consent WHERE person_id IN ({ids})"
+            ).columns(*DATES)).all(), day)
+            orgs = _orgs(conn, scope)
+        cells = [(r[0], (" ".join(r[1:4]), r[4], r[5] or r[6], r[7], r[8], r[9], states.get(r[0], "missing")))
+                 for r in rows]
+        return render_template_string(TABLE, title="Участники", total=total, rows=cells, orgs=orgs)
+
+    def bank(table: str, link: str):
+        scope = scope_sql(request.args["roots"])
+        with db.engine.connect() as conn:
+            where = f"{table}.org_id IN {scope}"
+            total = conn.execute(text(f"SELECT count(*) FROM {table} WHERE {where}")).scalar()
+            columns = ("kind_code, category, academic_year, entered_on, status" if table == "mentee_profile"
+                       else "kind_codes, origin, capacity, load, status")
+            rows = conn.execute(text(
+                f"SELECT {table}.id, last_name, first_name, middle_name, organisation.short_name, {columns} "
+                f"FROM {table} JOIN person ON person.id = {table}.person_id "
+                f"JOIN organisation ON organisation.id = person.org_id WHERE {where} "
+                f"ORDER BY last_name, first_name, {table}.id LIMIT {PAGE} OFFSET {(page_number() - 1) * PAGE}")).all()
+            ids = ",".join(str(r[0]) for r in rows) or "0"
+            tags: dict[int, list[str]] = {}
+            for profile_id, title in conn.execute(text(
+                    f"SELECT {link}.{table.split('_')[0]}_id, tag.title FROM {link} JOIN tag ON tag.id = {link}.tag_id "
+                    f"WHERE {link}.{table.split('_')[0]}_id IN ({ids}) ORDER BY tag.title")):
+                tags.setdefault(profile_id, []).append(title)
+            options = conn.execute(text("SELECT id, title FROM tag WHERE NOT archived ORDER BY \"group\", title")).all()
+            orgs = _orgs(conn, scope)
+        cells = [(r[0], (" ".join(r[1:4]), *r[4:], ", ".join(tags.get(r[0], [])))) for r in rows]
+        return render_template_string(TABLE, title="Банк", total=total, rows=cells, orgs=orgs, tags=options)
+
+    @route("/mentees")
+    def mentees():
+        return bank("mentee_profile", "mentee_tag")
+
+    @route("/mentors")
+    def mentors():
+        return bank("mentor_profile", "mentor_tag")
+
+    app.register_blueprint(bare)
+
+
+# ---------------------------------------------------------------- pages and roles
+
+# page: (app url, bare url, roles that may open it)
+PAGES = {
+    "participants": ("/participants/", "/participants", ("curator", "director", "observer", "municipal", "region", "admin")),
+    "banks_mentees": ("/banks/mentees", "/mentees", ("curator", "director", "observer", "municipal", "region", "admin")),
+    "banks_mentors": ("/banks/mentors", "/mentors", ("curator", "director", "observer", "municipal", "region", "admin")),
+}
+
+
+CLOCK = time.perf_counter  # process_time on SQLite, where the whole request runs in this process
+
+
+def _get(client, url: str) -> float:
+    started = CLOCK()
+    response = client.get(url)
+    elapsed = CLOCK() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"{url}: {response.status_code}")
+    return elapsed * 1000
+
+
+def timed(app_client, app_url: str, bare_client, bare_url: str, runs: int) -> tuple[list[float], list[float]]:
+    """Times of both, taken in turns so that both see the same load of a shared machine."""
+    for _ in range(3):  # warm: templates compiled, caches filled
+        _get(app_client, app_url), _get(bare_client, bare_url)
+    app_times, bare_times = [], []
+    for _ in range(runs):
+        app_times.append(_get(app_client, app_url))
+        bare_times.append(_get(bare_client, bare_url))
+    return app_times, bare_times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--only", default="", help="comma-separated page names")
+    parser.add_argument("--roles", default="", help="comma-separated roles")
+    args = parser.parse_args(argv)
+    global CLOCK
+    region = build_region(os.environ.get("NASTAVNIK_BENCH_DATABASE_URL") or None, args.scale)
+    if region.url.startswith("sqlite"):
+        # SQLite runs inside this process: its CPU time is the request's cost whatever else the
+        # machine runs. PostgreSQL works in its own process, so there the clock is the wall's.
+        CLOCK = time.process_time
+    app = bench_app(region.url)
+    bare_views(app)
+    roots = {"curator": region.school_id, "director": region.school_id, "observer": region.school_id,
+             "mentor": region.school_id, "municipal": region.authority_id, "region": region.region_id, "admin": "all"}
+    pages = [p for p in PAGES if not args.only or p in args.only.split(",")]
+    roles = [r for r in ROLES if not args.roles or r in args.roles.split(",")]
+    failures = []
+    print(f"{'page':16} {'role':10} {'app best':>9} {'median':>7} {'bare best':>9} {'median':>7} {'ratio':>6}")
+    for role in roles:
+        client = log_in(app.test_client(), region.logins[role])
+        for name in pages:
+            url, bare_url, allowed = PAGES[name]
+            if role not in allowed:
+                continue
+            app_times, bare_times = timed(client, url, client, f"/bare{bare_url}?roots={roots[role]}", args.runs)
+            app_ms, bare_ms = min(app_times), min(bare_times)
+            ratio = app_ms / bare_ms
+            limit = MAX_SCHOOL_MS if role in SCHOOL_ROLES else MAX_REGION_MS
+            verdict = "" if ratio <= MAX_RATIO and app_ms <= limit else "  FAIL"
+            if verdict:
+                failures.append(f"{name} as {role}")
+            print(f"{name:16} {role:10} {app_ms:9.1f} {statistics.median(app_times):7.1f} {bare_ms:9.1f} "
+                  f"{statistics.median(bare_times):7.1f} {ratio:6.2f}{verdict}", flush=True)
+    print(f"{'CPU' if CLOCK is time.process_time else 'wall'} time, best of {args.runs} (the machine is shared); limits: ratio {MAX_RATIO}, "
+          f"{MAX_SCHOOL_MS} ms for a school, {MAX_REGION_MS} ms for a municipality or the region")
+    if failures:
+        print("FAIL: " + "; ".join(failures))
+        return 1
+    print("OK")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
