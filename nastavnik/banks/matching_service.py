@@ -510,5 +510,26 @@ def last_why(mentee: MenteeProfile) -> str:
     return ""
 
 
+def last_why_of(mentees: Sequence[MenteeProfile]) -> dict[int, str]:
+    """:func:`last_why` for a page of mentees in one query: the last five runs of each organisation and form."""
+    wanted = {(m.org_id, m.kind_code) for m in mentees}
+    if not wanted:
+        return {}
+    runs: dict[tuple[int, str], list[MatchRun]] = {}
+    query = select(MatchRun).where(MatchRun.org_id.in_({org_id for org_id, _ in wanted})).order_by(MatchRun.id.desc())
+    for run in db.session.scalars(query):
+        found = runs.setdefault((run.org_id, run.kind_code), [])
+        if len(found) < 5:
+            found.append(run)
+    why = {}
+    for mentee in mentees:
+        for run in runs.get((mentee.org_id, mentee.kind_code), []):
+            item = next((i for i in (run.result or {}).get("unmatched", []) if i.get("mentee_profile_id") == mentee.id), None)
+            if item is not None:
+                why[mentee.id] = f"прогон № {run.id}: {item['why']}"
+                break
+    return why
+
+
 def reasons_of(proposal: MatchProposal) -> Sequence[dict]:
     return proposal.reasons or []

@@ -104,6 +104,25 @@ def _ancestors(org_id: int) -> frozenset[int]:
     return cache[org_id]
 
 
+def load_ancestors(org_ids) -> None:
+    """Read the ancestors of many organisations in one query, before checking a page of rows one
+    by one (``org_id in scope`` for 25 rows of 25 schools would otherwise read them 25 times)."""
+    if not has_request_context():
+        return
+    cache = g.setdefault("org_ancestors", {})
+    wanted = {org_id for org_id in org_ids if org_id is not None and org_id not in cache}
+    if not wanted:
+        return
+    found: dict[int, set[int]] = {org_id: set() for org_id in wanted}
+    rows = db.session.execute(
+        select(OrganisationLink.descendant_id, OrganisationLink.ancestor_id)
+        .where(OrganisationLink.descendant_id.in_(sorted(wanted)))
+    )
+    for org_id, ancestor in rows:
+        found[org_id].add(ancestor)
+    cache.update({org_id: frozenset(ancestors) for org_id, ancestors in found.items()})
+
+
 def subtree(root_ids) -> Scope:
     """The given organisations and everything under them (see :class:`Scope`)."""
     return Scope(root_ids)

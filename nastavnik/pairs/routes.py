@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from nastavnik import access
 from nastavnik.banks import matching_service as ms
@@ -24,6 +25,7 @@ from nastavnik.periods import AcademicYear, ru_date
 from nastavnik.plugins.manager import registry
 from nastavnik.timeutil import today
 from nastavnik.web.htmx import is_htmx, redirect_to, render_page_or_partial, render_partial
+from nastavnik.web.paging import paginate
 from nastavnik.web.words import plural
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -50,16 +52,22 @@ def index():
         status=request.args.get("status", "") if request.args.get("status") in PAIR_STATUSES else "",
         kind=request.args.get("kind", "")[:50],
     )
-    pairs = svc.list_pairs(current_user, filters)
+    query = svc.list_pairs_query(current_user, filters).options(
+        selectinload(Pair.members), joinedload(Pair.order)
+    )
+    page = paginate(query, Pair, svc.NEWEST_FIRST, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    can_edit = access.can(current_user, "pairs.edit")
     return render_page_or_partial(
         "pairs/index.html",
         "pairs/_table.html",
-        pairs=pairs,
+        pairs=page.items,
+        page=page,
+        forming=svc.forming_count(current_user) if can_edit else 0,
         filters=filters,
         statuses=PAIR_STATUSES,
         registry=registry(),
         kinds=registry().kinds,
-        can_edit=access.can(current_user, "pairs.edit"),
+        can_edit=can_edit,
         can_match=access.can(current_user, "matching.run"),
     )
 
@@ -328,13 +336,16 @@ def order_docx(order_id):
 @bp.route("/unmatched")
 @access.rule("pairs.view")
 def unmatched():
-    org_ids = access.scope(current_user, "pairs.view")
-    mentees = svc.unmatched_mentees(org_ids)
+    query = svc.unmatched_query(access.scope(current_user, "pairs.view"))
+    page = paginate(query, MenteeProfile, svc.UNMATCHED_ORDER, request.args.get("page", 1, type=int),
+                    current_app.config["PAGE_SIZE"])
+    mentees = page.items
     return render_template(
         "pairs/unmatched.html",
         mentees=mentees,
-        why={m.id: ms.last_why(m) for m in mentees},
-        records={m.id: svc.support_records(m.id) for m in mentees},
+        page=page,
+        why=ms.last_why_of(mentees),
+        records=svc.support_records_of([m.id for m in mentees]),
         registry=registry(),
         form=SupportForm(),
         can_edit=access.can(current_user, "pairs.edit"),

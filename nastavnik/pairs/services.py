@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from nastavnik import access
@@ -353,15 +353,31 @@ class PairFilters:
     kind: str = ""
 
 
-def list_pairs(user, filters: PairFilters) -> list[Pair]:
-    query = select(Pair).where(visible_pairs_clause(user)).options(selectinload(Pair.members))
+NEWEST_FIRST = (Pair.created_at.desc(), Pair.id.desc())
+
+
+def list_pairs_query(user, filters: PairFilters):
+    """SQL: the pairs the user sees, filtered (a region's are 60,000: page them, newest first)."""
+    query = select(Pair).where(visible_pairs_clause(user))
     if filters.status:
         query = query.where(Pair.status == filters.status)
     if filters.org_id:
         query = query.where(Pair.org_id == filters.org_id)
     if filters.kind:
         query = query.where(Pair.kind_code == filters.kind)
-    return list(db.session.scalars(query.order_by(Pair.created_at.desc(), Pair.id.desc())))
+    return query
+
+
+def list_pairs(user, filters: PairFilters) -> list[Pair]:
+    query = list_pairs_query(user, filters).options(selectinload(Pair.members), joinedload(Pair.order))
+    return list(db.session.scalars(query.order_by(*NEWEST_FIRST)))
+
+
+def forming_count(user) -> int:
+    """Pairs waiting for an order, among those the user sees."""
+    return db.session.scalar(
+        select(func.count()).select_from(Pair).where(visible_pairs_clause(user), Pair.status == "forming")
+    ) or 0
 
 
 def pairs_of_mentor(person_id: int) -> list[Pair]:
@@ -396,20 +412,34 @@ def stalled_pairs(org_ids: set[int], days: int, day: date) -> list[Pair]:
     return list(db.session.scalars(query.order_by(Pair.id)))
 
 
-def unmatched_mentees(org_ids: set[int], day: date | None = None) -> list[MenteeProfile]:
+UNMATCHED_ORDER = (MenteeProfile.status.desc(), MenteeProfile.entered_on, MenteeProfile.id)
+
+
+def unmatched_query(org_ids, day: date | None = None):
     """Mentees still waiting for a pair (people without a valid consent are out of the list)."""
-    return list(
-        db.session.scalars(
-            select(MenteeProfile)
-            .join(Person, Person.id == MenteeProfile.person_id)
-            .where(
-                MenteeProfile.org_id.in_(org_ids),
-                MenteeProfile.status.in_(("unmatched", "in_bank")),
-                processing_allowed_clause(day or today()),
-            )
-            .order_by(MenteeProfile.status.desc(), MenteeProfile.entered_on)
+    return (
+        select(MenteeProfile)
+        .join(Person, Person.id == MenteeProfile.person_id)
+        .where(
+            MenteeProfile.org_id.in_(org_ids),
+            MenteeProfile.status.in_(("unmatched", "in_bank")),
+            processing_allowed_clause(day or today()),
         )
     )
+
+
+def unmatched_mentees(org_ids, day: date | None = None) -> list[MenteeProfile]:
+    return list(db.session.scalars(unmatched_query(org_ids, day).order_by(*UNMATCHED_ORDER)))
+
+
+def support_records_of(mentee_ids) -> dict[int, list[SupportRecord]]:
+    """The support records of a page of mentees, in one query."""
+    records: dict[int, list[SupportRecord]] = {}
+    if mentee_ids:
+        query = select(SupportRecord).where(SupportRecord.mentee_profile_id.in_(list(mentee_ids)))
+        for record in db.session.scalars(query.order_by(SupportRecord.happened_on, SupportRecord.id)):
+            records.setdefault(record.mentee_profile_id, []).append(record)
+    return records
 
 
 def support_records(mentee_id: int) -> list[SupportRecord]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from nastavnik import access
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
+from nastavnik.orgs.services import load_ancestors
 from nastavnik.pairs.models import LIVE_STATUSES, Pair
 from nastavnik.periods import AcademicYear
 from nastavnik.programmes import bp
@@ -29,6 +32,7 @@ from nastavnik.programmes.models import (
     Programme,
 )
 from nastavnik.programmes.services import (
+    NEWEST_FIRST,
     PROGRAMME_FIELDS,
     AlreadyExists,
     add_item,
@@ -41,11 +45,13 @@ from nastavnik.programmes.services import (
     kind_title,
     live_pairs_without_programme,
     meetings_of,
+    member_pair_ids,
     member_role,
     mentee_prefill,
     missing_feedback,
     next_item,
     open_at_completion,
+    own_pairs,
     pair_access,
     pair_title,
     practice_or_404,
@@ -60,11 +66,12 @@ from nastavnik.programmes.services import (
     summer_warning,
     template_plan,
     templates_for,
-    visible_pairs,
+    visible_pairs_query,
 )
 from nastavnik.timeutil import today
 from nastavnik.versioning import Conflict, check_version, commit_or_conflict, parse_version, save_versioned
 from nastavnik.web.htmx import is_htmx, redirect_to, render_page_or_partial, render_partial
+from nastavnik.web.paging import paginate
 from nastavnik.web.words import plural
 
 CONFLICT = (
@@ -142,10 +149,14 @@ def _detail_url(programme: Programme) -> str:
 @bp.route("/")
 @access.login_only
 def index():
-    pairs = visible_pairs(current_user)
+    query = visible_pairs_query(current_user).options(selectinload(Pair.members))
+    page = paginate(query, Pair, NEWEST_FIRST, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    pairs = page.items
+    load_ancestors({p.org_id for p in pairs})  # the access of each row below, read at once
     return render_template(
         "programmes/index.html",
         pairs=pairs,
+        page=page,
         programmes=programmes_by_pair(p.id for p in pairs),
         levels={p.id: pair_access(current_user, p) for p in pairs},
         has_bank=bool(practice_org_ids(current_user)),
@@ -647,11 +658,15 @@ def practice(programme_id):
 
 def _sample_targets(programme: Programme) -> list[tuple[int, str]]:
     """Live pairs of the same form that the user edits and that have no programme yet."""
-    pairs = [
-        p
-        for p in visible_pairs(current_user, LIVE_STATUSES)
-        if p.kind_code == programme.pair.kind_code and allows(pair_access(current_user, p), "edit")
-    ]
+    # Only where the user edits (their school's pairs, their own as mentor): not a region's 60,000.
+    editable = [Pair.id.in_(member_pair_ids(current_user))]
+    if access.can(current_user, "pairs.edit"):
+        editable.append(Pair.org_id.in_(access.scope(current_user, "pairs.edit")))
+    query = select(Pair).where(
+        or_(*editable), Pair.status.in_(LIVE_STATUSES), Pair.kind_code == programme.pair.kind_code
+    )
+    candidates = db.session.scalars(query.options(selectinload(Pair.members)).order_by(*NEWEST_FIRST)).all()
+    pairs = [p for p in candidates if allows(pair_access(current_user, p), "edit")]
     taken = programmes_by_pair(p.id for p in pairs)
     return [(p.id, pair_title(p)) for p in pairs if p.id not in taken]
 
@@ -675,7 +690,7 @@ def use_practice(programme_id):
 
 def dashboard_cards(user) -> Markup | None:
     """Участнику — программы его пар с ближайшим пунктом плана; куратору — пары без программы."""
-    mine = [p for p in visible_pairs(user, LIVE_STATUSES) if member_role(user, p)]
+    mine = own_pairs(user, LIVE_STATUSES)
     programmes = programmes_by_pair(p.id for p in mine)
     own = [(p, programmes.get(p.id), member_role(user, p)) for p in mine]
     edit_orgs = access.scope(user, "pairs.edit")

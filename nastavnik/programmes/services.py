@@ -92,16 +92,34 @@ def member_pair_ids(user) -> set[int]:
     return set(db.session.scalars(select(PairMember.pair_id).where(PairMember.person_id == person_id)))
 
 
-def visible_pairs(user, statuses: tuple[str, ...] | None = None) -> list[Pair]:
-    """Pairs whose programme the user may at least read, newest first."""
+def visible_pairs_query(user, statuses: tuple[str, ...] | None = None):
+    """SQL: pairs whose programme the user may at least read (a region's are 60,000: page them)."""
     org_ids = access.scope(user, "pairs.view")
     conditions = [Pair.id.in_(member_pair_ids(user))]
     if org_ids:
         conditions.append(Pair.org_id.in_(org_ids))
-    query = select(Pair).where(or_(*conditions)).options(selectinload(Pair.members))
+    query = select(Pair).where(or_(*conditions))
     if statuses:
         query = query.where(Pair.status.in_(statuses))
-    return db.session.scalars(query.order_by(Pair.academic_year.desc(), Pair.id.desc())).all()
+    return query
+
+
+NEWEST_FIRST = (Pair.academic_year.desc(), Pair.id.desc())
+
+
+def visible_pairs(user, statuses: tuple[str, ...] | None = None) -> list[Pair]:
+    """Pairs whose programme the user may at least read, newest first."""
+    query = visible_pairs_query(user, statuses).options(selectinload(Pair.members))
+    return db.session.scalars(query.order_by(*NEWEST_FIRST)).all()
+
+
+def own_pairs(user, statuses: tuple[str, ...]) -> list[Pair]:
+    """The pairs the user's own person belongs to (as mentor or mentee), newest first."""
+    ids = member_pair_ids(user)
+    if not ids:
+        return []
+    query = select(Pair).where(Pair.id.in_(ids), Pair.status.in_(statuses)).options(selectinload(Pair.members))
+    return db.session.scalars(query.order_by(*NEWEST_FIRST)).all()
 
 
 def programme_of(pair: Pair) -> Programme | None:
