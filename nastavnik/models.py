@@ -14,6 +14,7 @@ from nastavnik.banks.models import (
     Tag,
 )
 from nastavnik.consents.models import Consent
+from nastavnik.dashboard.models import FigureCache
 from nastavnik.events import models as events_models  # every table of events, for Alembic
 from nastavnik.monitoring.models import (  # noqa: F401 - monitoring's tables, for Alembic
     Answer,
@@ -53,4 +54,4 @@ __all__ = [
 from nastavnik.auth.models import SignInCode  # noqa: E402 - accounts (issue 7)
 
 __all__ += ["SignInCode"]
-__all__ += ["OrganisationLink"]  # the closure of the organisation tree
+__all__ += ["FigureCache", "OrganisationLink"]  # the scale work: cached figures, the closure of the tree

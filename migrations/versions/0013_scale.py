@@ -1,4 +1,4 @@
-"""scale: the closure of the organisation tree, and indexes for region-scale lists
+"""scale: the closure of the organisation tree, cached figures, and indexes for region-scale lists
 
 Revision ID: 0013
 Revises: 0012
@@ -28,6 +28,15 @@ def upgrade():
     )
     with op.batch_alter_table("organisation_link", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_organisation_link_descendant_id"), ["descendant_id"], unique=False)
+    op.create_table(
+        "figure_cache",
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("value", sa.JSON(), nullable=False),
+        sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("seconds", sa.Float(), nullable=False),
+        sa.Column("refreshing_until", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_figure_cache")),
+    )
     # The closure of the organisations already there.
     op.execute(
         "INSERT INTO organisation_link (ancestor_id, descendant_id, depth) "
@@ -40,6 +49,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table("figure_cache")
     with op.batch_alter_table("organisation_link", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_organisation_link_descendant_id"))
     op.drop_table("organisation_link")

@@ -1,31 +1,35 @@
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from datetime import timedelta
 
 from flask import current_app, render_template
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
 
 from nastavnik import access
 from nastavnik.auth.models import RoleAssignment, User
 from nastavnik.consents.services import consent_state, consent_state_column
 from nastavnik.dashboard import bp
+from nastavnik.dashboard.cache import cached, scope_key
 from nastavnik.extensions import db
-from nastavnik.orgs.services import education_orgs
+from nastavnik.orgs.models import Organisation, OrganisationLink
+from nastavnik.orgs.services import org_options
 from nastavnik.participants.models import Person, is_young_specialist
 from nastavnik.plugins.templating import nav_links, run_hook
 from nastavnik.timeutil import today
 
 
-def school_summary(org_ids: set[int]) -> dict[int, Counter]:
+def school_summary(org_ids) -> dict[int, Counter]:
     """Counts per organisation: staff, students, young specialists, consent states.
 
-    Counted in the database: a municipal or regional dashboard covers tens of thousands of people,
-    too many to load as records on every visit (see bench/bench_dashboard.py).
+    ``org_ids``: ids or a scope (a subquery). Counted in the database, three statements whatever
+    the number of organisations: a region covers 200,000 people (see bench/bench_dashboard.py).
     """
     config, day = current_app.config, today()
     live = (Person.org_id.in_(org_ids), Person.kind != "parent", Person.archived_at.is_(None))
-    summary: dict[int, Counter] = {org_id: Counter() for org_id in org_ids}
+    summary: dict[int, Counter] = defaultdict(Counter)
     for org_id, kind, number in db.session.execute(
         select(Person.org_id, Person.kind, func.count()).where(*live).group_by(Person.org_id, Person.kind)
     ):
@@ -35,14 +39,44 @@ def school_summary(org_ids: set[int]) -> dict[int, Counter]:
         select(Person.org_id, state, func.count()).where(*live).group_by(Person.org_id, state)
     ):
         summary[org_id]["consent_" + consent] += number
-    limits = (day, config["YOUNG_SPECIALIST_MAX_YEARS"], config["YOUNG_SPECIALIST_MAX_AGE"])
+    max_years, max_age = config["YOUNG_SPECIALIST_MAX_YEARS"], config["YOUNG_SPECIALIST_MAX_AGE"]
+    # Only the candidates leave the database (experience only grows, age only grows); the exact
+    # rule is then applied to each of them.
+    born_after = day - timedelta(days=366 * (max_age + 1))
     for org_id, years, recorded_on, born in db.session.execute(
         select(Person.org_id, Person.experience_years, Person.experience_on, Person.birth_date).where(
-            *live, Person.kind == "staff", Person.experience_years.is_not(None)
+            *live, Person.kind == "staff", Person.experience_years <= max_years,
+            or_(Person.birth_date.is_(None), Person.birth_date > born_after),
         )
     ):
-        summary[org_id]["young"] += is_young_specialist(years, recorded_on, born, *limits)
+        summary[org_id]["young"] += is_young_specialist(years, recorded_on, born, day, max_years, max_age)
     return {org_id: counts for org_id, counts in summary.items() if counts}
+
+
+BY_SCHOOL_UP_TO = 100  # above that many schools, the table goes by municipality
+
+
+def summary_figures(scope) -> dict:
+    """What the dashboard's summary shows, JSON-ready (it may be kept in the figures cache)."""
+    schools = org_options(scope)
+    if not schools:
+        return {"rows": [], "total": {}, "by": "school"}
+    per_school = school_summary(scope)
+    total = sum(per_school.values(), Counter())
+    if len(schools) <= BY_SCHOOL_UP_TO:
+        rows = [{"id": s.id, "title": s.title, "counts": dict(per_school.get(s.id, {}))} for s in schools]
+        return {"rows": rows, "total": dict(total), "by": "school"}
+    municipality = aliased(Organisation)
+    groups = db.session.execute(
+        select(OrganisationLink.descendant_id, municipality.id, municipality.name)
+        .join(municipality, municipality.id == OrganisationLink.ancestor_id)
+        .where(OrganisationLink.descendant_id.in_(scope), municipality.kind == "municipality")
+    ).all()
+    rows: dict[int, dict] = {}
+    for school_id, group_id, name in sorted(groups, key=lambda g: g[2]):
+        row = rows.setdefault(group_id, {"id": group_id, "title": name, "counts": Counter()})
+        row["counts"].update(per_school.get(school_id, {}))
+    return {"rows": [r | {"counts": dict(r["counts"])} for r in rows.values()], "total": dict(total), "by": "municipality"}
 
 
 def curators_of(org_ids: set[int]) -> list[User]:
@@ -61,16 +95,17 @@ def curators_of(org_ids: set[int]) -> list[User]:
 @bp.route("/")
 @access.login_only
 def index():
-    org_ids = access.scope(current_user, "participants.view")
-    schools = education_orgs(org_ids)
-    summary = school_summary({o.id for o in schools}) if schools else {}
-    total = sum(summary.values(), Counter())
+    scope = access.scope(current_user, "participants.view")
+    figures = cached(f"dashboard.summary:{scope_key(scope)}", lambda: summary_figures(scope)) if scope else None
+    value = figures.value if figures else {"rows": [], "total": {}, "by": "school"}
+    rows = [row | {"counts": Counter(row["counts"])} for row in value["rows"]]
     person = current_user.person
     role_codes = current_user.role_codes()
     own_orgs = {r.org_id for r in current_user.roles}
     cards = run_hook("nastavnik_tpl_dashboard_cards", user=current_user)
     return render_template(
-        "dashboard/index.html", schools=schools, summary=summary, total=total,
+        "dashboard/index.html", rows=rows, by=value["by"], total=Counter(value["total"]),
+        as_of=figures.as_of.astimezone() if figures and figures.as_of else None,
         roles=current_user.roles, person=person, role_codes=role_codes, cards=cards,
         observer_only="observer" in role_codes and not role_codes - {"observer", "mentor", "mentee"},
         # What a mentor/mentee/observer may open: every section a plugin offers them, named in the menu.

@@ -41,19 +41,21 @@ def nastavnik_tpl_nav(user):
 def nastavnik_tpl_dashboard_cards(user):
     if not access.can(user, "pairs.view"):
         return None
+    from nastavnik.dashboard.cache import cached, scope_key
     from nastavnik.pairs.eligibility import pairs_without_consent
-    from nastavnik.pairs.services import dashboard_counts, stalled_pairs
+    from nastavnik.pairs.services import card_figures, pairs_by_id
     from nastavnik.timeutil import today
 
-    org_ids = access.scope(user, "pairs.view")
+    scope = access.scope(user, "pairs.view")
     days = current_app.config["STALLED_PAIR_DAYS"]
-    stalled = stalled_pairs(org_ids, days, today())
+    figures = cached(f"pairs.card:{scope_key(scope)}:{days}", lambda: card_figures(scope, days, today()))
     html = render_template(
-        "pairs/_dashboard_card.html",
-        counts=dashboard_counts(org_ids),
-        stalled=stalled,
-        days=days,
-        unconsented=pairs_without_consent(org_ids, today()),
+        "pairs/_dashboard_card.html", counts=figures.value["counts"], stalled_total=figures.value["stalled"],
+        stalled=pairs_by_id(figures.value["stalled_ids"]), days=days,
+        # the count as of the figures, the pairs named checked again now
+        unconsented_total=figures.value.get("unconsented", 0),
+        unconsented=pairs_without_consent(scope, today(), figures.value.get("unconsented_ids", [])),
+        as_of=figures.as_of.astimezone() if figures.as_of else None,
     )
     return Markup(html)  # noqa: S704 - render_template autoescapes
 

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from nastavnik.consents.services import processing_allowed, processing_allowed_clause
@@ -74,18 +74,41 @@ def pairing_problems(
     return problems
 
 
-def pairs_without_consent(org_ids: set[int], day: date) -> list[tuple[Pair, list[Person]]]:
-    """Live pairs with a member who may no longer be processed: for the curator to decide on."""
-    rows = db.session.execute(
+def _without_consent(org_ids, day: date):
+    """Live pairs in ``org_ids`` with a member who may no longer be processed (one row per such member)."""
+    return (
+        select(Pair.id)
+        .join(PairMember, PairMember.pair_id == Pair.id)
+        .join(Person, Person.id == PairMember.person_id)
+        .where(Pair.org_id.in_(org_ids), Pair.status.in_(LIVE_STATUSES), ~processing_allowed_clause(day))
+    )
+
+
+def pairs_without_consent_count(org_ids, day: date, first: int) -> tuple[int, list[int]]:
+    """How many live pairs have a member without a valid consent, and the ids of the ``first`` few."""
+    flagged = _without_consent(org_ids, day).distinct().subquery()
+    total = db.session.scalar(select(func.count()).select_from(flagged)) or 0
+    ids = list(db.session.scalars(select(flagged.c.id).order_by(flagged.c.id).limit(first))) if total else []
+    return total, ids
+
+
+def pairs_without_consent(org_ids, day: date, pair_ids=None) -> list[tuple[Pair, list[Person]]]:
+    """Live pairs with a member who may no longer be processed: for the curator to decide on
+    (only among ``pair_ids`` when given: the few a dashboard card names)."""
+    query = (
         select(Pair, Person)
         .join(PairMember, PairMember.pair_id == Pair.id)
         .join(Person, Person.id == PairMember.person_id)
         .where(Pair.org_id.in_(org_ids), Pair.status.in_(LIVE_STATUSES), ~processing_allowed_clause(day))
         .options(selectinload(Pair.members))
         .order_by(Pair.id, PairMember.id)
-    ).all()
+    )
+    if pair_ids is not None:
+        if not pair_ids:
+            return []
+        query = query.where(Pair.id.in_(list(pair_ids)))
     flagged: dict[int, tuple[Pair, list[Person]]] = {}
-    for pair, person in rows:
+    for pair, person in db.session.execute(query).all():
         flagged.setdefault(pair.id, (pair, []))[1].append(person)
     return list(flagged.values())
 

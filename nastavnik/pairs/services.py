@@ -15,7 +15,7 @@ from nastavnik import access
 from nastavnik.banks.models import MenteeProfile, MentorProfile
 from nastavnik.consents.services import has_valid_consent, processing_allowed_clause
 from nastavnik.extensions import db
-from nastavnik.pairs.eligibility import pairing_problems
+from nastavnik.pairs.eligibility import pairing_problems, pairs_without_consent_count
 from nastavnik.pairs.models import (
     LIVE_STATUSES,
     ORDER_KINDS,
@@ -397,19 +397,49 @@ def pairs_of_mentor(person_id: int) -> list[Pair]:
     return sorted(pairs, key=lambda p: p.status not in LIVE_STATUSES)
 
 
-def stalled_pairs(org_ids: set[int], days: int, day: date) -> list[Pair]:
-    """Live pairs with no meeting in the last ``days`` days (counting from the start if none)."""
+def _stalled(org_ids, days: int, day: date):
     from nastavnik.programmes.models import Meeting
 
     cutoff = day - timedelta(days=days)
     last = select(func.max(Meeting.held_on)).where(Meeting.pair_id == Pair.id).scalar_subquery()
     # An active pair always has starts_on (set by the order); a fresh pair is not stalled yet.
-    query = select(Pair).where(
+    return select(Pair).where(
         Pair.org_id.in_(org_ids),
         Pair.status == "active",
         or_(last < cutoff, last.is_(None) & (Pair.starts_on < cutoff)),
     )
+
+
+def stalled_pairs(org_ids, days: int, day: date) -> list[Pair]:
+    """Live pairs with no meeting in the last ``days`` days (counting from the start if none)."""
+    query = _stalled(org_ids, days, day).options(selectinload(Pair.members))
     return list(db.session.scalars(query.order_by(Pair.id)))
+
+
+CARD_PAIRS = 10  # stalled pairs named on the dashboard; the rest are counted
+
+
+def card_figures(org_ids, days: int, day: date) -> dict:
+    """The dashboard card's figures, JSON-ready: counts by status, and stalled pairs (count, first ids)."""
+    stalled = _stalled(org_ids, days, day)
+    unconsented, unconsented_ids = pairs_without_consent_count(org_ids, day, CARD_PAIRS)
+    return {
+        "counts": dashboard_counts(org_ids),
+        "stalled": db.session.scalar(select(func.count()).select_from(stalled.subquery())) or 0,
+        "stalled_ids": list(db.session.scalars(stalled.with_only_columns(Pair.id).order_by(Pair.id).limit(CARD_PAIRS))),
+        "unconsented": unconsented,
+        "unconsented_ids": unconsented_ids,
+    }
+
+
+def pairs_by_id(pair_ids) -> list[Pair]:
+    """Pairs with their members, in one query each, in the order of ``pair_ids``."""
+    if not pair_ids:
+        return []
+    found = {p.id: p for p in db.session.scalars(
+        select(Pair).where(Pair.id.in_(list(pair_ids))).options(selectinload(Pair.members))
+    )}
+    return [found[i] for i in pair_ids if i in found]
 
 
 UNMATCHED_ORDER = (MenteeProfile.status.desc(), MenteeProfile.entered_on, MenteeProfile.id)

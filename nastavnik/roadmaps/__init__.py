@@ -42,9 +42,8 @@ def nastavnik_roadmap_templates():
 def nastavnik_tpl_dashboard_cards(user):
     if not (user.role_codes() & _CARD_ROLES) or not access.can(user, "roadmaps.edit"):
         return None
-    from nastavnik.roadmaps.services import attention_items
+    from nastavnik.roadmaps.services import attention_summary
     from nastavnik.timeutil import today
 
-    overdue, upcoming = attention_items(user, today())
-    html = render_template("roadmaps/_dashboard_card.html", overdue=overdue, upcoming=upcoming)
+    html = render_template("roadmaps/_dashboard_card.html", attention=attention_summary(user, today()))
     return Markup(html)  # noqa: S704 - render_template autoescapes

@@ -14,8 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from nastavnik import access
@@ -31,6 +31,7 @@ from nastavnik.roadmaps.models import (
     CLOSED,
     EVIDENCE_FOLDER,
     STATUSES,
+    UPCOMING_DAYS,
     Roadmap,
     RoadmapEvidence,
     RoadmapItem,
@@ -1073,6 +1074,99 @@ def my_items_query(user):
     if not conditions:
         return None
     return select(RoadmapItem).where(or_(*conditions))
+
+
+CARD_ITEMS, CARD_ORGS = 5, 10  # named on the dashboard card; the rest are counted
+
+
+@dataclass
+class Attention:
+    """What a dashboard card shows of the overdue and soon-due items: totals, the first few, by organisation."""
+
+    overdue: list[RoadmapItem]
+    upcoming: list[RoadmapItem]
+    totals: Counter
+    by_org: dict[str, list[tuple[str, int]]]  # "overdue"/"upcoming" → (organisation, count), most first
+    org_count: int  # organisations with anything overdue or due soon
+
+
+def _attention_conditions(day: date, scope):
+    """SQL twins of the card's rules over RoadmapItem joined to its Roadmap: (candidates, overdue,
+    upcoming). Each item counts once (the municipal row, not also the schools' copies of it, when
+    both are in scope), and a municipal item handed to schools takes its status from their rows
+    (RoadmapItem.display_status)."""
+    parent, share = aliased(Roadmap), aliased(RoadmapItem)
+    open_ = RoadmapItem.status.not_in(CLOSED)
+    candidates = and_(
+        Roadmap.org_id.in_(scope),
+        ~exists().where(parent.id == Roadmap.parent_roadmap_id, parent.org_id.in_(scope)),
+        open_,
+        RoadmapItem.due_end.is_not(None),
+    )
+
+    def shares(*conditions):
+        return exists().where(share.parent_item_id == RoadmapItem.id, *conditions)
+
+    rolled_up = and_(Roadmap.level != "school", shares())
+    share_open = share.status.not_in(CLOSED)
+    overdue = or_(
+        and_(rolled_up, shares(share_open, share.due_end < day)),
+        and_(~rolled_up, RoadmapItem.due_end < day),
+    )
+    still_open = or_(~rolled_up, shares(share_open))
+    horizon = day + timedelta(days=UPCOMING_DAYS)
+    # the SQL twin of RoadmapItem.is_upcoming
+    upcoming = and_(still_open, RoadmapItem.due_end >= day, or_(
+        RoadmapItem.due_end <= horizon, and_(RoadmapItem.due_start > day, RoadmapItem.due_start <= horizon)
+    ))
+    return candidates, overdue, upcoming
+
+
+def attention_summary(user, day: date) -> Attention:
+    """:func:`attention_items` counted in SQL: a handful of statements, whatever the number of schools."""
+    scope = access.scope(user, "roadmaps.edit")
+    if not scope:
+        return Attention([], [], Counter(), {}, 0)
+    candidates, overdue, upcoming = _attention_conditions(day, scope)
+    rows = db.session.execute(
+        select(
+            Roadmap.org_id,
+            func.sum(case((overdue, 1), else_=0)),
+            func.sum(case((upcoming, 1), else_=0)),
+        )
+        .select_from(RoadmapItem).join(Roadmap, RoadmapItem.roadmap_id == Roadmap.id)
+        .where(candidates, or_(overdue, upcoming))
+        .group_by(Roadmap.org_id)
+    ).all()
+    totals, per_org = Counter(), {"overdue": Counter(), "upcoming": Counter()}
+    for org_id, late, soon in rows:
+        for code, number in (("overdue", late or 0), ("upcoming", soon or 0)):
+            if number:
+                totals[code] += number
+                per_org[code][org_id] += number
+
+    def first(condition) -> list[RoadmapItem]:
+        return list(db.session.scalars(
+            select(RoadmapItem).join(Roadmap, RoadmapItem.roadmap_id == Roadmap.id)
+            .where(candidates, condition)
+            .options(
+                joinedload(RoadmapItem.roadmap).joinedload(Roadmap.org),
+                selectinload(RoadmapItem.child_items),  # «не выполнено в 2 из 4 ОО»
+            )
+            .order_by(RoadmapItem.due_end, RoadmapItem.id).limit(CARD_ITEMS)
+        ).unique())
+
+    top = {code: counts.most_common(CARD_ORGS) for code, counts in per_org.items()}
+    wanted = {org_id for pairs in top.values() for org_id, _ in pairs}
+    titles = {
+        org_id: short or name for org_id, short, name in db.session.execute(
+            select(Organisation.id, Organisation.short_name, Organisation.name).where(Organisation.id.in_(wanted))
+        )
+    } if wanted else {}
+    by_org = {code: [(titles.get(org_id, ""), n) for org_id, n in pairs] for code, pairs in top.items()}
+    overdue_items = first(overdue) if totals["overdue"] else []
+    upcoming_items = first(upcoming) if totals["upcoming"] else []
+    return Attention(overdue_items, upcoming_items, totals, by_org, len(rows))
 
 
 def attention_items(user, day: date) -> tuple[list[RoadmapItem], list[RoadmapItem]]:

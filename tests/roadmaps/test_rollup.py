@@ -134,7 +134,7 @@ def test_rollup_counts_done_and_overdue_schools(municipal_roadmap, world, as_use
 
 
 def test_dashboard_card_lists_overdue_items(municipal_roadmap, world, app):
-    from nastavnik.roadmaps.services import attention_items
+    from nastavnik.roadmaps.services import attention_items, attention_summary
 
     overdue, upcoming = attention_items(world.users["curator"], DAY)
     assert overdue and all(item.roadmap.org_id == world.school.id for item in overdue)
@@ -143,7 +143,8 @@ def test_dashboard_card_lists_overdue_items(municipal_roadmap, world, app):
     with app.test_request_context():
         from flask import render_template
 
-        html = render_template("roadmaps/_dashboard_card.html", overdue=overdue, upcoming=upcoming)
+        attention = attention_summary(world.users["curator"], DAY)
+        html = render_template("roadmaps/_dashboard_card.html", attention=attention)
     assert f"<b>{len(overdue)}</b> просрочено" in html
     assert html.count("<li>") == min(len(overdue), 5) + min(len(upcoming), 5)
 

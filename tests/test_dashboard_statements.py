@@ -1,0 +1,150 @@
+"""The dashboard sends as many SQL statements for 2 schools as for 4: nothing is asked per school.
+
+Every card any capability registers (``nastavnik_tpl_dashboard_cards``) is counted on its own, so
+a card added later is guarded as well. The worlds are built like the demo — each capability's
+``nastavnik_demo_data`` adds its own records for every school — plus what makes each core card
+non-empty: a municipal roadmap handed to the schools, a stalled pair, a pair without programme.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+from flask_login import login_user
+from sqlalchemy import event
+
+from nastavnik.app import create_app
+from nastavnik.auth.models import User
+from nastavnik.config import TestingConfig
+from nastavnik.extensions import db
+from nastavnik.plugins.manager import hook
+from tests.conftest import IN_REPO_PLUGINS
+from tests.factories import make_user
+
+USERS = ("curator", "municipal", "region", "admin", "mentor")
+
+
+def _world(schools: int) -> dict:
+    """Region → municipality → МКУ УО → ``schools`` schools, each with people, banks and pairs."""
+    from nastavnik.banks.models import MenteeProfile
+    from nastavnik.demo import DemoWorld, _banks, _pair, _plugins_demo, _students, _teachers
+    from nastavnik.orgs.models import Organisation
+    from nastavnik.pairs.services import create_pair, issue_order
+    from nastavnik.periods import AcademicYear
+    from nastavnik.roadmaps.services import create_roadmap, templates
+    from nastavnik.timeutil import today
+
+    rng, day = random.Random(5), today()
+    region = Organisation(kind="region", name="Край")
+    municipality = Organisation(kind="municipality", name="Район", parent=region)
+    authority = Organisation(kind="authority", name="МКУ УО", short_name="МКУ УО", parent=municipality)
+    partner = Organisation(kind="partner", name="Партнёр", parent=municipality)
+    orgs = [Organisation(kind="school", name=f"СОШ № {n + 1}", short_name=f"СОШ № {n + 1}", parent=authority)
+            for n in range(schools)]
+    db.session.add_all([region, municipality, authority, partner, *orgs])
+    teachers = {s.short_name: _teachers(rng, s, 12, day) for s in orgs}
+    students = {s.short_name: _students(rng, s, 10, day) for s in orgs}
+    db.session.flush()
+    banks = _banks(rng, teachers, day)
+    year = AcademicYear.of(day).start_year
+    for school in orgs:
+        mentor, mentee = banks[school.short_name]
+        _pair(school, mentor, mentee, day)  # ordered, with a programme and a meeting
+        waiting = db.session.scalars(
+            db.select(MenteeProfile).where(MenteeProfile.org_id == school.id, MenteeProfile.status == "in_bank")
+        ).first()
+        stalled = create_pair(org_id=school.id, kind_code="teacher_teacher", variation_code="",
+                              mentors=[mentor], mentees=[waiting], academic_year=year)
+        issue_order(school.id, f"{school.id}-од", day - timedelta(days=90), [stalled], day)  # no meeting since
+    create_roadmap(templates()["kezhma_municipal_2022"], authority, year)  # shares for every school
+    db.session.commit()
+    users = {
+        "curator": make_user("curator", "curator", orgs[0]),
+        "municipal": make_user("municipal", "municipal", authority),
+        "region": make_user("region", "municipal", region),
+        "admin": make_user("admin", "admin", region),
+        "mentor": make_user("mentor", "mentor", orgs[0], person=banks[orgs[0].short_name][0].person),
+    }
+    db.session.commit()
+    demo = DemoWorld(rng=rng, day=day, region=region, municipality=municipality, authority=authority,
+                     schools=orgs, partner=partner, teachers={s.id: teachers[s.short_name] for s in orgs},
+                     students={s.id: students[s.short_name] for s in orgs}, users=dict(users))
+    _plugins_demo(demo)
+    return users
+
+
+def _counting(function) -> int:
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        function()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def _statements(schools: int, tmp_path) -> dict:
+    """Statements per (user, whole page or card) in a world of ``schools`` schools."""
+    app = create_app(TestingConfig, plugins=IN_REPO_PLUGINS)
+    app.instance_path = str(tmp_path / str(schools))
+    found: dict = {}
+    with app.app_context():
+        db.create_all()
+        try:
+            users = _world(schools)
+            names = {key: user.username for key, user in users.items()}
+            ids = {key: user.id for key, user in users.items()}
+            cards = [impl for impl in hook().nastavnik_tpl_dashboard_cards.get_hookimpls()
+                     if not (impl.hookwrapper or impl.wrapper)]
+            found["cards"] = sorted(impl.plugin_name for impl in cards)
+            for key in USERS:
+                client = app.test_client()
+                response = client.post("/auth/login", data={"username": names[key], "password": "correct-horse-1"})
+                assert response.status_code == 303
+                client.get("/")  # the first page after logging in fills what a session keeps
+                found[key, "page"] = _counting(lambda c=client: c.get("/").status_code == 200 or pytest.fail())
+                for impl in cards:
+                    with app.test_request_context("/"):
+                        user = db.session.get(User, ids[key])
+                        login_user(user)
+                        found[key, impl.plugin_name] = _counting(lambda i=impl, u=user: i.function(user=u))
+                    db.session.remove()
+        finally:
+            db.session.remove()
+            db.drop_all()
+    return found
+
+
+def test_dashboard_statements_do_not_grow_with_the_number_of_schools(tmp_path):
+    small, large = _statements(2, tmp_path), _statements(4, tmp_path)
+    assert small["cards"] == large["cards"]
+    for core in ("nastavnik.banks", "nastavnik.pairs", "nastavnik.programmes", "nastavnik.roadmaps"):
+        assert core in small["cards"], f"the card of {core} is not registered any more"
+    grown = {key: (small[key], large[key]) for key in small if key != "cards" and small[key] != large[key]}
+    assert not grown, f"statements per (user, card) for 2 schools → 4 schools: {grown}"
+
+
+def test_roadmap_card_counts_in_sql_equal_the_items_rules(app, world):
+    """attention_summary (SQL) names and counts the same items as attention_items (the models' rules)."""
+    from nastavnik.periods import AcademicYear
+    from nastavnik.roadmaps.services import attention_items, attention_summary, create_roadmap, templates
+    from nastavnik.timeutil import today
+
+    day = today()
+    for start in (AcademicYear.of(day).start_year, AcademicYear.of(day).start_year - 1):
+        create_roadmap(templates()["kezhma_municipal_2022"], world.authority, start)
+    db.session.commit()
+    for username in ("municipal", "curator"):
+        user = world.users[username]
+        overdue, upcoming = attention_items(user, day)
+        summary = attention_summary(user, day)
+        assert summary.totals["overdue"] == len(overdue) and summary.totals["upcoming"] == len(upcoming)
+        assert [i.id for i in summary.overdue] == [i.id for i in overdue[:5]]
+        assert [i.id for i in summary.upcoming] == [i.id for i in upcoming[:5]]
+        assert summary.totals["overdue"] + summary.totals["upcoming"] > 0
