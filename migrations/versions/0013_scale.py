@@ -15,6 +15,14 @@ down_revision = "0012"
 branch_labels = None
 depends_on = None
 
+# Composite indexes the plans of region-scale lists and counts need on both backends.
+INDEXES = (
+    ("pair", "ix_pair_org_id_status", ["org_id", "status"]),
+    ("mentee_profile", "ix_mentee_profile_org_id_status", ["org_id", "status"]),
+    ("mentor_profile", "ix_mentor_profile_org_id_status", ["org_id", "status"]),
+    ("person", "ix_person_org_id_kind_archived_at", ["org_id", "kind", "archived_at"]),
+)
+
 
 def upgrade():
     op.create_table(
@@ -37,6 +45,9 @@ def upgrade():
         sa.Column("refreshing_until", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_figure_cache")),
     )
+    for table, name, columns in INDEXES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_index(name, columns, unique=False)
     # The closure of the organisations already there.
     op.execute(
         "INSERT INTO organisation_link (ancestor_id, descendant_id, depth) "
@@ -49,6 +60,9 @@ def upgrade():
 
 
 def downgrade():
+    for table, name, _ in reversed(INDEXES):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(name)
     op.drop_table("figure_cache")
     with op.batch_alter_table("organisation_link", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_organisation_link_descendant_id"))

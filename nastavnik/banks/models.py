@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -282,3 +283,8 @@ class MatchProposal(db.Model):
     run: Mapped[MatchRun] = relationship(back_populates="proposals")
     mentee: Mapped[MenteeProfile] = relationship()
     mentor: Mapped[MentorProfile] = relationship()
+
+
+# A scope's bank entries of one status (dashboard counts): see migration 0013.
+Index("ix_mentee_profile_org_id_status", MenteeProfile.org_id, MenteeProfile.status)
+Index("ix_mentor_profile_org_id_status", MentorProfile.org_id, MentorProfile.status)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nastavnik.extensions import db
@@ -140,3 +140,8 @@ class SupportRecord(db.Model):
     text: Mapped[str] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# A school's pairs of one status (dashboards, stalled pairs): SQLite would otherwise scan every
+# active pair of the region through the status index (migration 0013).
+Index("ix_pair_org_id_status", Pair.org_id, Pair.status)

@@ -9,10 +9,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from nastavnik import access
+from nastavnik.dashboard.cache import cached, scope_key
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
 from nastavnik.orgs.services import load_ancestors
 from nastavnik.pairs.models import LIVE_STATUSES, Pair
+from nastavnik.pairs.services import pairs_by_id
 from nastavnik.periods import AcademicYear
 from nastavnik.programmes import bp
 from nastavnik.programmes.forms import (
@@ -43,7 +45,6 @@ from nastavnik.programmes.services import (
     find_template,
     kind_missing,
     kind_title,
-    live_pairs_without_programme,
     meetings_of,
     member_pair_ids,
     member_role,
@@ -67,6 +68,7 @@ from nastavnik.programmes.services import (
     template_plan,
     templates_for,
     visible_pairs_query,
+    without_programme_figures,
 )
 from nastavnik.timeutil import today
 from nastavnik.versioning import Conflict, check_version, commit_or_conflict, parse_version, save_versioned
@@ -694,8 +696,14 @@ def dashboard_cards(user) -> Markup | None:
     programmes = programmes_by_pair(p.id for p in mine)
     own = [(p, programmes.get(p.id), member_role(user, p)) for p in mine]
     edit_orgs = access.scope(user, "pairs.edit")
-    missing = live_pairs_without_programme(edit_orgs)
-    if not own and not missing:
+    figures = (cached(f"programmes.card:{scope_key(edit_orgs)}", lambda: without_programme_figures(edit_orgs))
+               if edit_orgs else None)
+    missing_total = figures.value["total"] if figures else 0
+    if not own and not missing_total:
         return None
-    html = render_template("programmes/_dashboard_card.html", own=own, missing=missing, next_item=next_item)
+    html = render_template(
+        "programmes/_dashboard_card.html", own=own, missing=pairs_by_id(figures.value["ids"]) if figures else [],
+        missing_total=missing_total, as_of=figures.as_of.astimezone() if figures and figures.as_of else None,
+        next_item=next_item,
+    )
     return Markup(html)  # noqa: S704 - render_template autoescapes

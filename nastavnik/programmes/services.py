@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import abort
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -480,13 +480,24 @@ def as_template(programme: Programme) -> ProgrammeTemplate:
 # --- Dashboard ----------------------------------------------------------------------------------
 
 
-def live_pairs_without_programme(org_ids: set[int]) -> list[Pair]:
+def _without_programme(org_ids):
+    has_programme = exists(select(Programme.id).where(Programme.pair_id == Pair.id))
+    return select(Pair).where(Pair.org_id.in_(org_ids), Pair.status.in_(LIVE_STATUSES), ~has_programme)
+
+
+def live_pairs_without_programme(org_ids) -> list[Pair]:
     if not org_ids:
         return []
-    has_programme = exists(select(Programme.id).where(Programme.pair_id == Pair.id))
-    return db.session.scalars(
-        select(Pair)
-        .where(Pair.org_id.in_(org_ids), Pair.status.in_(LIVE_STATUSES), ~has_programme)
-        .options(selectinload(Pair.members))
-        .order_by(Pair.id)
-    ).all()
+    return db.session.scalars(_without_programme(org_ids).options(selectinload(Pair.members)).order_by(Pair.id)).all()
+
+
+CARD_PAIRS = 10  # pairs without a programme named on the dashboard; the rest are counted
+
+
+def without_programme_figures(org_ids) -> dict:
+    """JSON-ready: how many live pairs have no programme, and the first ones' ids."""
+    query = _without_programme(org_ids)
+    return {
+        "total": db.session.scalar(select(func.count()).select_from(query.subquery())) or 0,
+        "ids": list(db.session.scalars(query.with_only_columns(Pair.id).order_by(Pair.id).limit(CARD_PAIRS))),
+    }

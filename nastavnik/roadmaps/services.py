@@ -1122,11 +1122,8 @@ def _attention_conditions(day: date, scope):
     return candidates, overdue, upcoming
 
 
-def attention_summary(user, day: date) -> Attention:
-    """:func:`attention_items` counted in SQL: a handful of statements, whatever the number of schools."""
-    scope = access.scope(user, "roadmaps.edit")
-    if not scope:
-        return Attention([], [], Counter(), {}, 0)
+def attention_figures(scope, day: date) -> dict:
+    """The figures of :class:`Attention`, JSON-ready (the card may keep them in the figure cache)."""
     candidates, overdue, upcoming = _attention_conditions(day, scope)
     rows = db.session.execute(
         select(
@@ -1144,18 +1141,6 @@ def attention_summary(user, day: date) -> Attention:
             if number:
                 totals[code] += number
                 per_org[code][org_id] += number
-
-    def first(condition) -> list[RoadmapItem]:
-        return list(db.session.scalars(
-            select(RoadmapItem).join(Roadmap, RoadmapItem.roadmap_id == Roadmap.id)
-            .where(candidates, condition)
-            .options(
-                joinedload(RoadmapItem.roadmap).joinedload(Roadmap.org),
-                selectinload(RoadmapItem.child_items),  # «не выполнено в 2 из 4 ОО»
-            )
-            .order_by(RoadmapItem.due_end, RoadmapItem.id).limit(CARD_ITEMS)
-        ).unique())
-
     top = {code: counts.most_common(CARD_ORGS) for code, counts in per_org.items()}
     wanted = {org_id for pairs in top.values() for org_id, _ in pairs}
     titles = {
@@ -1163,10 +1148,44 @@ def attention_summary(user, day: date) -> Attention:
             select(Organisation.id, Organisation.short_name, Organisation.name).where(Organisation.id.in_(wanted))
         )
     } if wanted else {}
-    by_org = {code: [(titles.get(org_id, ""), n) for org_id, n in pairs] for code, pairs in top.items()}
-    overdue_items = first(overdue) if totals["overdue"] else []
-    upcoming_items = first(upcoming) if totals["upcoming"] else []
-    return Attention(overdue_items, upcoming_items, totals, by_org, len(rows))
+
+    def first(code: str, condition) -> list[int]:
+        if not totals[code]:
+            return []
+        return list(db.session.scalars(
+            select(RoadmapItem.id).join(Roadmap, RoadmapItem.roadmap_id == Roadmap.id)
+            .where(candidates, condition)
+            .order_by(RoadmapItem.due_end, RoadmapItem.id).limit(CARD_ITEMS)
+        ))
+
+    return {
+        "totals": dict(totals), "org_count": len(rows),
+        "by_org": {code: [[titles.get(org_id, ""), n] for org_id, n in pairs] for code, pairs in top.items()},
+        "overdue_ids": first("overdue", overdue), "upcoming_ids": first("upcoming", upcoming),
+    }
+
+
+def attention_from(figures: dict) -> Attention:
+    """:class:`Attention` from :func:`attention_figures`: the named items read in one query (and
+    the schools' copies of a municipal item, for «не выполнено в 2 из 4 ОО», in one more)."""
+    wanted = figures["overdue_ids"] + figures["upcoming_ids"]
+    items = {item.id: item for item in db.session.scalars(
+        select(RoadmapItem).where(RoadmapItem.id.in_(wanted))
+        .options(joinedload(RoadmapItem.roadmap), selectinload(RoadmapItem.child_items))
+    )} if wanted else {}
+    return Attention(
+        [items[i] for i in figures["overdue_ids"] if i in items], [items[i] for i in figures["upcoming_ids"] if i in items],
+        Counter(figures["totals"]), {code: [tuple(pair) for pair in pairs] for code, pairs in figures["by_org"].items()},
+        figures["org_count"],
+    )
+
+
+def attention_summary(user, day: date) -> Attention:
+    """:func:`attention_items` counted in SQL: a few statements, whatever the number of schools."""
+    scope = access.scope(user, "roadmaps.edit")
+    if not scope:
+        return Attention([], [], Counter(), {}, 0)
+    return attention_from(attention_figures(scope, day))
 
 
 def attention_items(user, day: date) -> tuple[list[RoadmapItem], list[RoadmapItem]]:
