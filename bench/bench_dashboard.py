@@ -9,7 +9,9 @@ whole dashboard page (login, summary, every card) is timed against the bare
 the same organisations. The page is timed as users get it — figures that took long to compute are
 served from the figure cache («по состоянию на …») — and, for information, cold (the cache
 emptied before each request). Also printed: the statements a page sends. Fails when the page is
-more than 3 times the bare GROUP BY.
+more than 3 times the bare GROUP BY — or more than 50 ms where that is more: a page with its five
+cards costs about 30 ms whatever the data (login, layout, the cards' own statements), while a
+school's GROUP BY takes a fraction of a millisecond; the ratio binds where the GROUP BY is big.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from bench.bench_lists import scope_sql  # noqa: E402
 from bench.region import bench_app, build_region, log_in  # noqa: E402
 
 MAX_RATIO = 3.0
+FLOOR_MS = 50
 ROLES = ("curator", "municipal", "region", "admin")
 
 
@@ -76,9 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         group_by = text(f"SELECT org_id, kind, count(*) FROM person WHERE org_id IN {scope_sql(str(roots[role]))} "
                         "GROUP BY org_id, kind")
 
-        def bare():
+        def bare(statement=group_by):
             with engine.connect() as conn:
-                conn.execute(group_by).all()
+                conn.execute(statement).all()
 
         page(), bare()  # warm: templates compiled, the figure cache filled
         statements.clear()
@@ -87,12 +90,13 @@ def main(argv: list[str] | None = None) -> int:
         page_ms, bare_ms = best(page), best(bare)
         cold_ms = best(cold, max(args.runs // 2, 1))
         ratio = page_ms / bare_ms
-        verdict = "" if ratio <= MAX_RATIO else "  FAIL"
+        verdict = "" if page_ms <= max(MAX_RATIO * bare_ms, FLOOR_MS) else "  FAIL"
         if verdict:
             failures.append(role)
         print(f"{role:10} {page_ms:8.1f} {cold_ms:8.1f} {bare_ms:9.1f} {ratio:6.2f} {sent:10}{verdict}", flush=True)
     print(f"{'CPU' if clock is time.process_time else 'wall'} time, best of {args.runs}; limit {MAX_RATIO}× the "
-          "bare GROUP BY (the page as served: slow figures come from the figure cache; «cold» for information)")
+          f"bare GROUP BY or {FLOOR_MS} ms, whichever is more (the page as served: slow figures come from the "
+          "figure cache; «cold» for information)")
     if failures:
         print("FAIL: " + ", ".join(failures))
         return 1

@@ -26,10 +26,10 @@ class Config:
     PAGE_SIZE = 25
     # Пары
     STALLED_PAIR_DAYS = 30  # пара без встреч дольше этого срока — отметка на главной куратора
-    # Сводки: цифры, на подсчёт которых ушло не меньше FIGURES_CACHE_MIN_MS (регион), хранятся в базе
-    # FIGURES_CACHE_SECONDS и показываются «по состоянию на …»; 0 — всегда считать заново.
+    # Сводки по FIGURES_CACHE_MIN_ORGS организациям и больше (регион) хранятся в базе FIGURES_CACHE_SECONDS
+    # и показываются «по состоянию на …»; школа и муниципалитет считаются сразу. 0 секунд — не хранить.
     FIGURES_CACHE_SECONDS = 600
-    FIGURES_CACHE_MIN_MS = 150
+    FIGURES_CACHE_MIN_ORGS = 200
     # Вход
     LOGIN_MAX_FAILURES = 5  # неудачных попыток на одну учётную запись за LOGIN_LOCK_MINUTES
     LOGIN_MAX_FAILURES_PER_ADDRESS = 100  # с одного адреса (вся школа за одним NAT — один адрес)

@@ -43,10 +43,10 @@ def nastavnik_tpl_dashboard_cards(user):
     if not access.can(user, "banks.view"):
         return None
     from nastavnik.banks.services import dashboard_counts
-    from nastavnik.dashboard.cache import cached, scope_key
+    from nastavnik.dashboard.cache import cached
 
     scope = access.scope(user, "banks.view")
-    figures = cached(f"banks.card:{scope_key(scope)}", lambda: dashboard_counts(scope))
+    figures = cached("banks.card", scope, lambda: dashboard_counts(scope))
     html = render_template(
         "banks/_dashboard_card.html", counts=figures.value,
         as_of=figures.as_of.astimezone() if figures.as_of else None,

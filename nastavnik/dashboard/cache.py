@@ -1,10 +1,11 @@
 """Expensive figures, kept for a while in the database so that every worker process shares them.
 
-A dashboard card computes its counts with ``cached(key, compute)``. When computing took at least
-``FIGURES_CACHE_MIN_MS`` (a region: hundreds of thousands of rows), the value is stored in
-``figure_cache`` and served for ``FIGURES_CACHE_SECONDS`` to everyone asking the same key — in any
-process, since the store is the database. Cheap figures (a school's) are always computed live.
-Show ``Figures.as_of`` next to a cached value: «по состоянию на ДД.ММ.ГГГГ ЧЧ:ММ».
+A dashboard card computes its counts with ``cached(name, scope, compute)``. For a scope of at least
+``FIGURES_CACHE_MIN_ORGS`` organisations (a region: 2,000 schools, 200,000 people) the value is
+stored in ``figure_cache`` and served for ``FIGURES_CACHE_SECONDS`` to everyone asking for the same
+figures of the same scope — in any process, since the store is the database. A school's or a
+municipality's figures are always computed live, so a curator sees the record they just added.
+Show ``Figures.as_of`` next to a stored value: «по состоянию на ДД.ММ.ГГГГ ЧЧ:ММ».
 
 When a stored value is stale, one process recomputes it (it takes a lease for a minute) while the
 others keep serving the stale value, so a busy region does not recompute it sixteen times at once.
@@ -20,8 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import delete, or_, update
+from flask import current_app, g, has_request_context
+from sqlalchemy import delete, func, or_, select, update
 
 from nastavnik.dashboard.models import FigureCache
 from nastavnik.extensions import db
@@ -41,11 +42,27 @@ def scope_key(scope) -> str:
     return "all" if scope.everything else ",".join(str(r) for r in sorted(scope.roots))
 
 
-def cached(key: str, compute: Callable[[], Any]) -> Figures:
-    """``compute()``, or its stored value when a recent computation of ``key`` was slow."""
+def _large(scope) -> bool:
+    """Whether ``scope`` spans enough organisations for its figures to be kept (once per request)."""
+    cache = g.setdefault("large_scopes", {}) if has_request_context() else {}
+    key = scope_key(scope)
+    if key not in cache:
+        size = db.session.scalar(select(func.count()).select_from(scope.__clause_element__().subquery()))
+        cache[key] = size >= current_app.config["FIGURES_CACHE_MIN_ORGS"]
+    return cache[key]
+
+
+def cached(name: str, scope, compute: Callable[[], Any]) -> Figures:
+    """``compute()`` — or, for a large ``scope``, the value stored by a recent computation.
+
+    :param name: what the figures are, with anything else they depend on («pairs.card:30»).
+    :param scope: the organisations they cover (``access.scope(...)``).
+    :param compute: computes them, JSON-ready.
+    """
     ttl = current_app.config["FIGURES_CACHE_SECONDS"]
-    if ttl <= 0:
+    if ttl <= 0 or not scope or not _large(scope):
         return Figures(compute(), None)
+    key = f"{name}:{scope_key(scope)}"
     now = utcnow()
     table = FigureCache.__table__
     with db.engine.connect() as conn:  # its own connection: the page's session stays untouched
@@ -56,11 +73,7 @@ def cached(key: str, compute: Callable[[], Any]) -> Figures:
             return Figures(row.value, computed_at)
     started = time.perf_counter()
     value = compute()
-    seconds = time.perf_counter() - started
-    if seconds * 1000 >= current_app.config["FIGURES_CACHE_MIN_MS"]:
-        _store(key, value, now, seconds)
-    elif row is not None:
-        _forget(key)  # it has become cheap: compute it live from now on
+    _store(key, value, now, time.perf_counter() - started)
     return Figures(value, None)
 
 
@@ -97,12 +110,6 @@ def _store(key: str, value, now: datetime, seconds: float) -> None:
         else:
             conn.execute(delete(table).where(table.c.key == key))
             conn.execute(table.insert().values(**values))
-
-
-def _forget(key: str) -> None:
-    table = FigureCache.__table__
-    with db.engine.begin() as conn:
-        conn.execute(delete(table).where(table.c.key == key))
 
 
 def clear() -> None:

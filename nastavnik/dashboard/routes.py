@@ -12,7 +12,7 @@ from nastavnik import access
 from nastavnik.auth.models import RoleAssignment, User
 from nastavnik.consents.services import consent_state, consent_state_column
 from nastavnik.dashboard import bp
-from nastavnik.dashboard.cache import cached, scope_key
+from nastavnik.dashboard.cache import cached
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation, OrganisationLink
 from nastavnik.orgs.services import org_options
@@ -96,7 +96,7 @@ def curators_of(org_ids: set[int]) -> list[User]:
 @access.login_only
 def index():
     scope = access.scope(current_user, "participants.view")
-    figures = cached(f"dashboard.summary:{scope_key(scope)}", lambda: summary_figures(scope)) if scope else None
+    figures = cached("dashboard.summary", scope, lambda: summary_figures(scope)) if scope else None
     value = figures.value if figures else {"rows": [], "total": {}, "by": "school"}
     rows = [row | {"counts": Counter(row["counts"])} for row in value["rows"]]
     person = current_user.person

@@ -41,14 +41,14 @@ def nastavnik_tpl_nav(user):
 def nastavnik_tpl_dashboard_cards(user):
     if not access.can(user, "pairs.view"):
         return None
-    from nastavnik.dashboard.cache import cached, scope_key
+    from nastavnik.dashboard.cache import cached
     from nastavnik.pairs.eligibility import pairs_without_consent
     from nastavnik.pairs.services import card_figures, pairs_by_id
     from nastavnik.timeutil import today
 
     scope = access.scope(user, "pairs.view")
     days = current_app.config["STALLED_PAIR_DAYS"]
-    figures = cached(f"pairs.card:{scope_key(scope)}:{days}", lambda: card_figures(scope, days, today()))
+    figures = cached(f"pairs.card:{days}", scope, lambda: card_figures(scope, days, today()))
     html = render_template(
         "pairs/_dashboard_card.html", counts=figures.value["counts"], stalled_total=figures.value["stalled"],
         stalled=pairs_by_id(figures.value["stalled_ids"]), days=days,

@@ -9,7 +9,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from nastavnik import access
-from nastavnik.dashboard.cache import cached, scope_key
+from nastavnik.dashboard.cache import cached
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
 from nastavnik.orgs.services import load_ancestors
@@ -696,8 +696,7 @@ def dashboard_cards(user) -> Markup | None:
     programmes = programmes_by_pair(p.id for p in mine)
     own = [(p, programmes.get(p.id), member_role(user, p)) for p in mine]
     edit_orgs = access.scope(user, "pairs.edit")
-    figures = (cached(f"programmes.card:{scope_key(edit_orgs)}", lambda: without_programme_figures(edit_orgs))
-               if edit_orgs else None)
+    figures = cached("programmes.card", edit_orgs, lambda: without_programme_figures(edit_orgs)) if edit_orgs else None
     missing_total = figures.value["total"] if figures else 0
     if not own and not missing_total:
         return None

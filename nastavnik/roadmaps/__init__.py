@@ -42,12 +42,12 @@ def nastavnik_roadmap_templates():
 def nastavnik_tpl_dashboard_cards(user):
     if not (user.role_codes() & _CARD_ROLES) or not access.can(user, "roadmaps.edit"):
         return None
-    from nastavnik.dashboard.cache import cached, scope_key
+    from nastavnik.dashboard.cache import cached
     from nastavnik.roadmaps.services import attention_figures, attention_from
     from nastavnik.timeutil import today
 
     scope, day = access.scope(user, "roadmaps.edit"), today()
-    figures = cached(f"roadmaps.card:{scope_key(scope)}:{day.isoformat()}", lambda: attention_figures(scope, day))
+    figures = cached(f"roadmaps.card:{day.isoformat()}", scope, lambda: attention_figures(scope, day))
     html = render_template(
         "roadmaps/_dashboard_card.html", attention=attention_from(figures.value),
         as_of=figures.as_of.astimezone() if figures.as_of else None,
