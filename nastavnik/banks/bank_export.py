@@ -1,26 +1,23 @@
 """Excel export of the two banks with the Р-145 columns (база наставляемых, база наставников).
 
-Pure Python: the web layer builds the rows (only people who consented to the processing of their
-personal data) and sends the returned bytes as a download.
+The web layer builds the rows (only people who consented to the processing of their personal data)
+as an iterator and streams them into an ``xlsx.Book`` (``write_bank``); ``export_*_bank`` return bytes.
 """
 
 from __future__ import annotations
 
-import io
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypedDict
 
-import xlsxwriter
+from nastavnik.web import xlsx
 
 MENTEE_SHEET = "База наставляемых"
 MENTOR_SHEET = "База наставников"
 
-DATE_FORMAT = "dd.mm.yyyy"
 HEADER_ROW = 4  # 0-based: three title lines and a blank one above it
-_MAX_URL_LENGTH = 2079  # Excel's limit for a hyperlink
 
 
 class BankHeader(TypedDict):
@@ -110,22 +107,21 @@ MENTOR_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def export_mentee_bank(rows: Sequence[MenteeBankRow], header: BankHeader) -> bytes:
-    return _export(MENTEE_SHEET, MENTEE_COLUMNS, rows, header)
+def export_mentee_bank(rows: Iterable[MenteeBankRow], header: BankHeader) -> bytes:
+    return xlsx.to_bytes(lambda book: write_bank(book, MENTEE_SHEET, MENTEE_COLUMNS, rows, header))
 
 
-def export_mentor_bank(rows: Sequence[MentorBankRow], header: BankHeader) -> bytes:
-    return _export(MENTOR_SHEET, MENTOR_COLUMNS, rows, header)
+def export_mentor_bank(rows: Iterable[MentorBankRow], header: BankHeader) -> bytes:
+    return xlsx.to_bytes(lambda book: write_bank(book, MENTOR_SHEET, MENTOR_COLUMNS, rows, header))
 
 
-def _refuse_without_consent(rows: Sequence[MenteeBankRow | MentorBankRow]) -> None:
+def _refuse_without_consent(number: int, row: MenteeBankRow | MentorBankRow) -> None:
     """The last guard: the web layer filters, but a bank must never leak a person who did not consent (152-ФЗ)."""
-    for number, row in enumerate(rows, start=1):
-        if row.has_consent is not True:
-            raise ValueError(
-                f"Запись {number} («{row.full_name}»): нет согласия на обработку персональных данных — "
-                "такие записи в банк не выгружаются."
-            )
+    if row.has_consent is not True:
+        raise ValueError(
+            f"Запись {number} («{row.full_name}»): нет согласия на обработку персональных данных — "
+            "такие записи в банк не выгружаются."
+        )
 
 
 def _check_header(header: BankHeader) -> None:
@@ -134,67 +130,61 @@ def _check_header(header: BankHeader) -> None:
         raise ValueError(f"header lacks {', '.join(missing)}")
 
 
-def _export(sheet_name: str, columns: Sequence[Column], rows: Sequence, header: BankHeader) -> bytes:
-    _refuse_without_consent(rows)
+def write_bank(book: xlsx.Book, sheet_name: str, columns: Sequence[Column], rows: Iterable, header: BankHeader) -> None:
+    """Write a bank into ``book``, row by row as ``rows`` come (an iterator: the rows are not held)."""
     _check_header(header)
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    workbook.set_properties({"title": sheet_name, "company": header["organisation"]})
-    formats = _formats(workbook)
-    sheet = workbook.add_worksheet(sheet_name)
+    book.workbook.set_properties({"title": sheet_name, "company": header["organisation"]})
+    formats = _formats(book)
+    sheet = book.sheet(sheet_name)
     _write_title(sheet, sheet_name, len(columns), header, formats)
-    _write_table(sheet, columns, rows, formats)
-    _page_setup(sheet, len(columns), len(rows))
-    workbook.close()
-    return buffer.getvalue()
+    count = _write_table(sheet, columns, rows, formats)
+    _page_setup(sheet.ws, len(columns), count)
 
 
-def _formats(workbook: xlsxwriter.Workbook) -> dict:
-    base = {"font_name": "Times New Roman", "font_size": 11}
-    cell = {**base, "border": 1, "text_wrap": True, "valign": "top"}
-    return {
-        "title": workbook.add_format({**base, "bold": True, "font_size": 14}),
-        "subtitle": workbook.add_format(base),
-        "header": workbook.add_format(
-            {**cell, "bold": True, "align": "center", "valign": "vcenter", "bg_color": "#E7E6E6"}
-        ),
-        "text": workbook.add_format(cell),
-        "number": workbook.add_format({**cell, "align": "center"}),
-        "date": workbook.add_format({**cell, "num_format": DATE_FORMAT, "align": "center"}),
-        "url": workbook.add_format({**cell, "font_color": "blue", "underline": 1}),
-    }
+def _formats(book: xlsx.Book) -> dict:
+    return {**book.formats, "text": book.formats["cell"], "url": book.formats["link"]}
 
 
-def _write_title(sheet, title: str, width: int, header: BankHeader, formats: dict) -> None:
+def _write_title(sheet: xlsx.Sheet, title: str, width: int, header: BankHeader, formats: dict) -> None:
     last_column = width  # the «№ п/п» column comes first
-    sheet.merge_range(0, 0, 0, last_column, title, formats["title"])
-    sheet.merge_range(1, 0, 1, last_column, header["organisation"], formats["subtitle"])
+    sheet.merged(title, last_column, formats["title"])
+    sheet.merged(header["organisation"], last_column, formats["subtitle"])
     period = f"{header['academic_year']} учебный год, по состоянию на {header['as_of']:%d.%m.%Y}"
-    sheet.merge_range(2, 0, 2, last_column, period, formats["subtitle"])
+    sheet.merged(period, last_column, formats["subtitle"])
+    sheet.skip(HEADER_ROW - sheet.next_row)
 
 
-def _write_table(sheet, columns: Sequence[Column], rows: Sequence, formats: dict) -> None:
-    sheet.set_column(0, 0, 5)
-    sheet.write_string(HEADER_ROW, 0, "№ п/п", formats["header"])
+def _write_table(sheet: xlsx.Sheet, columns: Sequence[Column], rows: Iterable, formats: dict) -> int:
+    sheet.ws.set_column(0, 0, 5)
     for index, column in enumerate(columns, start=1):
-        sheet.set_column(index, index, column.width)
-        sheet.write_string(HEADER_ROW, index, column.title, formats["header"])
-    for offset, row in enumerate(rows, start=1):
-        line = HEADER_ROW + offset
-        sheet.write_number(line, 0, offset, formats["number"])
-        for index, column in enumerate(columns, start=1):
-            _write_cell(sheet, line, index, column, column.value(row), formats)
-        sheet.set_row(line, _row_height(columns, row))
+        sheet.ws.set_column(index, index, column.width)
+    sheet.row(["№ п/п", *(column.title for column in columns)], formats["header"], height=45)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        _refuse_without_consent(count, row)
+        values = [column.value(row) for column in columns]
+        cells = [count, *(_cell(column, value) for column, value in zip(columns, values, strict=True))]
+        kinds = [formats["number"], *(formats["date"] if c.kind == "date" else formats["url"] if c.kind == "url"
+                                      else formats["text"] for c in columns)]
+        sheet.row(cells, formats=kinds, height=_row_height(columns, values))
+    return count
+
+
+def _cell(column: Column, value):
+    if column.kind == "url" and _is_link(value):
+        return xlsx.Link(str(value))
+    if column.kind == "date":
+        return value if isinstance(value, date) else None
+    return "" if value is None else str(value)
 
 
 LINE_HEIGHT = 15  # points per line of Times New Roman 11
 
 
-def _row_height(columns: Sequence[Column], row) -> float:
+def _row_height(columns: Sequence[Column], values: Sequence) -> float:
     """Neither Excel nor LibreOffice grows a row for wrapped text written by xlsxwriter: estimate it."""
     lines = 1
-    for column in columns:
-        value = column.value(row)
+    for column, value in zip(columns, values, strict=True):
         if column.kind != "text" or not value:
             continue
         per_line = max(int(column.width * 1.1), 1)  # characters of Times 11 per unit of column width
@@ -203,27 +193,13 @@ def _row_height(columns: Sequence[Column], row) -> float:
     return lines * LINE_HEIGHT + 3
 
 
-def _write_cell(sheet, line: int, index: int, column: Column, value: object, formats: dict) -> None:
-    if column.kind == "date" and isinstance(value, date):
-        sheet.write_datetime(line, index, value, formats["date"])
-    elif column.kind == "url" and _is_link(value):
-        sheet.write_url(line, index, str(value), formats["url"], string=str(value))
-    elif value is None or value == "":
-        sheet.write_blank(line, index, None, formats["text"])  # keeps the border
-    else:
-        # write_string, never write(): a name or request starting with «=» must not become a formula
-        sheet.write_string(line, index, str(value), formats["text"])
-
-
 def _is_link(value: object) -> bool:
-    text = str(value or "")
-    return text.startswith(("http://", "https://")) and len(text) <= _MAX_URL_LENGTH and " " not in text
+    return xlsx.Link(str(value or "")).valid
 
 
 def _page_setup(sheet, width: int, row_count: int) -> None:
     sheet.freeze_panes(HEADER_ROW + 1, 2)  # header row, «№» and ФИО stay in view
     sheet.autofilter(HEADER_ROW, 0, HEADER_ROW + max(row_count, 1), width)
-    sheet.set_row(HEADER_ROW, 45)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import io
 import math
 from pathlib import PurePath
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,7 +11,7 @@ from nastavnik import access
 from nastavnik.banks import bp, vocabulary
 from nastavnik.banks import matching_service as ms
 from nastavnik.banks import services as svc
-from nastavnik.banks.bank_export import export_mentee_bank, export_mentor_bank
+from nastavnik.banks.bank_export import MENTEE_COLUMNS, MENTEE_SHEET, MENTOR_COLUMNS, MENTOR_SHEET, write_bank
 from nastavnik.banks.forms import (
     AddMenteeForm,
     AddMentorForm,
@@ -46,11 +45,11 @@ from nastavnik.periods import AcademicYear
 from nastavnik.plugins.manager import registry
 from nastavnik.timeutil import today, utcnow
 from nastavnik.versioning import Conflict
+from nastavnik.web import xlsx
 from nastavnik.web.converters import db_id
 from nastavnik.web.htmx import redirect_to, render_page_or_partial, render_partial
 
 CONFLICT = "Запись изменил другой пользователь, пока вы её редактировали. Ниже — текущие данные; внесите изменение ещё раз."
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # ---------------------------------------------------------------- helpers
@@ -497,34 +496,31 @@ def _export_scope() -> tuple[set[int], str]:
         if org_id not in org_ids:
             abort(404)
         return {org_id}, db.session.get(Organisation, org_id).title
-    orgs = education_orgs(org_ids)
+    orgs = org_options(org_ids)[:2]
     return org_ids, orgs[0].title if len(orgs) == 1 else "все доступные организации"
+
+
+def _bank_download(sheet: str, columns, rows, title: str, name: str):
+    """Rows streamed into a workbook on disk, then sent (a region's bank is 60,000 rows)."""
+    book = xlsx.Book()
+    write_bank(book, sheet, columns, rows, svc.bank_header(title, today()))
+    return book.response(f"{name}_{today():%Y%m%d}.xlsx")
 
 
 @bp.route("/mentees.xlsx")
 @access.rule("banks.export")
 def export_mentees():
     org_ids, title = _export_scope()
-    data = export_mentee_bank(svc.mentee_export_rows(org_ids, today()), svc.bank_header(title, today()))
-    return send_file(
-        io.BytesIO(data),
-        as_attachment=True,
-        download_name=f"baza_nastavlyaemyh_{today():%Y%m%d}.xlsx",
-        mimetype=XLSX,
-    )
+    rows = svc.mentee_export_rows(org_ids, today())
+    return _bank_download(MENTEE_SHEET, MENTEE_COLUMNS, rows, title, "baza_nastavlyaemyh")
 
 
 @bp.route("/mentors.xlsx")
 @access.rule("banks.export")
 def export_mentors():
     org_ids, title = _export_scope()
-    data = export_mentor_bank(svc.mentor_export_rows(org_ids, today()), svc.bank_header(title, today()))
-    return send_file(
-        io.BytesIO(data),
-        as_attachment=True,
-        download_name=f"baza_nastavnikov_{today():%Y%m%d}.xlsx",
-        mimetype=XLSX,
-    )
+    rows = svc.mentor_export_rows(org_ids, today())
+    return _bank_download(MENTOR_SHEET, MENTOR_COLUMNS, rows, title, "baza_nastavnikov")
 
 
 # ---------------------------------------------------------------- import of lists

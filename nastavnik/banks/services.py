@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from nastavnik.banks import bank_export
 from nastavnik.banks.models import (
@@ -319,29 +319,34 @@ def _contacts(person: Person) -> str:
     return ", ".join(p for p in (person.phone, person.email) if p)
 
 
-def mentee_export_rows(org_ids: set[int], day: date) -> list[bank_export.MenteeBankRow]:
-    """Only people with a valid consent: filtered in SQL, checked again per row."""
-    profiles = (
-        db.session.scalars(
-            select(MenteeProfile)
-            .join(Person, MenteeProfile.person_id == Person.id)
-            .where(MenteeProfile.org_id.in_(org_ids), export_eligible_clause(day))
-            .options(selectinload(MenteeProfile.tags), joinedload(MenteeProfile.person).selectinload(Person.consents))
-            .order_by(Person.last_name, Person.first_name)
-        )
-        .unique()
-        .all()
+EXPORT_BATCH = 500  # rows read, and their pairs, tags and consents looked up, at a time
+
+
+def _batches(query):
+    """The records of ``query`` in batches, streamed from the database (a region's bank is 60,000 rows)."""
+    # The session keeps no strong reference to clean records: a written batch is garbage.
+    yield from db.session.execute(query.execution_options(yield_per=EXPORT_BATCH)).scalars().partitions()
+
+
+def mentee_export_rows(org_ids, day: date) -> Iterator[bank_export.MenteeBankRow]:
+    """Only people with a valid consent: filtered in SQL, checked again per row. Streamed in batches."""
+    query = (
+        select(MenteeProfile)
+        .join(Person, MenteeProfile.person_id == Person.id)
+        .where(MenteeProfile.org_id.in_(org_ids), export_eligible_clause(day))
+        .options(selectinload(MenteeProfile.tags), selectinload(MenteeProfile.person).selectinload(Person.consents))
+        .order_by(Person.last_name, Person.first_name, MenteeProfile.id)
     )
     from nastavnik.programmes.services import results_by_pair  # the «Результаты» column: completed programmes
 
-    pairs = _latest_pairs_of_mentees([p.person_id for p in profiles])
-    results = results_by_pair(pair.id for pair in pairs.values())
-    rows = []
-    for p in profiles:
-        pair = pairs.get(p.person_id)
-        mentor = pair.mentors[0].person if pair and pair.mentors else None
-        rows.append(
-            bank_export.MenteeBankRow(
+    kinds = {code: kind.title for code, kind in registry().kinds.items()}
+    for profiles in _batches(query):
+        pairs = _latest_pairs_of_mentees([p.person_id for p in profiles])
+        results = results_by_pair(pair.id for pair in pairs.values())
+        for p in profiles:
+            pair = pairs.get(p.person_id)
+            mentor = pair.mentors[0].person if pair and pair.mentors else None
+            yield bank_export.MenteeBankRow(
                 full_name=p.person.full_name,
                 has_consent=has_valid_consent(p.person, day),
                 contacts=_contacts(p.person),
@@ -349,38 +354,32 @@ def mentee_export_rows(org_ids: set[int], day: date) -> list[bank_export.MenteeB
                 entered_on=p.entered_on,
                 mentor_name=mentor.full_name if mentor and has_valid_consent(mentor, day) else "",
                 mentor_workplace=mentor.org.title if mentor else "",
-                form=registry().kind(p.kind_code).title,
+                form=kinds.get(p.kind_code) or registry().kind(p.kind_code).title,
                 place=p.person.org.title,
                 finished_on=pair.ended_on if pair else None,
                 results=results.get(pair.id, "") if pair else "",
             )
-        )
-    return rows
 
 
-def mentor_export_rows(org_ids: set[int], day: date) -> list[bank_export.MentorBankRow]:
-    profiles = (
-        db.session.scalars(
-            select(MentorProfile)
-            .join(Person, MentorProfile.person_id == Person.id)
-            .where(MentorProfile.org_id.in_(org_ids), export_eligible_clause(day))
-            .options(selectinload(MentorProfile.tags), joinedload(MentorProfile.person).selectinload(Person.consents))
-            .order_by(Person.last_name, Person.first_name)
-        )
-        .unique()
-        .all()
+def mentor_export_rows(org_ids, day: date) -> Iterator[bank_export.MentorBankRow]:
+    query = (
+        select(MentorProfile)
+        .join(Person, MentorProfile.person_id == Person.id)
+        .where(MentorProfile.org_id.in_(org_ids), export_eligible_clause(day))
+        .options(selectinload(MentorProfile.tags), selectinload(MentorProfile.person).selectinload(Person.consents))
+        .order_by(Person.last_name, Person.first_name, MentorProfile.id)
     )
-    mentees_of = _live_mentees_by_mentor([p.person_id for p in profiles])
-    rows = []
-    for p in profiles:
-        mentees = mentees_of.get(p.person_id, [])
-        age = (
-            f"{p.preferred_age_min}–{p.preferred_age_max} лет"
-            if p.preferred_age_min and p.preferred_age_max
-            else ""
-        )
-        rows.append(
-            bank_export.MentorBankRow(
+    kinds = {code: kind.title for code, kind in registry().kinds.items()}
+    for profiles in _batches(query):
+        mentees_of = _live_mentees_by_mentor([p.person_id for p in profiles])
+        for p in profiles:
+            mentees = mentees_of.get(p.person_id, [])
+            age = (
+                f"{p.preferred_age_min}–{p.preferred_age_max} лет"
+                if p.preferred_age_min and p.preferred_age_max
+                else ""
+            )
+            yield bank_export.MentorBankRow(
                 full_name=p.person.full_name,
                 has_consent=has_valid_consent(p.person, day),
                 contacts=_contacts(p.person),
@@ -390,22 +389,21 @@ def mentor_export_rows(org_ids: set[int], day: date) -> list[bank_export.MentorB
                 interests=p.interests,
                 desired_mentee_age=age,
                 meeting_time_place=p.time_place,
-                form=", ".join(registry().kind(c).title for c in p.kinds)
+                form=", ".join(kinds.get(c) or registry().kind(c).title for c in p.kinds)
                 + (f" ({'; '.join(variation_titles(p.variations))})" if p.variations else ""),
                 place=p.person.org.title,
                 mentee_names=[m.full_name for m in mentees if has_valid_consent(m, day)],
                 case_url=p.case_url,
             )
-        )
-    return rows
 
 
 def _latest_pairs_of_mentees(person_ids: list[int]) -> dict[int, Pair]:
-    """Each mentee's latest pair, for the whole export in one query."""
+    """Each mentee's latest pair, for a batch of the export in one query (members loaded at once)."""
     latest: dict[int, Pair] = {}
     rows = db.session.execute(
         select(PairMember.person_id, Pair)
         .join(Pair)
+        .options(selectinload(Pair.members).joinedload(PairMember.person).selectinload(Person.consents))
         # An interrupted pair sent the mentee back to the bank: its mentor is no longer theirs.
         .where(PairMember.person_id.in_(person_ids), PairMember.role == "mentee", Pair.status != "interrupted")
         .order_by(Pair.id)

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-import io
 import math
 
-from flask import abort, current_app, flash, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from nastavnik import access
 from nastavnik.audit.services import entry_context, history
-from nastavnik.consents.services import consent_state, export_eligible_clause
+from nastavnik.consents.services import consent_state
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
 from nastavnik.orgs.services import org_options
@@ -20,13 +19,15 @@ from nastavnik.participants.services import (
     CONSENT_FILTERS,
     Filters,
     archive,
-    export_xlsx,
+    export_query,
     has_history,
     search,
+    write_participants,
 )
 from nastavnik.plugins.manager import hook
 from nastavnik.timeutil import today, utcnow
 from nastavnik.versioning import Conflict, save_versioned
+from nastavnik.web import xlsx
 from nastavnik.web.htmx import hx_trigger, is_htmx, redirect_to, render_page_or_partial, render_partial
 
 CONFLICT = (
@@ -272,15 +273,7 @@ def export():
         if org_id not in org_ids:
             abort(404)
         org_ids = {org_id}
-    people = db.session.scalars(
-        select(Person)
-        .where(Person.org_id.in_(org_ids), Person.kind != "parent", export_eligible_clause(today()))
-        .order_by(Person.org_id, Person.last_name, Person.first_name)
-    ).all()
     title = db.session.get(Organisation, org_id).title if org_id else "все доступные организации"
-    data = export_xlsx(people, title, today())
-    name = f"uchastniki_{utcnow():%Y%m%d}.xlsx"
-    return send_file(
-        io.BytesIO(data), as_attachment=True, download_name=name,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    book = xlsx.Book()
+    write_participants(book, db.session.scalars(export_query(org_ids, today())), title, today())
+    return book.response(f"uchastniki_{utcnow():%Y%m%d}.xlsx")

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import docx
-import xlsxwriter
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -22,6 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from nastavnik.roadmaps.structs import ItemDraft, RoadmapDraft, SectionDraft
+from nastavnik.web import xlsx
 
 FONT = "Times New Roman"
 STATUS_HEADER = "Статус"
@@ -264,58 +264,46 @@ _CHARS_PER_MM = 0.5  # Times New Roman 11 in Excel's width units, roughly
 
 
 def export_xlsx(draft: RoadmapDraft, status_rows: list[dict] | None = None) -> bytes:
-    out = io.BytesIO()
-    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = workbook.add_worksheet("Дорожная карта")
-    formats = _xlsx_formats(workbook)
+    return xlsx.to_bytes(lambda book: write_xlsx(book, draft, status_rows))
+
+
+def write_xlsx(book: xlsx.Book, draft: RoadmapDraft, status_rows: list[dict] | None = None) -> None:
+    """The roadmap in the seeds' columns, through the shared .xlsx helper (text stays text)."""
+    sheet = book.sheet("Дорожная карта")
+    formats = _xlsx_formats(book)
     columns = _columns(draft, status_rows is not None)
     widths = [column.width_mm * _CHARS_PER_MM for column in columns]
+    for index, width in enumerate(widths):
+        sheet.ws.set_column(index, index, width)
     last = len(columns) - 1
-    row = _xlsx_heading(sheet, draft, formats, widths)
-    header_row = row
-    for index, column in enumerate(columns):
-        sheet.set_column(index, index, widths[index])
-        sheet.write_string(header_row, index, column.header, formats["header"])
+    header_row = _xlsx_heading(sheet, draft, formats, widths)
+    sheet.row([column.header for column in columns], formats["header"])
     for kind, cells in _rows(draft, status_rows):
-        row += 1
         if kind == "section":
             text = _join_lines(cells)
-            _merged_string(sheet, row, last, text, formats["section"])
-            sheet.set_row(row, _row_height([text], [sum(widths)]))
+            sheet.merged(text, last, formats["section"], height=_row_height([text], [sum(widths)]))
         else:
-            for index, text in enumerate(cells):
-                sheet.write_string(row, index, text, formats["cell"])
-            sheet.set_row(row, _row_height(cells, widths))
-    _xlsx_page_setup(sheet, header_row)
-    workbook.close()
-    return out.getvalue()
+            sheet.row(cells, formats["cell"], height=_row_height(cells, widths))
+    _xlsx_page_setup(sheet.ws, header_row)
 
 
-def _merged_string(sheet, row: int, last: int, text: str, style) -> None:
-    """A row-wide merged cell holding ``text`` as a string: merge_range alone would turn «=…» typed
-    by a user into a formula."""
-    sheet.merge_range(row, 0, row, last, "", style)
-    sheet.write_string(row, 0, text, style)
-
-
-def _xlsx_formats(workbook) -> dict:
+def _xlsx_formats(book: xlsx.Book) -> dict:
     text = {"font_name": FONT, "font_size": 12, "text_wrap": True}
     cell = {**text, "font_size": 11, "valign": "top", "border": 1}
     return {
-        "title": workbook.add_format({**text, "bold": True, "align": "center", "valign": "vcenter"}),
-        "approval": workbook.add_format({**text, "align": "right", "valign": "top"}),
-        "block_title": workbook.add_format({**text, "bold": True, "valign": "top"}),
-        "block": workbook.add_format({**text, "valign": "top"}),
-        "header": workbook.add_format({**cell, "bold": True, "align": "center", "valign": "vcenter"}),
-        "section": workbook.add_format({**cell, "bold": True}),
-        "cell": workbook.add_format(cell),
+        "title": book.format(**{**text, "bold": True, "align": "center", "valign": "vcenter"}),
+        "approval": book.format(**{**text, "align": "right", "valign": "top"}),
+        "block_title": book.format(**{**text, "bold": True, "valign": "top"}),
+        "block": book.format(**{**text, "valign": "top"}),
+        "header": book.format(**{**cell, "bold": True, "align": "center", "valign": "vcenter"}),
+        "section": book.format(**{**cell, "bold": True}),
+        "cell": book.format(**cell),
     }
 
 
-def _xlsx_heading(sheet, draft: RoadmapDraft, formats: dict, widths: list[float]) -> int:
+def _xlsx_heading(sheet: xlsx.Sheet, draft: RoadmapDraft, formats: dict, widths: list[float]) -> int:
     """Approval and title rows above the table; returns the header row index."""
     last = len(widths) - 1
-    row = 0
     blocks = [(draft.approval_text, "approval"), (draft.title, "title")]
     for heading, text in text_blocks(draft):
         blocks += [(heading, "block_title"), (text, "block")]
@@ -323,10 +311,9 @@ def _xlsx_heading(sheet, draft: RoadmapDraft, formats: dict, widths: list[float]
         text = _clean(text)
         if not text:
             continue
-        _merged_string(sheet, row, last, text, formats[style])
-        sheet.set_row(row, _row_height([text], [sum(widths)]))
-        row += 1
-    return row + 1  # an empty row between the title and the table
+        sheet.merged(text, last, formats[style], height=_row_height([text], [sum(widths)]))
+    sheet.skip()  # an empty row between the title and the table
+    return sheet.next_row
 
 
 def _row_height(texts: Sequence[str], widths: Sequence[float]) -> float:
