@@ -159,23 +159,23 @@ def _write_table(sheet: xlsx.Sheet, columns: Sequence[Column], rows: Iterable, f
     for index, column in enumerate(columns, start=1):
         sheet.ws.set_column(index, index, column.width)
     sheet.row(["№ п/п", *(column.title for column in columns)], formats["header"], height=45)
+    kinds = [formats["number"], *(formats["date"] if c.kind == "date" else formats["url"] if c.kind == "url"
+                                  else formats["text"] for c in columns)]
     count = 0
     for count, row in enumerate(rows, start=1):
         _refuse_without_consent(count, row)
         values = [column.value(row) for column in columns]
         cells = [count, *(_cell(column, value) for column, value in zip(columns, values, strict=True))]
-        kinds = [formats["number"], *(formats["date"] if c.kind == "date" else formats["url"] if c.kind == "url"
-                                      else formats["text"] for c in columns)]
         sheet.row(cells, formats=kinds, height=_row_height(columns, values))
     return count
 
 
 def _cell(column: Column, value):
-    if column.kind == "url" and _is_link(value):
-        return xlsx.Link(str(value))
+    if column.kind == "text":
+        return "" if value is None else str(value)
     if column.kind == "date":
         return value if isinstance(value, date) else None
-    return "" if value is None else str(value)
+    return xlsx.Link(str(value)) if _is_link(value) else "" if value is None else str(value)
 
 
 LINE_HEIGHT = 15  # points per line of Times New Roman 11

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased
 
 from nastavnik.banks import bank_export
 from nastavnik.banks.models import (
@@ -23,14 +23,15 @@ from nastavnik.banks.models import (
     mentor_tag,
 )
 from nastavnik.banks.people_import import ImportPreview, PersonRow, natural_key
+from nastavnik.consents.models import Consent
 from nastavnik.consents.services import (
     SUSPENDED,
     export_eligible_clause,
-    has_valid_consent,
     processing_allowed,
     processing_allowed_clause,
 )
 from nastavnik.extensions import db
+from nastavnik.orgs.models import Organisation
 from nastavnik.pairs.models import LIVE_STATUSES, Pair, PairMember
 from nastavnik.participants.models import Person
 from nastavnik.periods import AcademicYear
@@ -315,120 +316,177 @@ def accept_questionnaire(q: MentorQuestionnaire, user_id: int, day: date) -> Men
 # ---------------------------------------------------------------- exports
 
 
-def _contacts(person: Person) -> str:
-    return ", ".join(p for p in (person.phone, person.email) if p)
+# The exports read plain rows, not records: a region's bank is 60,000 lines, and building a record,
+# its person, organisation, consents, tags and pairs for each was most of the time (bench_exports).
+
+EXPORT_BATCH = 500  # rows read at a time; their tags, pairs and consents are looked up per batch
 
 
-EXPORT_BATCH = 500  # rows read, and their pairs, tags and consents looked up, at a time
+def _full_name(last: str, first: str, middle: str) -> str:
+    return " ".join(part for part in (last, first, middle) if part)  # as Person.full_name
+
+
+def _contacts(phone: str, email: str) -> str:
+    return ", ".join(part for part in (phone, email) if part)
 
 
 def _batches(query):
-    """The records of ``query`` in batches, streamed from the database (a region's bank is 60,000 rows)."""
-    # The session keeps no strong reference to clean records: a written batch is garbage.
-    yield from db.session.execute(query.execution_options(yield_per=EXPORT_BATCH)).scalars().partitions()
+    """The rows of ``query`` in batches, streamed from the database."""
+    yield from db.session.execute(query.execution_options(yield_per=EXPORT_BATCH)).partitions()
+
+
+def _export_query(model, columns, org_ids, day: date):
+    """The bank's people with a valid consent to processing (and not archived or anonymised), by name."""
+    return (
+        select(model.id, model.person_id, *columns, Person.last_name, Person.first_name, Person.middle_name,
+               Person.phone, Person.email,
+               func.coalesce(func.nullif(Organisation.short_name, ""), Organisation.name).label("place"))
+        .join(Person, model.person_id == Person.id)
+        .join(Organisation, Organisation.id == Person.org_id)
+        .where(model.org_id.in_(org_ids), export_eligible_clause(day))
+        .order_by(Person.last_name, Person.first_name, model.id)
+    )
+
+
+MENTEE_COLUMNS = (MenteeProfile.kind_code, MenteeProfile.request_text, MenteeProfile.entered_on)
+MENTOR_COLUMNS = (
+    MentorProfile.kind_codes, MentorProfile.variation_codes, MentorProfile.achievements, MentorProfile.interests,
+    MentorProfile.time_place, MentorProfile.case_url, MentorProfile.preferred_age_min, MentorProfile.preferred_age_max,
+)
+
+
+def _consenting(person_ids, day: date) -> set[int]:
+    """Who of ``person_ids`` has a consent to processing valid on ``day`` — by the model's own rule,
+    checked again in Python after the SQL filter (a bank must never leak a person who did not consent)."""
+    rows = db.session.execute(  # the kind is checked below: SQLite would scan every consent by kind
+        select(Consent.person_id, Consent.kind, Consent.signed_on, Consent.valid_until, Consent.withdrawn_on)
+        .where(Consent.person_id.in_(list(person_ids)))
+    )
+    return {row.person_id for row in rows if row.kind == "pd_processing" and Consent.is_valid_on(row, day)}
+
+
+def _tags_of(link, owner, profile_ids) -> dict[int, list[str]]:
+    titles: dict[int, list[str]] = {}
+    rows = db.session.execute(
+        select(owner, Tag.title).join(Tag, Tag.id == link.c.tag_id).where(owner.in_(profile_ids)).order_by(Tag.title)
+    )
+    for profile_id, title in rows:
+        titles.setdefault(profile_id, []).append(title)
+    return titles
 
 
 def mentee_export_rows(org_ids, day: date) -> Iterator[bank_export.MenteeBankRow]:
     """Only people with a valid consent: filtered in SQL, checked again per row. Streamed in batches."""
-    query = (
-        select(MenteeProfile)
-        .join(Person, MenteeProfile.person_id == Person.id)
-        .where(MenteeProfile.org_id.in_(org_ids), export_eligible_clause(day))
-        .options(selectinload(MenteeProfile.tags), selectinload(MenteeProfile.person).selectinload(Person.consents))
-        .order_by(Person.last_name, Person.first_name, MenteeProfile.id)
-    )
     from nastavnik.programmes.services import results_by_pair  # the «Результаты» column: completed programmes
 
     kinds = {code: kind.title for code, kind in registry().kinds.items()}
-    for profiles in _batches(query):
-        pairs = _latest_pairs_of_mentees([p.person_id for p in profiles])
-        results = results_by_pair(pair.id for pair in pairs.values())
-        for p in profiles:
+    for rows in _batches(_export_query(MenteeProfile, MENTEE_COLUMNS, org_ids, day)):
+        tags = _tags_of(mentee_tag, mentee_tag.c.mentee_id, [p.id for p in rows])
+        pairs = _latest_pairs_of_mentees([p.person_id for p in rows])
+        results = results_by_pair(pair.pair_id for pair in pairs.values())
+        consenting = _consenting([p.person_id for p in rows] + [m.person_id for m in pairs.values() if m.person_id],
+                                 day)
+        for p in rows:
             pair = pairs.get(p.person_id)
-            mentor = pair.mentors[0].person if pair and pair.mentors else None
+            mentor = pair if pair and pair.person_id else None
             yield bank_export.MenteeBankRow(
-                full_name=p.person.full_name,
-                has_consent=has_valid_consent(p.person, day),
-                contacts=_contacts(p.person),
-                request=", ".join([t.title for t in p.tags] + ([p.request_text] if p.request_text else [])),
+                full_name=_full_name(p.last_name, p.first_name, p.middle_name),
+                has_consent=p.person_id in consenting,
+                contacts=_contacts(p.phone, p.email),
+                request=", ".join(tags.get(p.id, []) + ([p.request_text] if p.request_text else [])),
                 entered_on=p.entered_on,
-                mentor_name=mentor.full_name if mentor and has_valid_consent(mentor, day) else "",
-                mentor_workplace=mentor.org.title if mentor else "",
+                mentor_name=mentor.full_name if mentor and mentor.person_id in consenting else "",
+                mentor_workplace=mentor.place if mentor else "",
                 form=kinds.get(p.kind_code) or registry().kind(p.kind_code).title,
-                place=p.person.org.title,
+                place=p.place,
                 finished_on=pair.ended_on if pair else None,
-                results=results.get(pair.id, "") if pair else "",
+                results=results.get(pair.pair_id, "") if pair else "",
             )
 
 
 def mentor_export_rows(org_ids, day: date) -> Iterator[bank_export.MentorBankRow]:
-    query = (
-        select(MentorProfile)
-        .join(Person, MentorProfile.person_id == Person.id)
-        .where(MentorProfile.org_id.in_(org_ids), export_eligible_clause(day))
-        .options(selectinload(MentorProfile.tags), selectinload(MentorProfile.person).selectinload(Person.consents))
-        .order_by(Person.last_name, Person.first_name, MentorProfile.id)
-    )
     kinds = {code: kind.title for code, kind in registry().kinds.items()}
-    for profiles in _batches(query):
-        mentees_of = _live_mentees_by_mentor([p.person_id for p in profiles])
-        for p in profiles:
-            mentees = mentees_of.get(p.person_id, [])
+    for rows in _batches(_export_query(MentorProfile, MENTOR_COLUMNS, org_ids, day)):
+        tags = _tags_of(mentor_tag, mentor_tag.c.mentor_id, [p.id for p in rows])
+        mentees_of = _live_mentees_by_mentor([p.person_id for p in rows])
+        mentee_ids = [m.person_id for mentees in mentees_of.values() for m in mentees]
+        consenting = _consenting([p.person_id for p in rows] + mentee_ids, day)
+        for p in rows:
+            variations = [c for c in p.variation_codes.split(",") if c]
             age = (
                 f"{p.preferred_age_min}–{p.preferred_age_max} лет"
                 if p.preferred_age_min and p.preferred_age_max
                 else ""
             )
             yield bank_export.MentorBankRow(
-                full_name=p.person.full_name,
-                has_consent=has_valid_consent(p.person, day),
-                contacts=_contacts(p.person),
-                workplace=p.person.org.title,
-                competences=[t.title for t in p.tags],
+                full_name=_full_name(p.last_name, p.first_name, p.middle_name),
+                has_consent=p.person_id in consenting,
+                contacts=_contacts(p.phone, p.email),
+                workplace=p.place,
+                competences=tags.get(p.id, []),
                 achievements=p.achievements,
                 interests=p.interests,
                 desired_mentee_age=age,
                 meeting_time_place=p.time_place,
-                form=", ".join(kinds.get(c) or registry().kind(c).title for c in p.kinds)
-                + (f" ({'; '.join(variation_titles(p.variations))})" if p.variations else ""),
-                place=p.person.org.title,
-                mentee_names=[m.full_name for m in mentees if has_valid_consent(m, day)],
+                form=", ".join(kinds.get(c) or registry().kind(c).title for c in p.kind_codes.split(",") if c)
+                + (f" ({'; '.join(variation_titles(variations))})" if variations else ""),
+                place=p.place,
+                mentee_names=[m.full_name for m in mentees_of.get(p.person_id, []) if m.person_id in consenting],
                 case_url=p.case_url,
             )
 
 
-def _latest_pairs_of_mentees(person_ids: list[int]) -> dict[int, Pair]:
-    """Each mentee's latest pair, for a batch of the export in one query (members loaded at once)."""
-    latest: dict[int, Pair] = {}
+@dataclass
+class _Other:
+    """The other side of a pair, as an export names it."""
+
+    person_id: int | None
+    full_name: str = ""
+    place: str = ""
+    ended_on: date | None = None
+    pair_id: int | None = None
+
+
+def _latest_pairs_of_mentees(person_ids: list[int]) -> dict[int, _Other]:
+    """Each mentee's latest pair (its end date and first mentor), for a batch of the export in one query."""
+    mentee, mentor, person, org = aliased(PairMember), aliased(PairMember), aliased(Person), aliased(Organisation)
     rows = db.session.execute(
-        select(PairMember.person_id, Pair)
-        .join(Pair)
-        .options(selectinload(Pair.members).joinedload(PairMember.person).selectinload(Person.consents))
+        select(mentee.person_id, Pair.id, Pair.ended_on, person.id, person.last_name, person.first_name,
+               person.middle_name, org.short_name, org.name)
+        .join(Pair, Pair.id == mentee.pair_id)
+        .outerjoin(mentor, (mentor.pair_id == Pair.id) & (mentor.role == "mentor"))
+        .outerjoin(person, person.id == mentor.person_id)
+        .outerjoin(org, org.id == person.org_id)
         # An interrupted pair sent the mentee back to the bank: its mentor is no longer theirs.
-        .where(PairMember.person_id.in_(person_ids), PairMember.role == "mentee", Pair.status != "interrupted")
-        .order_by(Pair.id)
+        .where(mentee.person_id.in_(person_ids), mentee.role == "mentee", Pair.status != "interrupted")
+        .order_by(Pair.id, mentor.id)
     )
-    for person_id, pair in rows:
-        latest[person_id] = pair  # ordered by id: the last one wins
-    return latest
+    latest: dict[int, tuple[int, _Other]] = {}
+    for mentee_id, pair_id, ended_on, mentor_id, last, first, middle, short, name in rows:
+        kept = latest.get(mentee_id)
+        if kept is None or kept[0] != pair_id:  # ordered by pair: a later pair replaces; its first mentor stays
+            latest[mentee_id] = (pair_id, _Other(mentor_id, _full_name(last or "", first or "", middle or ""),
+                                                 (short or name or "") if mentor_id else "", ended_on, pair_id))
+    return {mentee_id: other for mentee_id, (_, other) in latest.items()}
 
 
-def _live_mentees_by_mentor(person_ids: list[int]) -> dict[int, list[Person]]:
-    """The mentees of each mentor's live pairs, for the whole export in one query."""
-    mentor = aliased(PairMember)
-    mentee = aliased(PairMember)
+def _live_mentees_by_mentor(person_ids: list[int]) -> dict[int, list[_Other]]:
+    """The mentees of each mentor's live pairs, for a batch of the export in one query."""
+    mentor, mentee = aliased(PairMember), aliased(PairMember)
     rows = db.session.execute(
-        select(mentor.person_id, Person)
+        select(mentor.person_id, Pair.status, Person.id, Person.last_name, Person.first_name, Person.middle_name)
         .join(Pair, Pair.id == mentor.pair_id)
         .join(mentee, (mentee.pair_id == Pair.id) & (mentee.role == "mentee"))
         .join(Person, Person.id == mentee.person_id)
-        .where(mentor.person_id.in_(person_ids), mentor.role == "mentor", Pair.status.in_(LIVE_STATUSES))
-        .options(selectinload(Person.consents))
+        # The status is checked below, not here: without statistics SQLite would walk every live pair
+        # of the region through the status index instead of the 500 mentors' few pairs.
+        .where(mentor.person_id.in_(person_ids), mentor.role == "mentor")
         .order_by(Pair.id, mentee.id)
     )
-    by_mentor: dict[int, list[Person]] = {}
-    for mentor_person_id, person in rows:
-        by_mentor.setdefault(mentor_person_id, []).append(person)
+    by_mentor: dict[int, list[_Other]] = {}
+    for mentor_id, status, person_id, last, first, middle in rows:
+        if status in LIVE_STATUSES:
+            by_mentor.setdefault(mentor_id, []).append(_Other(person_id, _full_name(last, first, middle)))
     return by_mentor
 
 

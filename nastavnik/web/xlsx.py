@@ -139,7 +139,12 @@ class Sheet:
     def cell(self, row: int, col: int, value, fmt=None) -> None:
         """The one rule for a value: text as text, numbers, dates, booleans, :class:`Link`, blank."""
         ws = self.ws
-        if value is None or value == "":
+        if type(value) is str:  # the common case first: an export is mostly text
+            if value:
+                ws.write_string(row, col, value, fmt)
+            else:
+                ws.write_blank(row, col, None, fmt)
+        elif value is None:
             ws.write_blank(row, col, None, fmt)
         elif isinstance(value, Link):
             if value.valid:
@@ -162,9 +167,13 @@ class Sheet:
         row = self.next_row
         if height is not None:
             self.ws.set_row(row, height)
-        cell_formats = list(formats) if formats is not None else None
-        for offset, value in enumerate(values):
-            self.cell(row, first_col + offset, value, cell_formats[offset] if cell_formats else fmt)
+        cell = self.cell
+        if formats is None:
+            for offset, value in enumerate(values, start=first_col):
+                cell(row, offset, value, fmt)
+        else:
+            for offset, (value, cell_format) in enumerate(zip(values, formats, strict=False), start=first_col):
+                cell(row, offset, value, cell_format)
         self.next_row = row + 1
         return row
 
