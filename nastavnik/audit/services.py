@@ -251,5 +251,13 @@ def entry_context(entries) -> dict:
         {p.id: p.short_name for p in db.session.scalars(select(Person).where(Person.id.in_(person_ids)))}
         if person_ids else {}
     )
-    orgs = {o.id: o.title for o in db.session.scalars(select(Organisation))}
+    # Only the organisations the entries name (a moved record's org_id), not the region's 2,000.
+    org_ids = {
+        value for e in entries for key, pair in (e.changes or {}).items() if key == "org_id"
+        for value in (pair if isinstance(pair, list) else [pair]) if isinstance(value, int)
+    }
+    orgs = (
+        {o.id: o.title for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(org_ids)))}
+        if org_ids else {}
+    )
     return {"people": people, "orgs": orgs, "readable_changes": readable_changes, "entity_titles": ENTITY_TITLES}

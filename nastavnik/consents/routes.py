@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from flask import abort, current_app, flash, render_template, request, url_for
@@ -11,7 +12,7 @@ from nastavnik import access
 from nastavnik.consents import bp
 from nastavnik.consents.forms import ConsentForm, WithdrawForm
 from nastavnik.consents.models import SELF, Consent
-from nastavnik.consents.services import consent_state
+from nastavnik.consents.services import GROUPS, consent_state, lacking
 from nastavnik.extensions import db
 from nastavnik.participants.models import Person
 from nastavnik.plugins.manager import hook
@@ -24,23 +25,22 @@ from nastavnik.web.htmx import redirect_to, render_page_or_partial
 @access.rule("consents.view")
 def index():
     """Кому не хватает согласия: нет, скоро истекает, истекло, отозвано (с датой обезличивания)."""
-    day, config = today(), current_app.config
-    org_ids = access.scope(current_user, "consents.view")
-    people = db.session.scalars(
-        select(Person)
-        .where(Person.org_id.in_(org_ids), Person.kind != "parent", Person.archived_at.is_(None),
-               Person.anonymised_at.is_(None))
-        .options(selectinload(Person.consents))
-        .order_by(Person.last_name, Person.first_name)
-    ).all()
-    groups = {"missing": [], "expiring": [], "expired": [], "withdrawn": []}
-    for person in people:
-        state = consent_state(person, day, config["CONSENT_EXPIRING_DAYS"])
-        if state in groups:
-            groups[state].append(person)
+    day, config, size = today(), current_app.config, current_app.config["PAGE_SIZE"]
+    group = request.args.get("group") if request.args.get("group") in GROUPS else None
+    page = max(request.args.get("page", 1, type=int), 1) if group else 1
+    # A region lacks 20,000 consents: the first page of each group (or the chosen group's page).
+    ids, totals = lacking(access.scope(current_user, "consents.view"), day, config["CONSENT_EXPIRING_DAYS"],
+                          group, (page - 1) * size + 1, size)
+    shown = (group,) if group else GROUPS
+    wanted = [person_id for code in shown for person_id in ids[code]]
+    people = {p.id: p for p in db.session.scalars(
+        select(Person).where(Person.id.in_(wanted)).options(selectinload(Person.consents))
+    )} if wanted else {}
+    groups = {code: [people[i] for i in ids[code] if i in people] for code in shown}
     retention = timedelta(days=config["PD_RETENTION_DAYS"])
     return render_page_or_partial(
-        "consents/index.html", "consents/_groups.html", groups=groups, retention=retention, day=day,
+        "consents/index.html", "consents/_groups.html", groups=groups, totals=totals, group=group, page=page,
+        pages=max(math.ceil(totals[group] / size), 1) if group else 1, retention=retention, day=day,
     )
 
 

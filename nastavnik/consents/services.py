@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, delete, exists, or_, select
+from sqlalchemy import and_, case, delete, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from nastavnik.consents.models import Consent
@@ -104,6 +104,47 @@ def consent_state_column(day: date, expiring_days: int):
         (has(not_withdrawn, Consent.valid_until < day), "expired"),
         else_="missing",
     )
+
+
+GROUPS = ("missing", "expiring", "expired", "withdrawn")
+
+
+def lacking(org_ids, day: date, expiring_days: int, group: str | None, first: int, size: int):
+    """Who lacks a valid consent to processing, by group: (ids by group, count by group).
+
+    One statement, whatever the scope: each person's state is computed once, and window functions
+    number the people of each group by name and count them — the ids returned are those numbered
+    ``first``…``first + size - 1`` in each group (or in ``group`` only).
+    """
+    state = consent_state_column(day, expiring_days).label("state")
+    people = (
+        select(Person.id, Person.last_name, Person.first_name, state)
+        .where(Person.org_id.in_(org_ids), Person.kind != "parent", Person.archived_at.is_(None),
+               Person.anonymised_at.is_(None))
+        .subquery()
+    )
+    order = (people.c.last_name, people.c.first_name, people.c.id)
+    numbered = (
+        select(people.c.id, people.c.state,
+               func.row_number().over(partition_by=people.c.state, order_by=order).label("number"),
+               func.count().over(partition_by=people.c.state).label("total"))
+        .where(people.c.state.in_(GROUPS))
+        .subquery()
+    )
+    in_page = numbered.c.number.between(first, first + size - 1)
+    if group:  # its page, and the first of every other group for their totals
+        in_page = or_(numbered.c.number == 1, (numbered.c.state == group) & in_page)
+    rows = db.session.execute(
+        select(numbered.c.id, numbered.c.state, numbered.c.number, numbered.c.total).where(in_page)
+        .order_by(numbered.c.state, numbered.c.number)
+    ).all()
+    ids: dict[str, list[int]] = {code: [] for code in GROUPS}
+    totals: dict[str, int] = dict.fromkeys(GROUPS, 0)
+    for person_id, code, number, total in rows:
+        if first <= number < first + size and group in (None, code):
+            ids[code].append(person_id)
+        totals[code] = total
+    return ids, totals
 
 
 def due_for_anonymisation(day: date, retention_days: int) -> list[Person]:

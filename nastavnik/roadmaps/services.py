@@ -677,6 +677,60 @@ def school_summary(roadmap: Roadmap, day: date) -> list[SchoolShare]:
     return result
 
 
+def display_status_column(day: date):
+    """SQL twin of :meth:`RoadmapItem.display_status` over RoadmapItem joined to its Roadmap: a
+    municipal item handed to schools follows their rows, any other item its own status."""
+    share = aliased(RoadmapItem)
+
+    def any_share(*conditions):
+        return exists().where(share.parent_item_id == RoadmapItem.id, *conditions)
+
+    rolled_up = and_(Roadmap.level != "school", any_share())
+    all_closed = ~any_share(share.status.not_in(CLOSED))
+    return case(
+        (and_(rolled_up, all_closed, ~any_share(share.status != "cancelled")), "cancelled"),
+        (and_(rolled_up, all_closed), "done"),
+        (and_(rolled_up, any_share(share.status.not_in(CLOSED), share.due_end < day)), "overdue"),
+        (and_(rolled_up, any_share(share.status.in_(("in_progress", "done")))), "in_progress"),
+        (rolled_up, "planned"),
+        (and_(RoadmapItem.status.not_in(CLOSED), RoadmapItem.due_end < day), "overdue"),
+        else_=RoadmapItem.status,
+    )
+
+
+def status_counts_of(roadmap_ids, day: date) -> dict[int, Counter]:
+    """:func:`status_counts` of many roadmaps in one GROUP BY (a list page's)."""
+    shown = display_status_column(day).label("shown")
+    counts: dict[int, Counter] = {roadmap_id: Counter() for roadmap_id in roadmap_ids}
+    if roadmap_ids:
+        rows = db.session.execute(
+            select(RoadmapItem.roadmap_id, shown, func.count())
+            .join(Roadmap, RoadmapItem.roadmap_id == Roadmap.id)
+            .where(RoadmapItem.roadmap_id.in_(list(roadmap_ids)))
+            .group_by(RoadmapItem.roadmap_id, shown)
+        )
+        for roadmap_id, status, number in rows:
+            counts[roadmap_id][status] += number
+    return counts
+
+
+def share_counts(roadmap_ids) -> dict[int, int]:
+    """How many schools each of these roadmaps was handed to."""
+    if not roadmap_ids:
+        return {}
+    rows = db.session.execute(
+        select(Roadmap.parent_roadmap_id, func.count())
+        .where(Roadmap.parent_roadmap_id.in_(list(roadmap_ids)))
+        .group_by(Roadmap.parent_roadmap_id)
+    )
+    return dict(rows.tuples().all())
+
+
+# Each school's share right under the municipal roadmap it came from, newest roadmaps first.
+LIST_ORDER = (func.coalesce(Roadmap.parent_roadmap_id, Roadmap.id).desc(), Roadmap.parent_roadmap_id.is_not(None),
+              Roadmap.id)
+
+
 def status_counts(items: list[RoadmapItem], day: date) -> Counter:
     return Counter(item.display_status(day) for item in items)
 
