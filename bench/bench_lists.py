@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from flask import Blueprint, Flask, render_template_string, request  # noqa: E402
-from sqlalchemy import Date, Integer, column, text  # noqa: E402
+from sqlalchemy import Date, Integer, column, select, text  # noqa: E402
 
 from bench.region import bench_app, build_region, log_in  # noqa: E402
 
@@ -33,7 +33,7 @@ MAX_SCHOOL_MS = 50
 MAX_REGION_MS = 300
 PAGE = 25
 SCHOOL_ROLES = ("curator", "director", "observer", "mentor", "mentee")
-ROLES = ("curator", "director", "observer", "mentor", "municipal", "region", "admin")
+ROLES = ("curator", "director", "observer", "mentor", "mentee", "municipal", "region", "admin")
 EDUCATION = "('school', 'preschool', 'college', 'additional')"
 DATES = [column("person_id", Integer), column("signed_on", Date), column("valid_until", Date),
          column("withdrawn_on", Date), column("kind")]
@@ -150,16 +150,150 @@ def bare_views(app: Flask) -> None:
     def mentors():
         return bank("mentor_profile", "mentor_tag")
 
+    def members_of(conn, pair_ids: str) -> dict[int, list[str]]:
+        names: dict[int, list[str]] = {}
+        for pair_id, last, first, middle in conn.execute(text(
+                "SELECT pm.pair_id, p.last_name, p.first_name, p.middle_name FROM pair_member pm "
+                f"JOIN person p ON p.id = pm.person_id WHERE pm.pair_id IN ({pair_ids}) ORDER BY pm.role DESC, pm.id")):
+            names.setdefault(pair_id, []).append(" ".join((last, first, middle)))
+        return names
+
+    def visible_pairs() -> str:
+        if request.args["roots"].startswith("person:"):
+            person = int(request.args["roots"].split(":")[1])
+            return f"pair.id IN (SELECT pair_id FROM pair_member WHERE person_id = {person})"
+        return f"pair.org_id IN {scope_sql(request.args['roots'])}"
+
+    @route("/pairs")
+    def pairs():
+        where = visible_pairs()
+        with db.engine.connect() as conn:
+            total = conn.execute(text(f"SELECT count(*) FROM pair WHERE {where}")).scalar()
+            forming = conn.execute(text(f"SELECT count(*) FROM pair WHERE {where} AND status = 'forming'")).scalar()
+            rows = conn.execute(text(
+                "SELECT pair.id, pair.kind_code, pair.status, order_document.number, order_document.issued_on FROM pair "
+                f"LEFT JOIN order_document ON order_document.id = pair.order_id WHERE {where} "
+                f"ORDER BY pair.created_at DESC, pair.id DESC LIMIT {PAGE} OFFSET {(page_number() - 1) * PAGE}")).all()
+            names = members_of(conn, ",".join(str(r[0]) for r in rows) or "0")
+        cells = [(r[0], (", ".join(names.get(r[0], [])), *r[1:])) for r in rows]
+        return render_template_string(TABLE, title="Пары", total=(total, forming), rows=cells)
+
+    @route("/programmes")
+    def programmes():
+        where = visible_pairs()
+        with db.engine.connect() as conn:
+            total = conn.execute(text(f"SELECT count(*) FROM pair WHERE {where}")).scalar()
+            rows = conn.execute(text(
+                f"SELECT pair.id, pair.kind_code, pair.academic_year, pair.status, programme.id, programme.status "
+                f"FROM pair LEFT JOIN programme ON programme.pair_id = pair.id WHERE {where} "
+                f"ORDER BY pair.academic_year DESC, pair.id DESC LIMIT {PAGE} OFFSET {(page_number() - 1) * PAGE}"
+            )).all()
+            names = members_of(conn, ",".join(str(r[0]) for r in rows) or "0")
+        cells = [(r[0], (", ".join(names.get(r[0], [])), *r[1:])) for r in rows]
+        return render_template_string(TABLE, title="Программы", total=total, rows=cells)
+
+    @route("/unmatched")
+    def unmatched():
+        scope = scope_sql(request.args["roots"])
+        where = f"m.org_id IN {scope} AND m.status IN ('unmatched', 'in_bank')"
+        with db.engine.connect() as conn:
+            total = conn.execute(text(f"SELECT count(*) FROM mentee_profile m WHERE {where}")).scalar()
+            rows = conn.execute(text(
+                "SELECT m.id, p.last_name, p.first_name, p.middle_name, m.kind_code, m.status FROM mentee_profile m "
+                f"JOIN person p ON p.id = m.person_id WHERE {where} ORDER BY m.status DESC, m.entered_on, m.id "
+                f"LIMIT {PAGE} OFFSET {(page_number() - 1) * PAGE}")).all()
+            ids = ",".join(str(r[0]) for r in rows) or "0"
+            records = conn.execute(text(
+                f"SELECT mentee_profile_id, happened_on, text FROM support_record WHERE mentee_profile_id IN ({ids})"
+            )).all()
+        cells = [(r[0], (" ".join(r[1:4]), *r[4:])) for r in rows]
+        return render_template_string(TABLE, title="Не подобраны", total=(total, len(records)), rows=cells)
+
+    @route("/consents")
+    def consents():
+        scope, day = scope_sql(request.args["roots"]), date.today()
+        soon = str(day + timedelta(days=30))
+
+        def has(condition: str) -> str:
+            return (f"EXISTS (SELECT 1 FROM consent c WHERE c.person_id = p.id AND c.kind = 'pd_processing' "
+                    f"AND {condition})")
+
+        live = f"(c.withdrawn_on IS NULL OR c.withdrawn_on > '{day}')"
+        state = (f"CASE WHEN {has(f'{live} AND (c.valid_until IS NULL OR c.valid_until > {soon!r})')} THEN 'valid' "
+                 f"WHEN {has(f'{live} AND c.valid_until BETWEEN {str(day)!r} AND {str(soon)!r}')} THEN 'expiring' "
+                 f"WHEN {has(f'c.withdrawn_on <= {str(day)!r}')} THEN 'withdrawn' "
+                 f"WHEN {has(f'{live} AND c.valid_until < {str(day)!r}')} THEN 'expired' ELSE 'missing' END")
+        with db.engine.connect() as conn:
+            rows = conn.execute(text(
+                f"SELECT n.id, n.state, n.total, p.last_name, p.first_name, p.middle_name, p.kind, p.class_name, "
+                f"o.short_name FROM (SELECT id, state, row_number() OVER (PARTITION BY state ORDER BY last_name, "
+                f"first_name, id) AS num, count(*) OVER (PARTITION BY state) AS total FROM (SELECT p.id, p.last_name, "
+                f"p.first_name, {state} AS state FROM person p WHERE p.org_id IN {scope} AND p.kind != 'parent' AND "
+                f"p.archived_at IS NULL AND p.anonymised_at IS NULL) AS s WHERE state != 'valid') AS n "
+                f"JOIN person p ON p.id = n.id JOIN organisation o ON o.id = p.org_id WHERE n.num <= {PAGE} "
+                "ORDER BY n.state, n.num")).all()
+            ids = ",".join(str(r[0]) for r in rows) or "0"
+            dates = conn.execute(text(
+                f"SELECT person_id, signed_on, valid_until, withdrawn_on, kind FROM consent WHERE person_id IN ({ids})"
+            ).columns(*DATES)).all()
+        cells = [(r[0], (" ".join(r[3:6]), *r[6:], r[1], r[2])) for r in rows]
+        return render_template_string(TABLE, title="Согласия", total=len(dates), rows=cells)
+
+    @route("/roadmaps")
+    def roadmaps():
+        scope = scope_sql(request.args["roots"])
+        above = ("(SELECT id FROM organisation)" if request.args["roots"] == "all" else
+                 f"(SELECT ancestor_id FROM organisation_link WHERE descendant_id IN ({int(request.args['roots'])}))")
+        where = f"(r.org_id IN {scope} OR (r.org_id IN {above} AND r.level != 'school'))"
+        day = date.today()
+        with db.engine.connect() as conn:
+            total = conn.execute(text(f"SELECT count(*) FROM roadmap r WHERE {where}")).scalar()
+            rows = conn.execute(text(
+                f"SELECT r.id, r.title, o.short_name, r.level, r.academic_year FROM roadmap r "
+                f"JOIN organisation o ON o.id = r.org_id WHERE {where} "
+                "ORDER BY coalesce(r.parent_roadmap_id, r.id) DESC, r.parent_roadmap_id IS NOT NULL, r.id "
+                f"LIMIT {PAGE} OFFSET {(page_number() - 1) * PAGE}")).all()
+            ids = ",".join(str(r[0]) for r in rows) or "0"
+            counts = conn.execute(text(
+                f"SELECT roadmap_id, CASE WHEN status NOT IN ('done', 'cancelled') AND due_end < '{day}' THEN 'overdue' "
+                f"ELSE status END AS shown, count(*) FROM roadmap_item WHERE roadmap_id IN ({ids}) "
+                "GROUP BY roadmap_id, shown")).all()
+            shares = conn.execute(text(
+                f"SELECT parent_roadmap_id, count(*) FROM roadmap WHERE parent_roadmap_id IN ({ids}) "
+                "GROUP BY parent_roadmap_id")).all()
+        cells = [(r[0], r[1:]) for r in rows]
+        return render_template_string(TABLE, title="Дорожные карты", total=(total, len(counts), len(shares)), rows=cells)
+
+    @route("/audit")
+    def audit():
+        scope = scope_sql(request.args["roots"])
+        where = "" if request.args["roots"] == "all" else f"WHERE org_id IN {scope}"
+        with db.engine.connect() as conn:
+            rows = conn.execute(text(
+                f"SELECT id, at, actor, action, entity, person_id, changes FROM audit_entry {where} "
+                f"ORDER BY at DESC, id DESC LIMIT 51 OFFSET {(page_number() - 1) * 50}")).all()
+            ids = ",".join(str(r[5]) for r in rows if r[5]) or "0"
+            names = dict(conn.execute(text(f"SELECT id, last_name FROM person WHERE id IN ({ids})")).all())
+        cells = [(r[0], (r[1], r[2], r[3], r[4], names.get(r[5], ""), r[6])) for r in rows[:50]]
+        return render_template_string(TABLE, title="Журнал", total=len(rows), rows=cells)
+
     app.register_blueprint(bare)
 
 
 # ---------------------------------------------------------------- pages and roles
 
 # page: (app url, bare url, roles that may open it)
+VIEWERS = ("curator", "director", "observer", "municipal", "region", "admin")
 PAGES = {
-    "participants": ("/participants/", "/participants", ("curator", "director", "observer", "municipal", "region", "admin")),
-    "banks_mentees": ("/banks/mentees", "/mentees", ("curator", "director", "observer", "municipal", "region", "admin")),
-    "banks_mentors": ("/banks/mentors", "/mentors", ("curator", "director", "observer", "municipal", "region", "admin")),
+    "participants": ("/participants/", "/participants", VIEWERS),
+    "consents": ("/consents/", "/consents", VIEWERS),
+    "banks_mentees": ("/banks/mentees", "/mentees", VIEWERS),
+    "banks_mentors": ("/banks/mentors", "/mentors", VIEWERS),
+    "pairs": ("/pairs/", "/pairs", (*VIEWERS, "mentor", "mentee")),
+    "unmatched": ("/pairs/unmatched", "/unmatched", VIEWERS),
+    "programmes": ("/programmes/", "/programmes", (*VIEWERS, "mentor", "mentee")),
+    "roadmaps": ("/roadmaps/", "/roadmaps", VIEWERS),
+    "audit": ("/audit/", "/audit", ("curator", "director", "municipal", "region", "admin")),
 }
 
 
@@ -202,7 +336,14 @@ def main(argv: list[str] | None = None) -> int:
     app = bench_app(region.url)
     bare_views(app)
     roots = {"curator": region.school_id, "director": region.school_id, "observer": region.school_id,
-             "mentor": region.school_id, "municipal": region.authority_id, "region": region.region_id, "admin": "all"}
+             "municipal": region.authority_id, "region": region.region_id, "admin": "all"}
+    with app.app_context():  # a mentor and a mentee see their own pairs
+        from nastavnik.auth.models import User
+        from nastavnik.extensions import db
+
+        for role in ("mentor", "mentee"):
+            person = db.session.scalar(select(User.person_id).where(User.username == region.logins[role]))
+            roots[role] = f"person:{person}"
     pages = [p for p in PAGES if not args.only or p in args.only.split(",")]
     roles = [r for r in ROLES if not args.roles or r in args.roles.split(",")]
     failures = []

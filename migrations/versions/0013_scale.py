@@ -21,6 +21,7 @@ INDEXES = (
     ("mentee_profile", "ix_mentee_profile_org_id_status", ["org_id", "status"]),
     ("mentor_profile", "ix_mentor_profile_org_id_status", ["org_id", "status"]),
     ("person", "ix_person_org_id_kind_archived_at", ["org_id", "kind", "archived_at"]),
+    ("consent", "ix_consent_person_id_kind_dates", ["person_id", "kind", "withdrawn_on", "valid_until", "signed_on"]),
 )
 
 

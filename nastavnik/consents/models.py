@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nastavnik.extensions import db
@@ -67,3 +67,9 @@ class Consent(db.Model):
     @property
     def by_representative(self) -> bool:
         return self.signatory_relation != SELF
+
+
+# Whether someone's consent is valid, expiring, expired or withdrawn is read from the index alone:
+# four such questions per person when a region's 110,000 are counted (migration 0013).
+Index("ix_consent_person_id_kind_dates", Consent.person_id, Consent.kind, Consent.withdrawn_on, Consent.valid_until,
+      Consent.signed_on)
