@@ -17,8 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from nastavnik import access
 from nastavnik.extensions import db
-from nastavnik.orgs.models import Organisation
-from nastavnik.orgs.services import path
+from nastavnik.orgs.models import Organisation, OrganisationLink
 from nastavnik.pairs.models import LIVE_STATUSES, Pair, PairMember
 from nastavnik.periods import AcademicYear, ru_date
 from nastavnik.plugins.manager import hook, registry
@@ -402,10 +401,15 @@ def meetings_of(pair: Pair) -> list[Meeting]:
 
 
 def _municipality_of(org_id: int) -> int:
-    org = db.session.get(Organisation, org_id)
-    chain = path(org) if org else []
-    municipality = next((o for o in reversed(chain) if o.kind == "municipality"), None)
-    return municipality.id if municipality else org_id
+    """The nearest municipality above ``org_id`` (itself when there is none), in one query."""
+    municipality = db.session.scalar(
+        select(Organisation.id)
+        .join(OrganisationLink, OrganisationLink.ancestor_id == Organisation.id)
+        .where(OrganisationLink.descendant_id == org_id, Organisation.kind == "municipality")
+        .order_by(OrganisationLink.depth)
+        .limit(1)
+    )
+    return municipality or org_id
 
 
 def practice_org_ids(user) -> access.Scope:
