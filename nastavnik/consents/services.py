@@ -89,6 +89,21 @@ def consent_state(person: Person, day: date, expiring_days: int) -> str:
     return "missing"
 
 
+def consent_states(person_ids, day: date, expiring_days: int) -> dict[int, str]:
+    """:func:`consent_state` of many people from one light query (a page of a list), by the same rule."""
+    found: dict[int, set[str]] = {}
+    if person_ids:
+        rows = db.session.execute(
+            select(Consent.person_id, Consent.kind, Consent.valid_until, Consent.withdrawn_on)
+            .where(Consent.person_id.in_(list(person_ids)))
+        )
+        for row in rows:
+            if row.kind == "pd_processing":  # checked here: SQLite would rather scan every consent of a kind
+                found.setdefault(row.person_id, set()).add(Consent.state_on(row, day, expiring_days))
+    order = ("valid", "expiring", "withdrawn", "expired")
+    return {person_id: next(s for s in order if s in states) for person_id, states in found.items()}
+
+
 def consent_state_column(day: date, expiring_days: int):
     """SQL twin of :func:`consent_state`, for counting many people without loading them."""
 

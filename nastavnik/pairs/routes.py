@@ -5,7 +5,7 @@ import io
 from flask import abort, current_app, flash, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from nastavnik import access
 from nastavnik.banks import matching_service as ms
@@ -53,7 +53,7 @@ def index():
         kind=request.args.get("kind", "")[:50],
     )
     query = svc.list_pairs_query(current_user, filters).options(
-        selectinload(Pair.members), joinedload(Pair.order)
+        svc.members_by_name(), joinedload(Pair.order)
     )
     page = paginate(query, Pair, svc.NEWEST_FIRST, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
     can_edit = access.can(current_user, "pairs.edit")

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from nastavnik import access
@@ -356,6 +356,16 @@ class PairFilters:
 NEWEST_FIRST = (Pair.created_at.desc(), Pair.id.desc())
 
 
+def members_by_name():
+    """Loader option for lists that name a pair's people: members and their names, nothing more
+    (a person's organisation and other columns are left out of 25 rows × 2 people)."""
+    from nastavnik.participants.models import Person
+
+    return selectinload(Pair.members).joinedload(PairMember.person).options(
+        lazyload(Person.org), load_only(Person.last_name, Person.first_name, Person.middle_name, Person.anonymised_at)
+    )
+
+
 def list_pairs_query(user, filters: PairFilters):
     """SQL: the pairs the user sees, filtered (a region's are 60,000: page them, newest first)."""
     query = select(Pair).where(visible_pairs_clause(user))
@@ -437,7 +447,7 @@ def pairs_by_id(pair_ids) -> list[Pair]:
     if not pair_ids:
         return []
     found = {p.id: p for p in db.session.scalars(
-        select(Pair).where(Pair.id.in_(list(pair_ids))).options(selectinload(Pair.members))
+        select(Pair).where(Pair.id.in_(list(pair_ids))).options(members_by_name())
     )}
     return [found[i] for i in pair_ids if i in found]
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from nastavnik import access
 from nastavnik.audit.services import entry_context, history
-from nastavnik.consents.services import consent_state
+from nastavnik.consents.services import consent_state, consent_states
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
 from nastavnik.orgs.services import org_options
@@ -82,12 +82,14 @@ def index():
     if filters.org_id and filters.org_id not in org_ids:
         abort(404)
     size = current_app.config["PAGE_SIZE"]
-    people, total = search(org_ids, filters, today(), current_app.config["CONSENT_EXPIRING_DAYS"], size)
+    days = current_app.config["CONSENT_EXPIRING_DAYS"]
+    people, total = search(org_ids, filters, today(), days, size)
+    states = consent_states([p.id for p in people], today(), days)  # the page's, in one query
     orgs = _org_choices("participants.view")
     context = dict(
         people=people, total=total, filters=filters, pages=max(math.ceil(total / size), 1),
         orgs=orgs, kinds=PERSON_KINDS, consent_filters=CONSENT_FILTERS,
-        state=_state, can_edit=access.can(current_user, "participants.edit"),
+        state=lambda person: states.get(person.id, "missing"), can_edit=access.can(current_user, "participants.edit"),
         show_org=len(orgs) > 1 and not filters.org_id,
     )
     return render_page_or_partial("participants/index.html", "participants/_table.html", **context)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import selectinload
 
 from nastavnik.consents.models import Consent
 from nastavnik.consents.services import export_eligible_clause, valid_consent_clause, withdrawn_clause
@@ -84,7 +83,7 @@ def search(org_ids: set[int], filters: Filters, day: date, expiring_days: int, p
     query = query.where(Person.archived_at.is_not(None) if filters.archived else Person.archived_at.is_(None))
     total = count(query)
     order = (Person.last_name, Person.first_name, Person.id)
-    return page_rows(query.options(selectinload(Person.consents)), Person, order, filters.page, page_size), total
+    return page_rows(query, Person, order, filters.page, page_size), total
 
 
 def has_history(person: Person) -> bool:

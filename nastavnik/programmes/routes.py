@@ -14,7 +14,7 @@ from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
 from nastavnik.orgs.services import load_ancestors
 from nastavnik.pairs.models import LIVE_STATUSES, Pair
-from nastavnik.pairs.services import pairs_by_id
+from nastavnik.pairs.services import members_by_name, pairs_by_id
 from nastavnik.periods import AcademicYear
 from nastavnik.programmes import bp
 from nastavnik.programmes.forms import (
@@ -151,7 +151,7 @@ def _detail_url(programme: Programme) -> str:
 @bp.route("/")
 @access.login_only
 def index():
-    query = visible_pairs_query(current_user).options(selectinload(Pair.members))
+    query = visible_pairs_query(current_user).options(members_by_name())
     page = paginate(query, Pair, NEWEST_FIRST, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
     pairs = page.items
     load_ancestors({p.org_id for p in pairs})  # the access of each row below, read at once
@@ -159,7 +159,7 @@ def index():
         "programmes/index.html",
         pairs=pairs,
         page=page,
-        programmes=programmes_by_pair(p.id for p in pairs),
+        programmes=programmes_by_pair([p.id for p in pairs], brief=True),
         levels={p.id: pair_access(current_user, p) for p in pairs},
         has_bank=bool(practice_org_ids(current_user)),
         live=LIVE_STATUSES,

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from flask import abort
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from nastavnik import access
 from nastavnik.extensions import db
@@ -125,10 +125,14 @@ def programme_of(pair: Pair) -> Programme | None:
     return db.session.scalar(select(Programme).where(Programme.pair_id == pair.id))
 
 
-def programmes_by_pair(pair_ids) -> dict[int, Programme]:
+def programmes_by_pair(pair_ids, brief: bool = False) -> dict[int, Programme]:
+    """The pairs' programmes; ``brief``: only what a list shows (not the long texts)."""
     if not pair_ids:
         return {}
-    rows = db.session.scalars(select(Programme).where(Programme.pair_id.in_(list(pair_ids)))).all()
+    query = select(Programme).where(Programme.pair_id.in_(list(pair_ids)))
+    if brief:
+        query = query.options(load_only(Programme.pair_id, Programme.status))
+    rows = db.session.scalars(query).all()
     return {p.pair_id: p for p in rows}
 
 
