@@ -17,7 +17,7 @@ WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo
 export PYTEST_WORKERS := $(WORKERS)
 export FLASK_APP := wsgi.py
 
-.PHONY: setup run test lint test-sqlite test-postgres test-browser bench clean
+.PHONY: setup run test lint test-sqlite test-postgres test-browser bench bench-postgres clean
 
 setup: $(STAMP) $(HTMX)
 
@@ -68,11 +68,15 @@ test-browser: setup $(AXE) $(VNU)
 test: lint test-sqlite test-postgres test-browser
 	@echo "== make test: done"
 
+# Every benchmark runs even when one fails; the target fails if any did. Region-scale data:
+# bench/region.py (a cached SQLite file, or NASTAVNIK_BENCH_DATABASE_URL).
+BENCHMARKS := bench_matching bench_matching_db bench_lists bench_dashboard bench_exports bench_monitoring bench_reports
+
 bench: setup
-	$(BIN)/python bench/bench_matching.py
-	$(BIN)/python bench/bench_matching_db.py
-	$(BIN)/python bench/bench_dashboard.py
-	$(BIN)/python bench/bench_monitoring.py
+	@status=0; for name in $(BENCHMARKS); do echo "== $$name"; $(BIN)/python bench/$$name.py || status=1; done; exit $$status
+
+bench-postgres: setup
+	@bash .ci/bench-postgres.sh
 
 clean:
 	rm -rf $(VENV) .make $(dir $(HTMX)) .pytest_cache .ruff_cache
