@@ -231,3 +231,33 @@ def test_another_schools_agreement_answers_404(curator, world, pair, as_user):
 def test_mentee_profile_untouched_by_agreements(curator, world, pair):
     make_agreement(curator, pair)
     assert db.session.get(MenteeProfile, pair.mentees[0].mentee_profile_id).status == "in_pair"
+
+
+def test_the_dashboard_count_in_sql_follows_the_rule_of_each_pair(world, pair):
+    """missing_agreements (SQL, for the card) finds exactly the pairs whose needs() say «missing»."""
+    from nastavnik.agreements.services import missing_agreements, needs
+
+    teacher, colleague, other = make_person(world.school), make_person(world.school), make_person(world.school)
+    in_duties = MentorProfile(person_id=other.id, org_id=world.school.id, duties_included=True)
+    db.session.add(in_duties)
+    db.session.flush()
+    _raw_pair(world.school, teacher, colleague)  # missing
+    covered = _raw_pair(world.school, other, make_person(world.school))  # duties included
+    covered.members[0].mentor_profile_id = in_duties.id
+    _raw_pair(world.school, make_person(world.school, kind="student"), make_person(world.school, kind="student"))
+    _raw_pair(world.school, make_person(world.school2), teacher)  # another school's teacher: not 351.8
+    ended = _raw_pair(world.school, make_person(world.school), make_person(world.school))
+    ended.status = "finished"
+    db.session.commit()
+    day = date.today()
+    live = db.session.scalars(select(Pair).where(Pair.status == "active")).all()
+    expected = sorted(p.id for p in live if any(n.state == "missing" for n in needs(p, day)))
+    total, first = missing_agreements([world.school.id], first=1)
+    assert len(expected) == 2 and pair.id in expected and total == 2
+    assert [p.id for p in first] == expected[:1]
+    db.session.add(MentorAgreement(  # an agreement, whatever its state, takes the pair off the card
+        org_id=world.school.id, pair_id=pair.id, person_id=pair.mentors[0].person_id, number="1",
+        signed_on=day, content="наставничество", work_form="очно", starts_on=day, ends_on=day, pay_kind="percent",
+    ))
+    db.session.commit()
+    assert missing_agreements([world.school.id], first=10)[0] == 1

@@ -46,16 +46,16 @@ def nastavnik_tpl_pair_sections(user, pair):
     return Markup(html)  # noqa: S704 - render_template autoescapes
 
 
+CARD_PAIRS = 10  # named on the dashboard card; the rest are counted
+
+
 @hookimpl
 def nastavnik_tpl_dashboard_cards(user):
     if not access.can(user, "agreements.edit"):
         return None
-    from nastavnik.agreements.services import needs, pairs_under_351_8
-    from nastavnik.timeutil import today
+    from nastavnik.agreements.services import missing_agreements
 
-    day = today()
-    missing = [p for p in pairs_under_351_8(access.scope(user, "agreements.edit"))
-               if any(n.state == "missing" for n in needs(p, day))]
-    if not missing:
+    total, missing = missing_agreements(access.scope(user, "agreements.edit"), CARD_PAIRS)
+    if not total:
         return None
-    return Markup(render_template("agreements/_dashboard_card.html", missing=missing))  # noqa: S704
+    return Markup(render_template("agreements/_dashboard_card.html", total=total, missing=missing))  # noqa: S704 - autoescaped

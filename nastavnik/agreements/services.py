@@ -16,14 +16,16 @@ from decimal import Decimal
 
 import xlsxwriter
 from babel.numbers import format_decimal
-from sqlalchemy import or_, select
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from nastavnik.agreements.models import INITIATORS, NOTICE_WORKING_DAYS, MentorAgreement
 from nastavnik.banks.models import MentorProfile
 from nastavnik.consents.services import has_valid_consent
 from nastavnik.extensions import db
-from nastavnik.pairs.models import LIVE_STATUSES, Pair
+from nastavnik.pairs.models import LIVE_STATUSES, Pair, PairMember
 from nastavnik.pairs.services import is_school_employee
+from nastavnik.participants.models import Person
 from nastavnik.periods import ru_date
 from nastavnik.workdays import add_working_days, day_off_name
 
@@ -104,6 +106,40 @@ def pairs_under_351_8(org_ids: set[int]) -> list[Pair]:
         select(Pair).where(Pair.org_id.in_(org_ids), Pair.status.in_(LIVE_STATUSES)).order_by(Pair.id)
     ).all()
     return [p for p in pairs if applies(p)]
+
+
+def _missing_query(org_ids):
+    """SQL twin of «a need in the state missing» (:func:`needs`): live pairs under 351.8 with an
+    employee mentor who has neither the duties in their job nor any agreement for the pair."""
+    mentor, mentee = aliased(PairMember), aliased(PairMember)
+    mentor_person, mentee_person = aliased(Person), aliased(Person)
+
+    def employee(person):  # as pairs.services.is_school_employee
+        return (person.kind == "staff") & (person.org_id == Pair.org_id)
+
+    employee_mentee = exists().where(
+        mentee.pair_id == Pair.id, mentee.role == "mentee", mentee_person.id == mentee.person_id, employee(mentee_person)
+    )
+    mentor_without_agreement = exists().where(
+        mentor.pair_id == Pair.id, mentor.role == "mentor", mentor_person.id == mentor.person_id,
+        employee(mentor_person),
+        ~exists().where(MentorProfile.id == mentor.mentor_profile_id, MentorProfile.duties_included),
+        ~exists().where(MentorAgreement.pair_id == Pair.id, MentorAgreement.person_id == mentor.person_id),
+    )
+    return select(Pair).where(
+        Pair.org_id.in_(org_ids), Pair.status.in_(LIVE_STATUSES), employee_mentee, mentor_without_agreement
+    )
+
+
+def missing_agreements(org_ids, first: int) -> tuple[int, list[Pair]]:
+    """How many live pairs lack a mentor's agreement, and the ``first`` few with their members, in
+    three statements whatever the number of schools (the dashboard card)."""
+    query = _missing_query(org_ids)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    if not total:
+        return 0, []
+    pairs = db.session.scalars(query.options(selectinload(Pair.members)).order_by(Pair.id).limit(first)).all()
+    return total, list(pairs)
 
 
 # ---------------------------------------------------------------- the agreement
