@@ -14,7 +14,7 @@ from nastavnik import timeutil
 from nastavnik.banks.models import MenteeProfile, MentorProfile
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
-from nastavnik.orgs.services import subtree_ids
+from nastavnik.orgs.services import subtree
 from nastavnik.participants.models import Person
 from nastavnik.plugins.registry import FulfilmentCheck, FulfilmentRule
 from nastavnik.web.words import plural
@@ -34,7 +34,7 @@ def consented_entries(model, statuses: tuple[str, ...], org_id: int) -> int:
             select(func.count(model.id))
             .join(Person, Person.id == model.person_id)
             .where(
-                model.org_id.in_(subtree_ids([org_id])),
+                model.org_id.in_(subtree([org_id])),
                 model.status.in_(statuses),
                 processing_allowed_clause(timeutil.today()),
             )

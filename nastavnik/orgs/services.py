@@ -49,6 +49,10 @@ class Scope:
         roots = bindparam("scope_roots", sorted(self.roots), expanding=True, literal_execute=True, unique=True)
         return select(OrganisationLink.descendant_id).where(OrganisationLink.ancestor_id.in_(roots))
 
+    def select(self):
+        """The scope as a SELECT of organisation ids (for APIs that take a subquery, e.g. CounterScope)."""
+        return self.__clause_element__()
+
     def __contains__(self, org_id) -> bool:
         if org_id is None:
             return False

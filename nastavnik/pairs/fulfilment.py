@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from nastavnik import timeutil
 from nastavnik.extensions import db
-from nastavnik.orgs.services import subtree_ids
+from nastavnik.orgs.services import subtree
 from nastavnik.pairs.models import Order
 from nastavnik.periods import AcademicYear, ru_date
 from nastavnik.plugins.registry import FulfilmentCheck, FulfilmentRule
@@ -26,7 +26,7 @@ def _title(order: Order) -> str:
 
 
 def _orders(org_id: int):
-    return select(Order).where(Order.org_id.in_(subtree_ids([org_id])), Order.kind == "pairs")
+    return select(Order).where(Order.org_id.in_(subtree([org_id])), Order.kind == "pairs")
 
 
 def records(org_id: int) -> list[tuple[int | None, str]]:

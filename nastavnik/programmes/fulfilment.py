@@ -10,7 +10,7 @@ from flask import url_for
 from sqlalchemy import case, exists, func, select
 
 from nastavnik.extensions import db
-from nastavnik.orgs.services import subtree_ids
+from nastavnik.orgs.services import subtree
 from nastavnik.pairs.models import LIVE_STATUSES, Pair
 from nastavnik.plugins.registry import FulfilmentCheck, FulfilmentRule
 from nastavnik.programmes.models import Programme
@@ -22,7 +22,7 @@ def coverage(org_id: int) -> tuple[int, int]:
     has_programme = exists(select(Programme.id).where(Programme.pair_id == Pair.id))
     live, covered = db.session.execute(
         select(func.count(Pair.id), func.coalesce(func.sum(case((has_programme, 1), else_=0)), 0)).where(
-            Pair.org_id.in_(subtree_ids([org_id])), Pair.status.in_(LIVE_STATUSES)
+            Pair.org_id.in_(subtree([org_id])), Pair.status.in_(LIVE_STATUSES)
         )
     ).one()
     return int(live or 0), int(covered or 0)

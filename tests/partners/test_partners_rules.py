@@ -294,7 +294,8 @@ def _statements(fn) -> int:
         count += 1
 
     db.session.expire_all()  # nothing comes from the identity map or the per-request org tree: a first request
-    g.pop("org_children", None)
+    g.pop("access_scopes", None)
+    g.pop("org_ancestors", None)
     event.listen(db.engine, "before_cursor_execute", tick)
     try:
         fn()
