@@ -154,3 +154,28 @@ def test_dashboard_shows_the_card_to_coordinators_only(municipal_roadmap, as_use
     assert page.status_code == 200 and 'id="roadmaps-card-h"' in page.text and "просрочено" in page.text
     client.post("/auth/logout")
     assert 'id="roadmaps-card-h"' not in as_user("observer").get("/").text
+
+
+def test_list_counts_in_sql_follow_the_schools_statuses(municipal_roadmap, world):
+    """The roadmaps list counts in one GROUP BY (status_counts_of) what each row shows (display_status):
+    a municipal item handed to schools is done, cancelled, overdue or in progress by their rows."""
+    from nastavnik.roadmaps.services import preload_shares, status_counts, status_counts_of
+
+    roadmap = municipal_roadmap
+    rolled = [i for i in roadmap.items() if i.rolled_up]
+    later = next(i for i in rolled if i.due_end and i.due_end > DAY)  # in progress, not overdue
+    items = [*[i for i in rolled if i is not later][:3], later]
+    assert len(items) == 4
+    states = (("done", "done", "done", "done"), ("cancelled",) * 4, ("cancelled", "done", "cancelled", "cancelled"),
+              ("done", "in_progress", "planned", "planned"))
+    for item, wanted in zip(items, states, strict=True):
+        for child, status in zip(sorted(item.child_items, key=lambda c: c.id), wanted, strict=False):
+            child.status = status
+    _db.session.commit()
+    _db.session.expire_all()
+    roadmaps = [_db.session.get(Roadmap, roadmap.id), *(share(roadmap, s) for s in (world.school, world.school3))]
+    for each in roadmaps:
+        preload_shares(each)
+    expected = {each.id: status_counts(each.items(), DAY) for each in roadmaps}
+    assert {"done", "cancelled", "in_progress", "overdue"} <= set(expected[roadmap.id])
+    assert status_counts_of([each.id for each in roadmaps], DAY) == expected
