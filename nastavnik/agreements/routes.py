@@ -41,7 +41,7 @@ def index():
     start, end = _period()
     return render_template(
         "agreements/index.html",
-        items=[(p, svc.needs(p, day)) for p in pairs],
+        items=svc.needs_of(pairs, day),
         registry=registry(),
         rows=svc.register_rows(org_ids, start, end),
         start=start,

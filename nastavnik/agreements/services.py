@@ -70,16 +70,21 @@ class Need:
         }[self.state]
 
 
-def needs(pair: Pair, day: date) -> list[Need]:
-    """One line per employee mentor of a pair under 351.8; an empty list when it does not apply."""
+def needs(pair: Pair, day: date, profiles: dict | None = None, agreements: dict | None = None) -> list[Need]:
+    """One line per employee mentor of a pair under 351.8; an empty list when it does not apply.
+    ``profiles`` and ``agreements`` come from :func:`needs_of` when many pairs are listed."""
     if not applies(pair):
         return []
     result = []
     for member in pair.mentors:
         if not is_school_employee(member.person, pair.org_id):
             continue
-        profile = db.session.get(MentorProfile, member.mentor_profile_id) if member.mentor_profile_id else None
-        agreement = latest_agreement(pair.id, member.person_id)
+        if profiles is None:
+            profile = db.session.get(MentorProfile, member.mentor_profile_id) if member.mentor_profile_id else None
+            agreement = latest_agreement(pair.id, member.person_id)
+        else:
+            profile = profiles.get(member.mentor_profile_id)
+            agreement = agreements.get((pair.id, member.person_id))
         if profile is not None and profile.duties_included:
             state = "in_duties"
         elif agreement is None:
@@ -100,12 +105,31 @@ def latest_agreement(pair_id: int, person_id: int) -> MentorAgreement | None:
     )
 
 
-def pairs_under_351_8(org_ids: set[int]) -> list[Pair]:
-    """Live «employee – employee» pairs of the organisations, for the agreements page."""
+def pairs_under_351_8(org_ids) -> list[Pair]:
+    """Live «employee – employee» pairs of the organisations, for the agreements page (members, their
+    people and consents loaded with them)."""
+    members = selectinload(Pair.members)
     pairs = db.session.scalars(
-        select(Pair).where(Pair.org_id.in_(org_ids), Pair.status.in_(LIVE_STATUSES)).order_by(Pair.id)
+        select(Pair).where(Pair.org_id.in_(org_ids), Pair.status.in_(LIVE_STATUSES))
+        .options(members.joinedload(PairMember.person).selectinload(Person.consents))
+        .order_by(Pair.id)
     ).all()
     return [p for p in pairs if applies(p)]
+
+
+def needs_of(pairs: list[Pair], day: date) -> list[tuple[Pair, list[Need]]]:
+    """:func:`needs` of every listed pair, their mentors' profiles and agreements read at once."""
+    mentors = [m for p in pairs for m in p.mentors]
+    profile_ids = {m.mentor_profile_id for m in mentors if m.mentor_profile_id}
+    profiles = {p.id: p for p in db.session.scalars(
+        select(MentorProfile).where(MentorProfile.id.in_(profile_ids))
+    )} if profile_ids else {}
+    agreements: dict[tuple[int, int], MentorAgreement] = {}
+    if pairs:
+        query = select(MentorAgreement).where(MentorAgreement.pair_id.in_([p.id for p in pairs]))
+        for agreement in db.session.scalars(query.order_by(MentorAgreement.id)):
+            agreements[(agreement.pair_id, agreement.person_id)] = agreement  # the latest wins
+    return [(p, needs(p, day, profiles, agreements)) for p in pairs]
 
 
 def _missing_query(org_ids):
@@ -287,6 +311,7 @@ def register_rows(org_ids: set[int], start: date, end: date) -> list[RegisterRow
     """Agreements running at any day of [start, end], each clipped to that period."""
     agreements = db.session.scalars(
         select(MentorAgreement)
+        .options(selectinload(MentorAgreement.pair).selectinload(Pair.members))
         .where(
             MentorAgreement.org_id.in_(org_ids),
             MentorAgreement.starts_on <= end,
