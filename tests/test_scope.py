@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import flask_migrate
 from sqlalchemy import event, select, text
 
@@ -86,6 +88,12 @@ def _statements_of(client, url: str) -> list[str]:
     return seen
 
 
+def _longest_in_list(statements: list[str]) -> int:
+    """The most values any ``IN (…)`` of these statements lists (a subquery lists none)."""
+    groups = [g for s in statements for g in re.findall(r"IN \(([^()]*)\)", s) if "SELECT" not in g.upper()]
+    return max((g.count(",") + 1 for g in groups), default=0)
+
+
 def test_a_region_list_sends_no_list_of_organisation_ids(world, client, as_user):
     """The statements of a municipal list stay the same size when the municipality doubles."""
     for number in range(5):
@@ -99,6 +107,9 @@ def test_a_region_list_sends_no_list_of_organisation_ids(world, client, as_user)
     after = _statements_of(client, "/participants/")
     assert max(len(s) for s in after) == before
     assert any("organisation_link" in s for s in after)
+    # Every list a municipality opens: no IN list as long as its 65 schools (a page is 25 rows).
+    for url in ("/participants/", "/banks/mentees", "/banks/mentors", "/pairs/", "/recognition/", "/roadmaps/"):
+        assert _longest_in_list(_statements_of(client, url)) < 60, url
 
 
 def test_migration_fills_the_closure_of_existing_organisations(tmp_path, monkeypatch):

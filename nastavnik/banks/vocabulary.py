@@ -12,38 +12,49 @@ archives a tag they do not own, so one school cannot change the words another sc
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, or_, select
 
 from nastavnik import access
 from nastavnik.banks.models import Tag
 from nastavnik.extensions import db
-from nastavnik.orgs.models import Organisation
-from nastavnik.orgs.services import education_orgs
+from nastavnik.orgs.models import Organisation, OrganisationLink
+from nastavnik.orgs.services import Scope, education_orgs
 
 OWNER_TITLES = {"shared": "общий (администратор)", "above": "муниципальный", "school": "школы"}
 
 
-def _parents() -> dict[int, int | None]:
-    return dict(db.session.execute(select(Organisation.id, Organisation.parent_id)).all())
-
-
 def lineage(org_ids) -> set[int]:
-    """The organisations and every organisation above them."""
-    parents, seen = _parents(), set()
-    for org_id in org_ids:
-        while org_id is not None and org_id not in seen:
-            seen.add(org_id)
-            org_id = parents.get(org_id)
-    return seen
+    """The organisations and every organisation above them (from the closure of the tree: one query)."""
+    ids = [org_id for org_id in org_ids if org_id is not None]
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(OrganisationLink.ancestor_id).where(OrganisationLink.descendant_id.in_(ids))))
 
 
-def visible_owner_ids(user) -> set[int]:
+@dataclass(frozen=True)
+class Owners:
+    """Whose tags someone sees: the organisations at and above their roles (a few ids) and their scope
+    below (a subquery: a region is 2,000 organisations, never listed)."""
+
+    above: frozenset[int]
+    below: Scope
+
+    def __contains__(self, org_id) -> bool:
+        return org_id in self.above or org_id in self.below
+
+
+def visible_owner_ids(user) -> Owners:
     """Owners whose tags ``user`` sees: above and at their roles' organisations, and below in scope."""
-    return lineage(r.org_id for r in user.roles) | set(access.scope(user, "banks.view"))
+    return Owners(frozenset(lineage(r.org_id for r in user.roles)), access.scope(user, "banks.view"))
 
 
-def visible_clause(owner_ids: set[int]):
-    return or_(Tag.org_id.is_(None), Tag.org_id.in_(owner_ids)) if owner_ids else Tag.org_id.is_(None)
+def visible_clause(owners):
+    """SQL: the shared tags and those of ``owners`` (:class:`Owners`, or a set of ids)."""
+    if isinstance(owners, Owners):
+        return or_(Tag.org_id.is_(None), Tag.org_id.in_(owners.above), Tag.org_id.in_(owners.below))
+    return or_(Tag.org_id.is_(None), Tag.org_id.in_(owners)) if owners else Tag.org_id.is_(None)
 
 
 def visible_tags(user, active_only: bool = False) -> list[Tag]:
@@ -86,7 +97,7 @@ def owner_title(tag: Tag) -> str:
     return f"{prefix}: {owner.title}"
 
 
-def title_taken(title: str, owner_ids: set[int], except_id: int | None = None) -> bool:
+def title_taken(title: str, owner_ids, except_id: int | None = None) -> bool:
     """A tag of this title among those the same people see (case-insensitive)."""
     query = select(Tag.id).where(func.lower(Tag.title) == title.lower(), visible_clause(owner_ids))
     if except_id is not None:
