@@ -135,8 +135,8 @@ def test_migration_fills_the_closure_of_existing_organisations(tmp_path, monkeyp
             flask_migrate.upgrade(revision="0013")
             assert subtree_ids([1]) == {1, 2, 3} and subtree_ids([2]) == {2, 3}
             assert (1, 3, 2) in _links()
+            db.session.remove()  # its open transaction would hold a lock the downgrade waits for (PostgreSQL)
             flask_migrate.downgrade(revision="0004_roadmap_checked_flags")
-            db.session.remove()
             db.engine.dispose()
     finally:
         if POSTGRES_URL:
