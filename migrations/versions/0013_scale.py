@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "0013"
-down_revision = "0012"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
