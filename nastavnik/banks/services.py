@@ -38,8 +38,8 @@ from nastavnik.periods import AcademicYear
 from nastavnik.plugins.manager import registry
 from nastavnik.timeutil import today, utcnow
 from nastavnik.versioning import save_versioned
-from nastavnik.web.uploads import write_whole
 from nastavnik.web.paging import page_rows
+from nastavnik.web.uploads import write_whole
 
 PD_CONSENT = "согласие на обработку персональных данных"
 
