@@ -12,6 +12,7 @@ from datetime import date
 
 import openpyxl
 import pytest
+from sqlalchemy import select
 
 from nastavnik.extensions import db
 from nastavnik.web import xlsx
@@ -71,6 +72,22 @@ def _agreement(world, mentor, mentee) -> None:
     db.session.commit()
 
 
+def _campaign(world) -> int:
+    """A monitoring campaign whose title and open answer carry hostile text."""
+    from nastavnik.monitoring import services
+    from nastavnik.monitoring.models import Recipient
+    from tests.monitoring.conftest import make_campaign, make_questionnaire
+
+    questionnaire = make_questionnaire(world.school, [{"kind": "text", "text": PAYLOADS[3]}], anonymous=False)
+    campaign = make_campaign(questionnaire, world.school, title=PAYLOADS[0], pair_statuses=[])
+    recipient = db.session.scalars(select(Recipient).where(Recipient.campaign_id == campaign.id)).first()
+    if recipient is not None:
+        item = questionnaire.latest.items[0]
+        services.submit(campaign, recipient, {item.id: [(None, PAYLOADS[4])]}, channel="app", day=date.today())
+    db.session.commit()
+    return campaign.id
+
+
 def _exports(app) -> list:
     return sorted((rule for rule in app.url_map.iter_rules() if ".xlsx" in rule.rule), key=lambda r: r.rule)
 
@@ -80,7 +97,8 @@ def test_every_export_writes_user_text_as_text(app, hostile, world, as_user):
 
     client = as_user("curator")
     _agreement(world, hostile["mentor"], hostile["mentee"])
-    hostile = {**hostile, "run_id": run_report(client, world.school, as_of=f"{date.today():%d.%m.%Y}").id}
+    hostile = {**hostile, "run_id": run_report(client, world.school, as_of=f"{date.today():%d.%m.%Y}").id,
+               "campaign_id": _campaign(world)}
     exports = _exports(app)
     assert {r.endpoint for r in exports} >= {
         "participants.export", "banks.export_mentees", "banks.export_mentors", "roadmaps.export_xlsx"

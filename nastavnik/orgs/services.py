@@ -92,9 +92,28 @@ class Scope:
             return bool(_ancestors(org_id))
         return any(org_id in _ancestors(root) for root in self.roots)
 
-    def __or__(self, other: Scope) -> Scope:
-        """Both scopes at once (the roots of both)."""
-        return Scope(self.roots | other.roots, self.everything or other.everything)
+    def __or__(self, other):
+        """Both scopes at once (the roots of both); with a plain set of ids, the set of both."""
+        if isinstance(other, Scope):
+            return Scope(self.roots | other.roots, self.everything or other.everything)
+        return self.ids | frozenset(other)
+
+    # Set arithmetic with plain sets of ids reads every id (see the class docstring): code written
+    # for a school's handful of organisations keeps working; region-wide paths pass the scope to SQL.
+    def __ror__(self, other):
+        return frozenset(other) | self.ids
+
+    def __and__(self, other):
+        return self.ids & (other.ids if isinstance(other, Scope) else frozenset(other))
+
+    def __rand__(self, other):
+        return frozenset(other) & self.ids
+
+    def __sub__(self, other):
+        return self.ids - (other.ids if isinstance(other, Scope) else frozenset(other))
+
+    def __rsub__(self, other):
+        return frozenset(other) - self.ids
 
     def __repr__(self) -> str:
         return "<Scope everything>" if self.everything else f"<Scope under {sorted(self.roots)}>"
