@@ -89,6 +89,16 @@ def nastavnik_counters():
             unit="орг.",
         ),
         Counter(
+            code="partners_total",
+            title="Организации-партнёры",
+            definition=(
+                "Число разных организаций-партнёров, с которыми у школы действовало соглашение о сотрудничестве "
+                "хотя бы один день отчётного периода (не расторгнутое до его начала). Знаменатель показателя 5 Р-145."
+            ),
+            compute=svc.count_partners_total,
+            unit="орг.",
+        ),
+        Counter(
             code="pupils_in_partner_pairs",
             title="Обучающиеся в парах с наставником от партнёра",
             definition=(

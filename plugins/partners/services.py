@@ -271,6 +271,21 @@ def count_partners_with_mentors(scope) -> dict[int, int]:
     return {org_id: n for org_id, n in rows}
 
 
+def count_partners_total(scope) -> dict[int, int]:
+    """Per school: partner organisations with a cooperation agreement in force at any time in the period."""
+    rows = db.session.execute(
+        select(Agreement.org_id, func.count(func.distinct(Agreement.partner_id)))
+        .where(
+            Agreement.org_id.in_(scope.org_ids),
+            Agreement.starts_on <= scope.end,
+            or_(Agreement.ends_on.is_(None), Agreement.ends_on >= scope.start),
+            or_(Agreement.terminated_on.is_(None), Agreement.terminated_on > scope.start),
+        )
+        .group_by(Agreement.org_id)
+    )
+    return {org_id: n for org_id, n in rows}
+
+
 def count_pupils_in_partner_pairs(scope) -> dict[int, int]:
     """Per school: pupils who are mentees in a pair whose mentor is a partner's employee, in the period."""
     mentor_member, mentee_member = aliased(PairMember), aliased(PairMember)

@@ -326,3 +326,19 @@ def test_expiry_card_runs_a_constant_number_of_statements(app, world):
         html = dashboard_card(municipal)
     assert many == one
     assert html.count("<li>") == 7
+
+
+def test_partners_total_counts_agreements_in_force_during_the_period(world):
+    """The denominator of Р-145 indicator 5: partners with an agreement in force on any day of the period."""
+    live, expired, ended_early, later = (make_partner(world.municipality, name) for name in ("А", "Б", "В", "Г"))
+    make_agreement(world.school, live, number="1")
+    make_agreement(world.school, live, number="2")  # a second agreement with the same partner counts once
+    make_agreement(world.school, expired, starts_on=today() - timedelta(days=400), ends_on=today() - timedelta(days=100))
+    make_agreement(world.school, ended_early, terminated_on=today() - timedelta(days=60))
+    make_agreement(world.school2, later, starts_on=today() + timedelta(days=5))
+    db.session.commit()
+    scope = CounterScope(org_ids=select(Organisation.id), as_of=today(), start=today() - timedelta(days=30), end=today())
+    assert registry().counters["partners_total"].compute(scope) == {world.school.id: 1}
+    year = CounterScope(org_ids=select(Organisation.id), as_of=today(), start=today() - timedelta(days=200),
+                        end=today() + timedelta(days=10))
+    assert registry().counters["partners_total"].compute(year) == {world.school.id: 3, world.school2.id: 1}

@@ -68,10 +68,13 @@ def test_a_denominator_override_keeps_its_source_and_enters_the_totals(as_user, 
     assert "D вручную у 1 из 2" in data["total"]["R145_1"][3]
 
 
-def test_a_missing_counter_says_which_plugin_and_nothing_fails(as_user, world):
+def test_a_missing_counter_says_which_plugin_and_nothing_fails(as_user, world, monkeypatch):
+    from nastavnik.plugins.manager import registry
+
+    # As if the partners plugin were uninstalled: its counter (R145_5's denominator) is gone.
+    monkeypatch.delitem(registry().counters, "partners_total")
     run = run_report(as_user("curator"), world.school)
-    # Monitoring now provides the satisfaction counters (nobody surveyed: 0 of 0, no note); the partners
-    # plugin is not loaded in these tests, so its counters are the missing ones.
+    # Monitoring provides the satisfaction counters (nobody surveyed: 0 of 0, no note).
     value, n, d, note = figures(run, "R145_6")
     assert (value, n, d, note) == (None, 0, 0, "")
     assert "нет данных: счётчик не установлен (плагин партнёры (nastavnik.partners))" in run.data["problems"]
