@@ -30,6 +30,7 @@ from nastavnik.app import create_app  # noqa: E402
 from nastavnik.banks import matching_service as service  # noqa: E402
 from nastavnik.banks.models import MenteeProfile, MentorProfile, Tag, mentee_tag, mentor_tag  # noqa: E402
 from nastavnik.config import TestingConfig  # noqa: E402
+from nastavnik.consents.models import SELF, Consent  # noqa: E402
 from nastavnik.extensions import db  # noqa: E402
 from nastavnik.matching import build_slot_matrix, score_matrix  # noqa: E402
 from nastavnik.orgs.models import Organisation  # noqa: E402
@@ -58,6 +59,11 @@ def populate(n_mentees: int, n_mentors: int, year: int) -> int:
     ]
     db.session.execute(insert(Person), people)
     person_ids = db.session.scalars(select(Person.id).order_by(Person.id)).all()
+    # Everyone has signed the consent to processing: without it nobody may be matched (152-ФЗ).
+    db.session.execute(insert(Consent), [
+        dict(person_id=pid, kind="pd_processing", signatory_name=f"Педагог{i}", signatory_relation=SELF,
+             signed_on=day - timedelta(days=10), version=1) for i, pid in enumerate(person_ids)
+    ])
     db.session.execute(insert(MenteeProfile), [
         dict(person_id=pid, org_id=school.id, kind_code=KIND, category="young_specialist", academic_year=year,
              status="in_bank", entered_on=day, version=1) for pid in person_ids[:n_mentees]
