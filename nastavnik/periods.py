@@ -26,6 +26,17 @@ class AcademicYear:
             raise ValueError(f"учебный год «{text}»: второй год должен следовать за первым")
         return cls(start)
 
+    @classmethod
+    def from_arg(cls, text, day: date) -> AcademicYear:
+        """The year a page was asked for in its address («2024», «2024/2025»); a junk or far-off
+        value reads as the current year (an address is not a form: no message, and no 500)."""
+        this = cls.of(day)
+        try:
+            asked = cls.parse(str(text or ""))
+        except ValueError:
+            return this
+        return asked if this.start_year - 20 <= asked.start_year <= this.start_year + 1 else this
+
     @property
     def starts(self) -> date:
         return date(self.start_year, 9, 1)

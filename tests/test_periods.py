@@ -93,3 +93,12 @@ def test_ru_years(value, text):
     from nastavnik.periods import ru_years
 
     assert ru_years(value) == text
+
+
+def test_year_from_an_address_reads_junk_and_far_off_years_as_the_current_one():
+    day = date(2026, 11, 30)
+    assert AcademicYear.from_arg("2024", day) == AcademicYear(2024)
+    assert AcademicYear.from_arg("2025/2026", day) == AcademicYear(2025)
+    assert AcademicYear.from_arg("2027", day) == AcademicYear(2027)  # the next one may be planned
+    for junk in (None, "", "abc", "2028", "9999", "1999", "99999999999999999999"):
+        assert AcademicYear.from_arg(junk, day) == AcademicYear(2026), junk

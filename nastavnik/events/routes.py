@@ -720,10 +720,7 @@ def register(event_id):
 def rollup():
     """Посещаемость по школам за учебный год: events attended, attendances, people, trained mentors."""
     day = today()
-    year = AcademicYear.of(day)
-    asked = request.args.get("year", "")
-    if asked.isdigit() and year.start_year - 20 <= int(asked) <= year.start_year + 1:  # junk reads as this year
-        year = AcademicYear(int(asked))
+    year = AcademicYear.from_arg(request.args.get("year"), day)
     rows = services.municipal_rollup(access.scope(current_user, "events.view"), year.starts, year.ends)
     years = [AcademicYear(AcademicYear.of(day).start_year - n) for n in range(0, 4)]
     return render_template("events/rollup.html", rows=rows, year=year, years=years)

@@ -909,10 +909,7 @@ def _rollup_rows(year: int, audience: str):
 
 
 def _rollup_args() -> tuple[int, str]:
-    this = AcademicYear.of(today()).start_year
-    year = request.args.get("year", type=int)
-    if year is None or not this - 20 <= year <= this + 1:  # a junk or far-off year: the current one
-        year = this
+    year = AcademicYear.from_arg(request.args.get("year"), today()).start_year
     audience = request.args.get("audience", "mentee")
     return year, audience if audience in ("mentee", "mentor") else "mentee"
 

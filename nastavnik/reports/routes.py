@@ -454,12 +454,7 @@ def entries():
         abort(403)
     org_id = request.values.get("org_id", type=int) or orgs[0].id
     access.require("reports.run", org_id)
-    year = AcademicYear.of(today())
-    if request.values.get("year"):
-        try:
-            year = AcademicYear.parse(request.values["year"])
-        except ValueError:
-            pass
+    year = AcademicYear.from_arg(request.values.get("year"), today())
     items = active_indicators()
     existing = {(e.indicator_id, e.kind): e for e in db.session.scalars(select(IndicatorEntry).where(
         IndicatorEntry.org_id == org_id, IndicatorEntry.academic_year == year.start_year))}
