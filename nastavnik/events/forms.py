@@ -36,7 +36,7 @@ class RuTimeField(Field):
     widget = TextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
-        render_kw = {"placeholder": "ЧЧ:ММ", "inputmode": "numeric", "autocomplete": "off"}
+        render_kw = {"placeholder": "ЧЧ:ММ", "inputmode": "numeric", "autocomplete": "off", **kwargs.pop("render_kw", {})}
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
 
     def _value(self):
