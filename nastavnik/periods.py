@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from nastavnik.web.words import plural_word
+
 
 @dataclass(frozen=True, order=True)
 class AcademicYear:
@@ -79,13 +81,5 @@ def ru_years(value: float | int | None) -> str:
     """«1 год», «3 года», «27 лет», «1,5 года» — the number with the right Russian word."""
     if value is None:
         return ""
-    if float(value) != int(value):
-        return f"{value:g} года".replace(".", ",")
-    n = int(value)
-    if n % 10 == 1 and n % 100 != 11:
-        word = "год"
-    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        word = "года"
-    else:
-        word = "лет"
-    return f"{n} {word}"
+    number = value if float(value) != int(value) else int(value)
+    return f"{str(number).replace('.', ',')} {plural_word(number, 'год', 'года', 'лет')}"

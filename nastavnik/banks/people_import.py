@@ -22,6 +22,7 @@ from typing import Literal
 
 from nastavnik.web.forms import FieldCheck
 from nastavnik.web.uploads import DamagedFile, UploadReader, UploadRejected, current_limits
+from nastavnik.web.words import plural
 
 Kind = Literal["staff", "student"]
 
@@ -465,15 +466,6 @@ def parse_date(text: str) -> date:
     raise FieldError(f"неверная дата «{text}» — ожидается ДД.ММ.ГГГГ")
 
 
-def _years_word(number: int) -> str:
-    number = abs(number)
-    if number % 10 == 1 and number % 100 != 11:
-        return "год"
-    if 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
-        return "года"
-    return "лет"
-
-
 def age_on(birth: date, today: date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
@@ -487,8 +479,8 @@ def check_birth_date(birth: date, kind: Kind, today: date) -> None:
     age = age_on(birth, today)
     if not low <= age <= high:
         raise FieldError(
-            f"неправдоподобная дата рождения «{shown}»: на {today:%d.%m.%Y} это {age} {_years_word(age)}, "
-            f"а для {who} ожидается от {low} до {high} лет"
+            f"неправдоподобная дата рождения «{shown}»: на {today:%d.%m.%Y} это {plural(age, 'год', 'года', 'лет')}, "
+            f"а для {who} ожидается от {low} до {plural(high, 'года', 'лет', 'лет')}"
         )
 
 

@@ -40,6 +40,7 @@ from nastavnik.timeutil import today, utcnow
 from nastavnik.versioning import save_versioned
 from nastavnik.web.paging import page_rows
 from nastavnik.web.uploads import write_whole
+from nastavnik.web.words import plural
 
 PD_CONSENT = "согласие на обработку персональных данных"
 
@@ -414,7 +415,7 @@ def mentor_export_rows(org_ids, day: date) -> Iterator[bank_export.MentorBankRow
         for p in rows:
             variations = [c for c in p.variation_codes.split(",") if c]
             age = (
-                f"{p.preferred_age_min}–{p.preferred_age_max} лет"
+                f"{p.preferred_age_min}–{plural(p.preferred_age_max, 'год', 'года', 'лет')}"
                 if p.preferred_age_min and p.preferred_age_max
                 else ""
             )

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
+from nastavnik.web.words import plural_word
+
 if TYPE_CHECKING:
     from nastavnik.matching.engine import MenteeIn, MentorIn, Settings
 
@@ -186,12 +188,7 @@ def _num(x: float) -> str:
 def years(x: float) -> str:
     """«1 год», «3 года», «12 лет», «1,5 года»."""
     x = abs(x)
-    if x != int(x):
-        return f"{_num(x)} года"
-    n = int(x)
-    if 11 <= n % 100 <= 14 or n % 10 >= 5 or n % 10 == 0:
-        return f"{n} лет"
-    return f"{n} год" if n % 10 == 1 else f"{n} года"
+    return f"{_num(x)} {plural_word(x if x != int(x) else int(x), 'год', 'года', 'лет')}"
 
 
 def _listing(items: Iterable[str]) -> str:

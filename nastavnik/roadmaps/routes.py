@@ -681,7 +681,7 @@ def _import_map():
         draft, owner, form.academic_year.data, form.year_count.data, shift_dates=form.shift_dates.data
     )
     db.session.commit()
-    flash(f"Дорожная карта «{roadmap.title[:80]}» загружена: {len(roadmap.items())} мероприятий.", "success")
+    flash(f"Дорожная карта «{roadmap.title[:80]}» загружена: {plural(len(roadmap.items()), 'мероприятие', 'мероприятия', 'мероприятий')}.", "success")
     return redirect_to(url_for("roadmaps.detail", roadmap_id=roadmap.id))
 
 

@@ -50,6 +50,7 @@ from nastavnik.web.uploads import (
     stored_path,
     upload_folder,
 )
+from nastavnik.web.words import plural
 
 # More occurrences than this (weekly items) would flood the plan: such an item stays one row
 # spanning its occurrences.
@@ -80,7 +81,7 @@ def template_label(code: str, draft: RoadmapDraft) -> str:
     from nastavnik.roadmaps.builtin import BUILTIN_LABELS
 
     title = BUILTIN_LABELS.get(code) or (draft.title if len(draft.title) <= 120 else draft.title[:119] + "…")
-    return f"{title} — {len(draft.items())} мероприятий"
+    return f"{title} — {plural(len(draft.items()), 'мероприятие', 'мероприятия', 'мероприятий')}"
 
 
 def schools_below(org_id: int) -> list[Organisation]:

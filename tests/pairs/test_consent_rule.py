@@ -94,7 +94,7 @@ def test_bank_list_shows_suspended_and_filters_by_it(curator, world):
     page = curator.get(f"/banks/mentees/{gone.id}").get_data(as_text=True)
     assert "приостановлен: нет согласия" in page and f"/banks/mentees/{gone.id}/suggest" not in page
     dashboard = curator.get("/").get_data(as_text=True)
-    assert 'id="banks-suspended"' in dashboard and "<b>1</b> наставляемых ждут пары" in dashboard
+    assert 'id="banks-suspended"' in dashboard and "<b>1</b> наставляемый ждёт пары" in dashboard
 
 
 def test_mentor_bank_list_shows_suspended(curator, world):

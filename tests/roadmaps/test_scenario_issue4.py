@@ -28,6 +28,7 @@ from nastavnik.extensions import db as _db
 from nastavnik.roadmaps.builtin import load_builtin
 from nastavnik.roadmaps.models import Roadmap, RoadmapItem
 from nastavnik.roadmaps.seedgen import DEFAULT_SEEDS
+from nastavnik.web.words import plural_word
 from tests.conftest import login
 from tests.factories import make_org, make_user
 
@@ -303,7 +304,7 @@ def test_municipal_roadmap_schools_close_items_and_rollup_counts(client, world):
     card = dashboard[dashboard.index("roadmaps-card-h") :]
     _db.session.expire_all()
     overdue = [i for i in newest_roadmap().items() if i.display_status(DAY) == "overdue"]
-    assert f"<b>{len(overdue)}</b> просрочено" in card
+    assert f"<b>{len(overdue)}</b> {plural_word(len(overdue), 'мероприятие просрочено', 'мероприятия просрочены', 'мероприятий просрочено')}" in card
     assert "(не выполнено в 3 из 3 ОО)" in card  # 1.5, late in every school
     assert shares[world.school.id].title[:60] not in card
 
