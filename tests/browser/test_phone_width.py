@@ -1,0 +1,61 @@
+"""At 390 px (a phone) the curator's main pages do not scroll sideways: wide tables scroll in their own
+`.table-wrap`, a long user name wraps in the header (issue 7: the person page was 702 px wide, the pair
+list 729 px, the consents page 582 px, a long name in the header 439 px)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from nastavnik.auth.models import User
+from nastavnik.extensions import db
+from nastavnik.orgs.models import Organisation
+from nastavnik.participants.models import Person
+from tests.banks.test_matching_web import make_mentee, make_mentor
+from tests.browser.conftest import login
+from tests.factories import make_consent, make_person
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _fill(world) -> int:
+    """A school as the demo has it: long names, tags, a pupil with consents from a parent, withdrawn and
+    expiring ones, and mentors and mentees in the banks."""
+    school = db.session.get(Organisation, world.school.id)
+    pupil = make_person(school, kind="student", last_name="Константинопольская", first_name="Александра",
+                        middle_name="Владиславовна", class_name="10А")
+    make_consent(pupil, signatory_name="Константинопольская Екатерина Владиславовна", signatory_relation="мать",
+                 signed_on=date.today() - timedelta(days=400), valid_until=date.today() + timedelta(days=10))
+    make_consent(pupil, kind="pd_distribution", signatory_name="Константинопольский Владислав Игоревич",
+                 signatory_relation="отец", withdrawn_on=date.today() - timedelta(days=3))
+    for n, name in enumerate(("Преображенская", "Университетская", "Новосибирцева", "Александрова-Петрова")):
+        make_mentee(school, name, ["профессиональная адаптация", "оценивание"], "математика, информатика")
+        make_mentor(school, f"{name}-наставник", ["дисциплина"], "история", 25 - n, 2, "highest")
+    curator = db.session.get(User, world.users["curator"].id)
+    curator.display_name = "Куратор наставничества МБОУ «Средняя общеобразовательная школа № 3»"
+    db.session.commit()
+    return pupil.id
+
+
+def test_curator_pages_fit_a_phone(browser, live_server, live_app, world):
+    with live_app.app_context():
+        pupil_id = _fill(world)
+        assert db.session.get(Person, pupil_id).consents
+    context = browser.new_context(locale="ru-RU", viewport=PHONE)
+    page = context.new_page()
+    try:
+        login(page, live_server, "curator")
+        widths = {}
+        for url in (f"/participants/{pupil_id}", "/participants/", "/banks/mentees", "/banks/mentors", "/consents/",
+                    "/pairs/", "/"):
+            response = page.goto(live_server + url)
+            assert response.status == 200, url
+            widths[url] = page.evaluate("document.documentElement.scrollWidth")
+        assert widths == {url: w for url, w in widths.items() if w <= PHONE["width"]}, widths
+        page.goto(f"{live_server}/participants/{pupil_id}")
+        assert page.locator(".table-wrap tr[id^='consent-']").count() == 2  # the consents table scrolls inside its own box, not the page
+    finally:
+        context.close()
