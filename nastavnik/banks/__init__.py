@@ -33,7 +33,9 @@ def nastavnik_tpl_nav(user):
         links.append(("Банки", url_for("banks.mentees")))
     if access.can(user, "matching.run"):
         links.append(("Подбор", url_for("banks.settings")))
-    if user.person_id is not None and not access.can(user, "banks.edit"):
+    from nastavnik.banks.services import may_apply_as_mentor
+
+    if may_apply_as_mentor(user):
         links.append(("Анкета наставника", url_for("banks.questionnaire")))
     return links
 

@@ -405,7 +405,7 @@ def edit_tag(tag_id):
 @access.login_only
 def questionnaire():
     person = current_user.person
-    if person is None:
+    if not svc.may_apply_as_mentor(current_user):
         abort(404)
     mine = db.session.scalars(
         select(MentorQuestionnaire)

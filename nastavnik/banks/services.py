@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
+from nastavnik import access
 from nastavnik.banks import bank_export
 from nastavnik.banks.models import (
     MenteeProfile,
@@ -231,6 +232,18 @@ def add_mentee(person: Person, kind_code: str, academic_year: int, day: date) ->
     )
     db.session.add(profile)
     return profile
+
+
+def may_apply_as_mentor(user) -> bool:
+    """Whether «Анкета наставника» is the user's to fill in: a person whom some form accepts as a mentor,
+    not the bank's own editor; a pupil only once the school has made them a (peer) mentor — a pupil in
+    the mentee role is never offered it (issue 7: it was shown to every pupil)."""
+    person = user.person if user.person_id is not None else None
+    if person is None or access.can(user, "banks.edit"):
+        return False
+    if not any(person.kind in kind.mentor_person_kinds for kind in registry().kinds.values()):
+        return False
+    return person.kind != "student" or "mentor" in user.role_codes()
 
 
 def add_mentor(person: Person, day: date) -> MentorProfile:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from nastavnik.extensions import db as _db
 from nastavnik.roadmaps.models import Roadmap, RoadmapItem
 from nastavnik.roadmaps.services import rollup
+from nastavnik.web.words import plural_word
 from tests.conftest import login
 from tests.factories import make_org, make_user
 
@@ -145,7 +146,8 @@ def test_dashboard_card_lists_overdue_items(municipal_roadmap, world, app):
 
         attention = attention_summary(world.users["curator"], DAY)
         html = render_template("roadmaps/_dashboard_card.html", attention=attention)
-    assert f"<b>{len(overdue)}</b> просрочено" in html
+    late = plural_word(len(overdue), "мероприятие просрочено", "мероприятия просрочены", "мероприятий просрочено")
+    assert f"<b>{len(overdue)}</b> {late}" in html
     assert html.count("<li>") == min(len(overdue), 5) + min(len(upcoming), 5)
 
 
