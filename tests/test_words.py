@@ -63,14 +63,17 @@ def _card_context(template, n):
     item = NS(roadmap_id=1, id=1, number="1.1", name="Семинар", due_end=None, rolled_up=False,
               roadmap=NS(org=NS(title="Школа № 1")))
     return {
-        "pairs/_dashboard_card.html": {"counts": {"active": n, "forming": n}, "stalled": [pair] * n, "days": n,
-                                       "unconsented": []},
+        "pairs/_dashboard_card.html": {"counts": {"active": n, "forming": n}, "stalled": [pair] * n, "stalled_total": n,
+                                       "days": n, "unconsented": [], "unconsented_total": 0},
         "banks/_dashboard_card.html": {"counts": NS(mentees=n, unmatched=n, mentors=n, free=n, questionnaires=n,
                                                     suspended_mentees=0, suspended_mentors=0)},
-        "roadmaps/_dashboard_card.html": {"overdue": [item] * n, "upcoming": [item] * n},
-        "programmes/_dashboard_card.html": {"missing": [pair] * n, "own": [], "pair_title": lambda p: "пара"},
-        "pairs/_table.html": {"can_edit": True, "pairs": [NS(**vars(pair), status="forming", kind_code="teacher_teacher",
-                                                        is_group=False, order=None, status_title="формируется")] * n,
+        "roadmaps/_dashboard_card.html": {"attention": NS(org_count=1, overdue=[item] * n, upcoming=[item] * n,
+                                                          totals={"overdue": n, "upcoming": n}, by_org={})},
+        "programmes/_dashboard_card.html": {"missing": [pair] * n, "missing_total": n, "own": [],
+                                            "pair_title": lambda p: "пара"},
+        "pairs/_table.html": {"can_edit": True, "forming": n, "page": NS(number=1, pages=1, total=n),
+                              "pairs": [NS(**vars(pair), status="forming", kind_code="teacher_teacher",
+                                           is_group=False, order=None, status_title="формируется")] * n,
                               "registry": registry()},
     }[template]
 
