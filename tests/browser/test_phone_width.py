@@ -59,3 +59,33 @@ def test_curator_pages_fit_a_phone(browser, live_server, live_app, world):
         assert page.locator(".table-wrap tr[id^='consent-']").count() == 2  # the consents table scrolls inside its own box, not the page
     finally:
         context.close()
+
+
+def test_matching_draft_and_roadmap_fit_a_phone(browser, live_server, live_app, world):
+    """The two pages of issue 7's list that the curator test above does not open: the matching draft
+    and a plan adopted from a seed (long item titles, several columns)."""
+    from nastavnik.roadmaps.builtin import load_builtin
+    from nastavnik.roadmaps.services import create_roadmap
+
+    with live_app.app_context():
+        _fill(world)
+        school = db.session.get(Organisation, world.school.id)
+        plan = create_roadmap(load_builtin("penza_school30_2022"), school, 2026, template_code="penza_school30_2022")
+        db.session.commit()
+        plan_id = plan.id
+    context = browser.new_context(locale="ru-RU", viewport=PHONE)
+    page = context.new_page()
+    try:
+        login(page, live_server, "curator")
+        page.goto(f"{live_server}/pairs/match/new")
+        page.get_by_label("Организация").select_option(str(world.school.id))
+        page.get_by_role("button", name="Подобрать").click()
+        page.wait_for_url(f"{live_server}/pairs/match/*")
+        widths = {"draft": page.evaluate("document.documentElement.scrollWidth")}
+        assert page.locator("#proposals tr").count() > 1  # the draft has rows to lay out
+        for url in (f"/roadmaps/{plan_id}", f"/roadmaps/{plan_id}/timeline", "/roadmaps/mine"):
+            assert page.goto(live_server + url).status == 200, url
+            widths[url] = page.evaluate("document.documentElement.scrollWidth")
+        assert widths == {key: w for key, w in widths.items() if w <= PHONE["width"]}, widths
+    finally:
+        context.close()
