@@ -261,3 +261,17 @@ def test_the_dashboard_count_in_sql_follows_the_rule_of_each_pair(world, pair):
     ))
     db.session.commit()
     assert missing_agreements([world.school.id], first=10)[0] == 1
+
+
+def test_the_card_of_a_large_scope_is_kept_and_names_its_pairs(app, world, pair, as_user):
+    """Above a municipality the card's count reads every live pair: it is kept in the figure cache
+    («по состоянию на …»), and the pairs it names are read again by id."""
+    app.config["FIGURES_CACHE_MIN_ORGS"] = 0  # every scope counts as large
+    client = as_user("curator")
+    first = client.get("/").text
+    assert 'id="agreements-missing"' in first and "По состоянию на" not in first.split('id="agreements-h"')[1][:200]
+    _raw_pair(world.school, make_person(world.school), make_person(world.school))  # one more, not yet counted
+    db.session.commit()
+    kept = client.get("/").text.split('id="agreements-h"')[1]
+    assert "По состоянию на" in kept[:200] and "<b>1</b>" in kept
+    assert f"/pairs/{pair.id}" in kept

@@ -56,3 +56,14 @@ def test_the_dashboard_says_as_of_when_it_shows_kept_figures(app, world, as_user
     assert 'id="summary-as-of"' not in client.get("/").text  # computed for this page
     page = client.get("/").text
     assert 'id="summary-as-of"' in page and "по состоянию на" in page
+
+
+def test_the_indicators_card_is_kept_for_a_large_scope(app, world, as_user):
+    """The indicators card computes every indicator for every school under the user (2,000 in a
+    region): above the cache's bound its figures are kept and dated like the other cards'."""
+    app.config["FIGURES_CACHE_MIN_ORGS"] = 0
+    client = as_user("municipal")
+    card = client.get("/").text.split('id="ind-card-h"')[1][:400]
+    assert "Показатели наставничества" in card and "По состоянию на" not in card
+    assert "По состоянию на" in client.get("/").text.split('id="ind-card-h"')[1][:400]
+    assert db.session.query(FigureCache).filter(FigureCache.key.startswith("reports.card:")).count() == 1

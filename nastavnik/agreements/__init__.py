@@ -54,8 +54,20 @@ def nastavnik_tpl_dashboard_cards(user):
     if not access.can(user, "agreements.edit"):
         return None
     from nastavnik.agreements.services import missing_agreements
+    from nastavnik.dashboard.cache import cached
+    from nastavnik.pairs.services import pairs_by_id
 
-    total, missing = missing_agreements(access.scope(user, "agreements.edit"), CARD_PAIRS)
-    if not total:
+    live = []
+
+    def figures():
+        total, missing = missing_agreements(scope, CARD_PAIRS)
+        live.extend(missing)
+        return {"total": total, "ids": [p.id for p in missing]}
+
+    scope = access.scope(user, "agreements.edit")
+    found = cached("agreements.card", scope, figures)  # a region's count reads every live pair
+    if not found.value["total"]:
         return None
-    return Markup(render_template("agreements/_dashboard_card.html", total=total, missing=missing))  # noqa: S704 - autoescaped
+    return Markup(render_template(  # noqa: S704 - autoescaped
+        "agreements/_dashboard_card.html", total=found.value["total"],
+        missing=live if found.as_of is None else pairs_by_id(found.value["ids"]), as_of=found.as_of))

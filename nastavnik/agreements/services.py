@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 import xlsxwriter
 from babel.numbers import format_decimal
@@ -132,11 +133,16 @@ def needs_of(pairs: list[Pair], day: date) -> list[tuple[Pair, list[Need]]]:
     return [(p, needs(p, day, profiles, agreements)) for p in pairs]
 
 
+@cache
+def _aliases():
+    # Made once: an alias adapts its columns on first use, a cost the dashboard card paid on every page.
+    return aliased(PairMember), aliased(PairMember), aliased(Person), aliased(Person)
+
+
 def _missing_query(org_ids):
     """SQL twin of «a need in the state missing» (:func:`needs`): live pairs under 351.8 with an
     employee mentor who has neither the duties in their job nor any agreement for the pair."""
-    mentor, mentee = aliased(PairMember), aliased(PairMember)
-    mentor_person, mentee_person = aliased(Person), aliased(Person)
+    mentor, mentee, mentor_person, mentee_person = _aliases()
 
     def employee(person):  # as pairs.services.is_school_employee
         return (person.kind == "staff") & (person.org_id == Pair.org_id)

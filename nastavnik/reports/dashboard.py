@@ -69,6 +69,12 @@ def trend(root_id: int, indicators, day: date) -> tuple[list[str], list[dict]]:
     return labels, points
 
 
+def card_rows(root_id: int, day: date) -> list[dict]:
+    """The dashboard card's figures: every indicator's total under ``root_id`` today (JSON-ready)."""
+    year = AcademicYear.of(day)
+    return _share_rows(compute_indicators(active_indicators(), root_id, day, year.starts, year.ends))
+
+
 def dashboard_context(user, full: bool = False, indicator_code: str | None = None) -> dict:
     root = dashboard_root(user)
     if root is None:

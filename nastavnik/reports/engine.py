@@ -123,14 +123,16 @@ def load_entries(root_id: int, academic_year: int) -> dict[tuple[int, int, str],
     return {(e.indicator_id, e.org_id, e.kind): e for e in entries}
 
 
-def indicator_figure(indicator: Indicator, counts: Counts, entries, org_id: int) -> Figure:
-    problem = next((counts.problems[c] for c in indicator.counter_codes if c in counts.problems), "")
+def indicator_figure(indicator: Indicator, counts: Counts, entries, org_id: int, codes=None) -> Figure:
+    """``codes``: (numerator codes, counter codes) when the caller has them (they are parsed per call)."""
+    numerators, counter_codes = codes or (indicator.numerator_codes, indicator.counter_codes)
+    problem = next((counts.problems[c] for c in counter_codes if c in counts.problems), "")
     if indicator.formula == "manual":
         entry = entries.get((indicator.id, org_id, "value"))
         return Figure(entry.value, note=f"вручную: {entry.source}") if entry else Figure(None, note="не введено")
     if problem:
         return Figure(None, note=problem)
-    n = sum(counts.get(code, org_id) for code in indicator.numerator_codes)
+    n = sum(counts.get(code, org_id) for code in numerators)
     if indicator.formula == "sum":
         return Figure(n, n)
     override = entries.get((indicator.id, org_id, "denominator"))
@@ -170,9 +172,9 @@ def compute_indicators(indicators: list[Indicator], root_id: int, as_of: date, s
     values: dict[str, dict[str, list]] = {str(org_id): {} for org_id, _, _ in orgs}
     total: dict[str, list] = {}
     for indicator in indicators:
-        figures = []
+        figures, codes = [], (indicator.numerator_codes, indicator.counter_codes)  # parsed once, not per school
         for org_id, _, _ in orgs:
-            figure = indicator_figure(indicator, counts, entries, org_id)
+            figure = indicator_figure(indicator, counts, entries, org_id, codes)
             figures.append(figure)
             values[str(org_id)][indicator.code] = figure.dump()
         total[indicator.code] = total_figure(indicator, figures).dump()

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -1145,12 +1146,18 @@ class Attention:
     org_count: int  # organisations with anything overdue or due soon
 
 
+@cache
+def _card_aliases():
+    # Made once: an alias adapts its columns on first use, a cost the dashboard paid on every page.
+    return aliased(Roadmap), aliased(RoadmapItem)
+
+
 def _attention_conditions(day: date, scope):
     """SQL twins of the card's rules over RoadmapItem joined to its Roadmap: (candidates, overdue,
     upcoming). Each item counts once (the municipal row, not also the schools' copies of it, when
     both are in scope), and a municipal item handed to schools takes its status from their rows
     (RoadmapItem.display_status)."""
-    parent, share = aliased(Roadmap), aliased(RoadmapItem)
+    parent, share = _card_aliases()
     open_ = RoadmapItem.status.not_in(CLOSED)
     candidates = and_(
         Roadmap.org_id.in_(scope),

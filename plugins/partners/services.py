@@ -9,6 +9,7 @@ like every other school record (``access.get_or_404``).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
@@ -254,9 +255,15 @@ def _pair_in_period(start: date, end: date):
     )
 
 
+@cache
+def _aliases():
+    # Made once: an alias adapts its columns on first use, a cost paid on every call otherwise.
+    return aliased(PairMember), aliased(PairMember), aliased(Person), aliased(Person)
+
+
 def count_partners_with_mentors(scope) -> dict[int, int]:
     """Per school: partner organisations that supplied at least one mentor to its pairs in the period."""
-    mentor = aliased(Person)
+    mentor = _aliases()[2]
     rows = db.session.execute(
         select(Pair.org_id, func.count(func.distinct(mentor.org_id)))
         .join(PairMember, and_(PairMember.pair_id == Pair.id, PairMember.role == "mentor"))
@@ -288,8 +295,7 @@ def count_partners_total(scope) -> dict[int, int]:
 
 def count_pupils_in_partner_pairs(scope) -> dict[int, int]:
     """Per school: pupils who are mentees in a pair whose mentor is a partner's employee, in the period."""
-    mentor_member, mentee_member = aliased(PairMember), aliased(PairMember)
-    mentor, mentee = aliased(Person), aliased(Person)
+    mentor_member, mentee_member, mentor, mentee = _aliases()
     rows = db.session.execute(
         select(Pair.org_id, func.count(func.distinct(mentee.id)))
         .join(mentor_member, and_(mentor_member.pair_id == Pair.id, mentor_member.role == "mentor"))
