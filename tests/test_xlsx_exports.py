@@ -145,3 +145,15 @@ def test_the_helper_writes_numbers_dates_booleans_links_and_text_each_as_itself(
     assert row[8].value is True and row[9].value is None
     assert row[10].hyperlink.target == "https://school.example/case" and row[10].value == "кейс"
     assert row[11].hyperlink is None and row[11].value == PAYLOADS[4]  # not a link: not http(s)
+
+
+def test_rows_with_heights_keep_their_heights_but_not_in_memory():
+    """A streamed sheet keeps no per-row state once a row is written (flat memory at any size), and
+    the heights still reach the file."""
+    book = xlsx.Book()
+    sheet = book.sheet("Строки")
+    for n in range(1000):
+        sheet.row([f"строка {n}", n], height=(30, 45, 60)[n % 3])
+    assert len(sheet.ws.row_info) <= 1 and len(sheet.ws.row_sizes) <= 1
+    rows = openpyxl.load_workbook(io.BytesIO(book.bytes())).active.row_dimensions
+    assert [rows[n].height for n in (1, 2, 3, 1000)] == [30, 45, 60, 30]

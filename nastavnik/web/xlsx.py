@@ -175,7 +175,20 @@ class Sheet:
             for offset, (value, cell_format) in enumerate(zip(values, formats, strict=False), start=first_col):
                 cell(row, offset, value, cell_format)
         self.next_row = row + 1
+        self._forget_flushed(row)
         return row
+
+    def _forget_flushed(self, row: int) -> None:
+        """Drop the height xlsxwriter keeps for a row it has already written out.
+
+        In constant_memory mode a row is flushed once the next one is begun, yet ``set_row`` keeps its
+        height in two dicts till the end: 62,000 rows with heights held 28 MB where the cells took 1.
+        The heights are read again only to place a chart or an image: a sheet that has one keeps them
+        (insert it before the rows)."""
+        ws = self.ws
+        if row and ws.constant_memory and not ws.charts and not ws.images:
+            ws.row_info.pop(row - 1, None)
+            ws.row_sizes.pop(row - 1, None)
 
     def merged(self, text: str, last_col: int, fmt=None, height: float | None = None) -> int:
         """A line of text across columns 0…``last_col`` (a title); never a formula."""
