@@ -33,8 +33,13 @@ htmx = Htmx()
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_unicode_lower(dbapi_connection, connection_record):
+def _sqlite_connection(dbapi_connection, connection_record):
     """SQLite's lower() folds ASCII only; Russian names need Python's, as PostgreSQL does."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.create_function("lower", 1, lambda value: value.lower() if value is not None else None,
                                          deterministic=True)
+        # Write-ahead log: a long read (the region's export, 20 s) no longer locks every writer out
+        # («database is locked» at the next login); a no-op for an in-memory database.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
