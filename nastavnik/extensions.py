@@ -41,5 +41,9 @@ def _sqlite_connection(dbapi_connection, connection_record):
         # Write-ahead log: a long read (the region's export, 20 s) no longer locks every writer out
         # («database is locked» at the next login); a no-op for an in-memory database.
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.close()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:  # another process holds the old-mode file now: a later connection switches
+            pass
+        finally:
+            cursor.close()
