@@ -70,7 +70,7 @@ test: lint test-sqlite test-postgres test-browser
 
 # Every benchmark runs even when one fails; the target fails if any did. Region-scale data:
 # bench/region.py (a cached SQLite file, or NASTAVNIK_BENCH_DATABASE_URL).
-BENCHMARKS := bench_matching bench_matching_db bench_lists bench_dashboard bench_exports bench_monitoring bench_reports
+BENCHMARKS := bench_matching bench_matching_db bench_lists bench_dashboard bench_exports bench_monitoring bench_reports bench_load
 
 bench: setup
 	@status=0; for name in $(BENCHMARKS); do echo "== $$name"; $(BIN)/python bench/$$name.py || status=1; done; exit $$status
