@@ -67,3 +67,10 @@ def test_the_indicators_card_is_kept_for_a_large_scope(app, world, as_user):
     assert "Показатели наставничества" in card and "По состоянию на" not in card
     assert "По состоянию на" in client.get("/").text.split('id="ind-card-h"')[1][:400]
     assert db.session.query(FigureCache).filter(FigureCache.key.startswith("reports.card:")).count() == 1
+
+
+def test_the_it_admin_sets_the_bounds_in_the_environment():
+    from nastavnik.config import from_environment
+
+    found = from_environment({"NASTAVNIK_FIGURES_CACHE_MIN_ORGS": "20", "NASTAVNIK_FIGURES_CACHE_SECONDS": "300"})
+    assert found == {"FIGURES_CACHE_MIN_ORGS": 20, "FIGURES_CACHE_SECONDS": 300}
