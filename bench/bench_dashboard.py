@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import event, text  # noqa: E402
 
+from bench import finish  # noqa: E402
 from bench.bench_lists import scope_sql  # noqa: E402
 from bench.region import bench_app, build_region, log_in  # noqa: E402
 
@@ -98,11 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'CPU' if clock is time.process_time else 'wall'} time, best of {args.runs}; limit {MAX_RATIO}× the "
           "bare GROUP BY or 50 ms (school) / 300 ms, whichever is more (the page as served: a region's "
           "figures come from the figure cache; «cold» for information)")
-    if failures:
-        print("FAIL: " + ", ".join(failures))
-        return 1
-    print("OK")
-    return 0
+    return finish(failures)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import xlsxwriter  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
+from bench import finish  # noqa: E402
 from bench.bench_lists import scope_sql  # noqa: E402
 from bench.region import bench_app, build_region, log_in  # noqa: E402
 
@@ -154,11 +155,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{small_mb:9.1f} {growth:7.2f}{verdict}", flush=True)
     print(f"{'CPU' if clock is time.process_time else 'wall'} time, best of {args.runs}; limits: {MAX_RATIO}× raw SQL + "
           f"raw xlsxwriter, peak memory (tracemalloc) for the region at most {MAX_MEMORY_GROWTH}× one municipality's")
-    if failures:
-        print("FAIL: " + ", ".join(failures))
-        return 1
-    print("OK")
-    return 0
+    return finish(failures)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from flask import Blueprint, Flask, render_template, request  # noqa: E402
 from jinja2 import ChoiceLoader, DictLoader  # noqa: E402
 from sqlalchemy import Date, Integer, column, select, text  # noqa: E402
 
+from bench import finish  # noqa: E402
 from bench.region import bench_app, build_region, log_in  # noqa: E402
 
 MAX_RATIO = 1.5
@@ -425,11 +426,7 @@ def main(argv: list[str] | None = None) -> int:
           "(for information)")
     print(f"{'CPU' if CLOCK is time.process_time else 'wall'} time, best of {args.runs} (the machine is shared); limits: ratio {MAX_RATIO}, "
           f"{MAX_SCHOOL_MS} ms for a school, {MAX_REGION_MS} ms for a municipality or the region")
-    if failures:
-        print("FAIL: " + "; ".join(failures))
-        return 1
-    print("OK")
-    return 0
+    return finish(failures, "; ")
 
 
 if __name__ == "__main__":

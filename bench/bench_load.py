@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import finish  # noqa: E402
 from bench.region import PASSWORD, build_region  # noqa: E402
 
 MIN_RATIO = 0.3
@@ -177,11 +178,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{'  FAIL' if failed else ''}")
     print(f"waitress, {THREADS} threads, one process; {args.connections} keep-alive connections for {args.seconds:g} s "
           f"each; goal: a dashboard at least {MIN_RATIO}× the hello-world's requests per second, 0 errors")
-    if failures:
-        print("FAIL: " + ", ".join(failures))
-        return 1
-    print("OK")
-    return 0
+    return finish(failures)
 
 
 if __name__ == "__main__":
