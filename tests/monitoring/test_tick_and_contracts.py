@@ -16,6 +16,7 @@ from nastavnik.orgs.models import Organisation
 from nastavnik.periods import AcademicYear
 from nastavnik.plugins.manager import registry
 from nastavnik.plugins.registry import CounterScope
+from nastavnik.timeutil import utcnow
 from tests.factories import make_org, make_person
 from tests.monitoring.conftest import TODAY, make_campaign, make_pair, make_questionnaire
 
@@ -72,8 +73,9 @@ def test_rhythm_plans_the_years_waves_once(world, mentees, runner, curator):
 
 
 def _scope(*orgs):
+    # end: the day the responses are stamped (UTC now); the module's TODAY is yesterday after midnight
     return CounterScope(org_ids=select(Organisation.id).where(Organisation.id.in_([o.id for o in orgs])),
-                        as_of=TODAY, start=TODAY - timedelta(days=30), end=TODAY)
+                        as_of=TODAY, start=TODAY - timedelta(days=30), end=utcnow().date())
 
 
 def test_counters_of_respondents_and_satisfied(world, mentees):
