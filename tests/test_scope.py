@@ -141,3 +141,17 @@ def test_migration_fills_the_closure_of_existing_organisations(tmp_path, monkeyp
     finally:
         if POSTGRES_URL:
             _drop_everything(url)
+
+
+def test_a_few_ids_are_filtered_by_the_scope_without_reading_all_of_it(app, world):
+    """``{invited schools} & scope`` (events, monitoring) checks those few ids against the tree: the
+    scope's own ids are not read (a region's scope is 2,000 organisations)."""
+    municipal = access.scope(world.users["municipal"], "participants.view")
+    few = {world.school.id, world.other_school.id, 10**9}
+    with app.test_request_context():
+        assert few & municipal == {world.school.id} == municipal & few
+        assert few - municipal == {world.other_school.id, 10**9}
+        admin = Scope(everything=True)
+        assert few & admin == {world.school.id, world.other_school.id}
+    assert municipal._ids is None and admin._ids is None  # never read whole
+    assert municipal & Scope([world.school.id]) == {world.school.id}  # two scopes: by their ids

@@ -104,16 +104,26 @@ class Scope:
         return frozenset(other) | self.ids
 
     def __and__(self, other):
-        return self.ids & (other.ids if isinstance(other, Scope) else frozenset(other))
+        if isinstance(other, Scope):
+            return self.ids & other.ids
+        return self._members(other)
 
     def __rand__(self, other):
-        return frozenset(other) & self.ids
+        return self._members(other)
 
     def __sub__(self, other):
         return self.ids - (other.ids if isinstance(other, Scope) else frozenset(other))
 
     def __rsub__(self, other):
-        return frozenset(other) - self.ids
+        others = frozenset(other)
+        return others - self._members(others)
+
+    def _members(self, org_ids) -> frozenset[int]:
+        """Which of a few ``org_ids`` lie in the scope: their ancestors read in one query, not every
+        id of the scope (an event invites a handful of schools; a region's scope is 2,000)."""
+        wanted = frozenset(org_ids)
+        load_ancestors(wanted)
+        return frozenset(org_id for org_id in wanted if org_id in self)
 
     def __repr__(self) -> str:
         return "<Scope everything>" if self.everything else f"<Scope under {sorted(self.roots)}>"
