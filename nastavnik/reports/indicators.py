@@ -9,6 +9,7 @@ the partner counters with partners.
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from nastavnik.extensions import db
 from nastavnik.reports.models import Indicator, IndicatorTarget
@@ -100,4 +101,5 @@ def active_indicators() -> list[Indicator]:
     ensure_indicators()
     return list(db.session.scalars(
         select(Indicator).where(~Indicator.archived).order_by(Indicator.position, Indicator.id)
+        .options(selectinload(Indicator.targets))  # every page shows each indicator's target
     ))
