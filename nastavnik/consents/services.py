@@ -105,20 +105,24 @@ def consent_states(person_ids, day: date, expiring_days: int) -> dict[int, str]:
 
 
 def consent_state_column(day: date, expiring_days: int):
-    """SQL twin of :func:`consent_state`, for counting many people without loading them."""
+    """SQL twin of :func:`consent_state`, for counting many people without loading them.
 
-    def has(*conditions):
-        return exists(select(Consent.id).where(Consent.person_id == Person.id, Consent.kind == "pd_processing", *conditions))
-
-    not_withdrawn = or_(Consent.withdrawn_on.is_(None), Consent.withdrawn_on > day)
+    Each consent to processing has one state; the person's is the best of them (valid, expiring,
+    withdrawn, expired in that order) or «missing». One correlated subquery per person, read through
+    the index (person_id, kind, dates): four EXISTS inside a CASE led PostgreSQL to hash every
+    consent of the database for a municipality's 3,000 people (80 ms of the dashboard's 400)."""
     soon = day + timedelta(days=expiring_days)
-    return case(
-        (has(not_withdrawn, or_(Consent.valid_until.is_(None), Consent.valid_until > soon)), "valid"),
-        (has(not_withdrawn, Consent.valid_until.between(day, soon)), "expiring"),
-        (has(Consent.withdrawn_on <= day), "withdrawn"),
-        (has(not_withdrawn, Consent.valid_until < day), "expired"),
-        else_="missing",
+    rank = case(
+        (Consent.withdrawn_on <= day, 3),
+        (or_(Consent.valid_until.is_(None), Consent.valid_until > soon), 1),
+        (Consent.valid_until >= day, 2),
+        else_=4,
     )
+    best = (
+        select(func.min(rank)).where(Consent.person_id == Person.id, Consent.kind == "pd_processing")
+        .correlate(Person).scalar_subquery()
+    )
+    return case({1: "valid", 2: "expiring", 3: "withdrawn", 4: "expired"}, value=best, else_="missing")
 
 
 GROUPS = ("missing", "expiring", "expired", "withdrawn")
