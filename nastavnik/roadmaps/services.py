@@ -1217,7 +1217,9 @@ def attention_figures(scope, day: date) -> dict:
         return list(db.session.scalars(
             select(RoadmapItem.id).join(Roadmap, RoadmapItem.roadmap_id == Roadmap.id)
             .where(candidates, condition)
-            .order_by(RoadmapItem.due_end, RoadmapItem.id).limit(CARD_ITEMS)
+            # Sorted by an expression, not the column: with the column PostgreSQL walked the due-date
+            # index of the whole database looking for five rows of the scope (27 ms for a municipality).
+            .order_by(func.coalesce(RoadmapItem.due_end, RoadmapItem.due_start), RoadmapItem.id).limit(CARD_ITEMS)
         ))
 
     return {
