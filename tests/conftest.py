@@ -115,6 +115,23 @@ def drop_schema() -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _modules_imported_before_any_patch():
+    """One app built before any test: a module binds ``from nastavnik.timeutil import today`` when it is
+    first imported, and a test whose autouse fixture patches ``timeutil.today`` before its app is built
+    would otherwise fix that date for every later test of the worker (a pair then refused a consent
+    signed «in the future» in test_dashboard_statements, depending on the order xdist gave). Modules
+    that the code imports only inside functions (the demo data, exports) are imported here too."""
+    import importlib
+    import pkgutil
+
+    import nastavnik
+
+    for module in pkgutil.walk_packages(nastavnik.__path__, "nastavnik."):
+        importlib.import_module(module.name)
+    create_app(TestingConfig, plugins=IN_REPO_PLUGINS)
+
+
 @pytest.fixture
 def app(tmp_path):
     app = create_app(TestingConfig, plugins=IN_REPO_PLUGINS)
