@@ -81,7 +81,11 @@ def _log_in(port: int, username: str) -> str:
     cookie = response.getheader("Set-Cookie", "").split(";")[0]
     if response.status != 303 or not cookie:
         raise SystemExit(f"login of {username} failed: {response.status}")
-    return cookie
+    # The first page adds the CSRF token to the session; a browser keeps the cookie it is sent back.
+    conn.request("GET", "/", headers={"Cookie": cookie})
+    response = conn.getresponse()
+    response.read()
+    return (response.getheader("Set-Cookie") or cookie).split(";")[0]
 
 
 def _client(port: int, cookie: str, until: float, threads: int, results) -> None:

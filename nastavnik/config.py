@@ -30,6 +30,10 @@ class Config:
     # и показываются «по состоянию на …»; школа и муниципалитет считаются сразу. 0 секунд — не хранить.
     FIGURES_CACHE_SECONDS = 600
     FIGURES_CACHE_MIN_ORGS = 200
+    # Главная страница координатора (DASHBOARD_CACHE_MIN_ORGS организаций и больше) собирается заново не чаще
+    # раза в DASHBOARD_CACHE_SECONDS для одного сеанса и говорит, когда собрана; 0 секунд — всегда заново.
+    DASHBOARD_CACHE_SECONDS = 60
+    DASHBOARD_CACHE_MIN_ORGS = 10
     # Вход
     LOGIN_MAX_FAILURES = 5  # неудачных попыток на одну учётную запись за LOGIN_LOCK_MINUTES
     LOGIN_MAX_FAILURES_PER_ADDRESS = 100  # с одного адреса (вся школа за одним NAT — один адрес)
@@ -90,6 +94,8 @@ ENV_SETTINGS = {
     "NASTAVNIK_UPLOAD_READ_SECONDS": ("UPLOAD_READ_SECONDS", float),
     "NASTAVNIK_FIGURES_CACHE_SECONDS": ("FIGURES_CACHE_SECONDS", int),
     "NASTAVNIK_FIGURES_CACHE_MIN_ORGS": ("FIGURES_CACHE_MIN_ORGS", int),
+    "NASTAVNIK_DASHBOARD_CACHE_SECONDS": ("DASHBOARD_CACHE_SECONDS", int),
+    "NASTAVNIK_DASHBOARD_CACHE_MIN_ORGS": ("DASHBOARD_CACHE_MIN_ORGS", int),
 }
 
 

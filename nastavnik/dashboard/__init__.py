@@ -9,6 +9,7 @@ bp = Blueprint("dashboard", __name__)
 
 @hookimpl
 def nastavnik_load_blueprints(app):
-    from nastavnik.dashboard import routes  # noqa: F401
+    from nastavnik.dashboard import pages, routes  # noqa: F401
 
     app.register_blueprint(bp)
+    app.before_request(pages.forget_on_change)

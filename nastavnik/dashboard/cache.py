@@ -42,14 +42,18 @@ def scope_key(scope) -> str:
     return "all" if scope.everything else ",".join(str(r) for r in sorted(scope.roots))
 
 
-def _large(scope) -> bool:
-    """Whether ``scope`` spans enough organisations for its figures to be kept (once per request)."""
-    cache = g.setdefault("large_scopes", {}) if has_request_context() else {}
+def scope_size(scope) -> int:
+    """How many organisations ``scope`` spans (counted once per request)."""
+    cache = g.setdefault("scope_sizes", {}) if has_request_context() else {}
     key = scope_key(scope)
     if key not in cache:
-        size = db.session.scalar(select(func.count()).select_from(scope.__clause_element__().subquery()))
-        cache[key] = size >= current_app.config["FIGURES_CACHE_MIN_ORGS"]
+        cache[key] = db.session.scalar(select(func.count()).select_from(scope.__clause_element__().subquery()))
     return cache[key]
+
+
+def _large(scope) -> bool:
+    """Whether ``scope`` spans enough organisations for its figures to be kept."""
+    return scope_size(scope) >= current_app.config["FIGURES_CACHE_MIN_ORGS"]
 
 
 def cached(name: str, scope, compute: Callable[[], Any]) -> Figures:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import timedelta
 
-from flask import current_app, render_template
+from flask import current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
@@ -11,14 +11,14 @@ from sqlalchemy.orm import aliased
 from nastavnik import access
 from nastavnik.auth.models import RoleAssignment, User
 from nastavnik.consents.services import consent_state, consent_state_column
-from nastavnik.dashboard import bp
-from nastavnik.dashboard.cache import cached
+from nastavnik.dashboard import bp, pages
+from nastavnik.dashboard.cache import cached, scope_size
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation, OrganisationLink
 from nastavnik.orgs.services import org_options
 from nastavnik.participants.models import Person, is_young_specialist
 from nastavnik.plugins.templating import nav_links, run_hook
-from nastavnik.timeutil import today
+from nastavnik.timeutil import today, utcnow
 
 
 def school_summary(org_ids) -> dict[int, Counter]:
@@ -92,10 +92,19 @@ def curators_of(org_ids: set[int]) -> list[User]:
     return list(dict.fromkeys(user for user, _ in rows))  # a curator who is also director: once
 
 
+@bp.before_request
+def kept_dashboard():
+    """A coordinator's dashboard made less than a minute ago for this session (see pages.py)."""
+    if request.endpoint == "dashboard.index":
+        return pages.kept_page()
+    return None
+
+
 @bp.route("/")
 @access.login_only
 def index():
     scope = access.scope(current_user, "participants.view")
+    keep = bool(scope) and pages.may_keep() and scope_size(scope) >= current_app.config["DASHBOARD_CACHE_MIN_ORGS"]
     figures = cached("dashboard.summary", scope, lambda: summary_figures(scope)) if scope else None
     value = figures.value if figures else {"rows": [], "total": {}, "by": "school"}
     rows = [row | {"counts": Counter(row["counts"])} for row in value["rows"]]
@@ -103,9 +112,10 @@ def index():
     role_codes = current_user.role_codes()
     own_orgs = {r.org_id for r in current_user.roles}
     cards = run_hook("nastavnik_tpl_dashboard_cards", user=current_user)
-    return render_template(
+    page = render_template(
         "dashboard/index.html", rows=rows, by=value["by"], total=Counter(value["total"]),
         as_of=figures.as_of.astimezone() if figures and figures.as_of else None,
+        built_at=utcnow().astimezone() if keep else None,
         roles=current_user.roles, person=person, role_codes=role_codes, cards=cards,
         observer_only="observer" in role_codes and not role_codes - {"observer", "mentor", "mentee"},
         # What a mentor/mentee/observer may open: every section a plugin offers them, named in the menu.
@@ -114,3 +124,6 @@ def index():
         contacts=[u for u in curators_of(own_orgs) if u.id != current_user.id]
         if role_codes & {"mentor", "mentee", "observer"} else [],
     )
+    if keep:
+        pages.keep(page)
+    return page

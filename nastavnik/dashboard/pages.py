@@ -1,0 +1,110 @@
+"""A coordinator's dashboard, kept whole for a minute per session.
+
+A municipality's or a region's dashboard adds up dozens to thousands of schools: 40–140 ms of
+work, against about a millisecond to hand back a page already made. Under load (bench/bench_load.py:
+16 connections of one coordinator) that is the difference between a few pages a second and several
+hundred. So a dashboard whose scope covers at least ``DASHBOARD_CACHE_MIN_ORGS`` organisations is
+kept in this process for ``DASHBOARD_CACHE_SECONDS`` and says when it was made, with a link that
+makes it again. A school's dashboard is always live: a curator sees the record they just added.
+
+The page is the session's: it carries the user's name and the session's CSRF token. So the key is
+the session cookie's user token (id and session version: a logout or a password reset makes the old
+pages unreachable), the session's CSRF token, and whether htmx asked. A kept page is served before
+the account is loaded — that load is most of what is left — so the account is checked here, as
+flask-login would: it still exists, is on, has the cookie's session version, and (strong session
+protection) the browser is the one the session was opened in. Whatever fails goes the usual way. A page that showed a flashed
+message is neither kept nor served from here. Anything the user posts in this process drops their
+pages; another worker process may show its own copy until it expires, as its stamp says.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+
+from flask import Response, current_app, request, session
+from sqlalchemy import bindparam, select
+
+from nastavnik.auth.models import User
+from nastavnik.extensions import db, login_manager
+
+MAX_PAGES = 256  # sessions; a page is 20–60 KB
+
+_pages: OrderedDict[tuple, tuple[float, str]] = OrderedDict()
+_lock = threading.Lock()
+_now = time.monotonic  # tests move the clock
+_ACCOUNT = select(User.session_version, User.is_active_account).where(User.id == bindparam("id"))
+
+
+def _key() -> tuple | None:
+    user, token = session.get("_user_id"), session.get("csrf_token")
+    if not user or not token:
+        return None
+    return user, token, request.path, request.headers.get("HX-Request"), request.headers.get("HX-Target")
+
+
+def may_keep() -> bool:
+    """Whether this request's page may be kept: kept pages are on, and no message waits to be shown."""
+    return current_app.config["DASHBOARD_CACHE_SECONDS"] > 0 and not session.get("_flashes")
+
+
+def kept_page() -> Response | None:
+    """The page kept for this session, if it is still fresh (``?fresh=1`` asks for a new one)."""
+    if not may_keep() or request.args.get("fresh"):
+        return None
+    key = _key()
+    with _lock:
+        found = _pages.get(key) if key else None
+        if found is None:
+            return None
+        if found[0] <= _now():
+            del _pages[key]
+            return None
+        _pages.move_to_end(key)
+    if not _session_holds(key[0]):
+        return None
+    response = Response(found[1], mimetype="text/html")
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def _session_holds(token: str) -> bool:
+    """The session cookie's account is still valid for this browser (see the module's docstring)."""
+    if session.get("_id") != login_manager._session_identifier_generator():
+        return False
+    user_id, _, version = token.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return False
+    with db.engine.connect() as conn:  # not the ORM session: this is the whole of the request's work
+        account = conn.execute(_ACCOUNT, {"id": int(user_id)}).first()
+    return account is not None and account.is_active_account and account.session_version == int(version)
+
+
+def keep(page: str) -> None:
+    """Keep ``page`` (just rendered for this request) for ``DASHBOARD_CACHE_SECONDS``."""
+    key = _key()
+    if key is None:
+        return
+    with _lock:
+        _pages[key] = (_now() + current_app.config["DASHBOARD_CACHE_SECONDS"], page)
+        _pages.move_to_end(key)
+        while len(_pages) > MAX_PAGES:
+            _pages.popitem(last=False)
+
+
+def forget_on_change() -> None:
+    """before_app_request: a user who posts anything gets fresh pages afterwards (in this process)."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    user = session.get("_user_id")
+    if not user:
+        return
+    with _lock:
+        for key in [k for k in _pages if k[0] == user]:
+            del _pages[key]
+
+
+def clear() -> None:
+    with _lock:
+        _pages.clear()
