@@ -31,14 +31,22 @@ class Scope:
     reads every id: fine for a school, avoid it above one (pass the scope to SQL instead).
     """
 
-    __slots__ = ("roots", "everything", "_ids")
+    __slots__ = ("roots", "everything", "_ids", "_select")
 
     def __init__(self, roots=(), everything: bool = False) -> None:
         self.roots = frozenset(roots)
         self.everything = everything
         self._ids: frozenset[int] | None = None
+        self._select = None
 
     def __clause_element__(self):
+        # Built once: a page puts its scope into some fifty statements, and SQLAlchemy keeps the
+        # cache key of a statement object it has seen, so each of them is cheaper to build and key.
+        if self._select is None:
+            self._select = self._build_select()
+        return self._select
+
+    def _build_select(self):
         if self.everything:
             return select(Organisation.id)
         if not self.roots:

@@ -86,10 +86,17 @@ def _without_consent(org_ids, day: date):
 
 def pairs_without_consent_count(org_ids, day: date, first: int) -> tuple[int, list[int]]:
     """How many live pairs have a member without a valid consent, and the ids of the ``first`` few."""
-    flagged = _without_consent(org_ids, day).distinct().subquery()
-    total = db.session.scalar(select(func.count()).select_from(flagged)) or 0
-    ids = list(db.session.scalars(select(flagged.c.id).order_by(flagged.c.id).limit(first))) if total else []
-    return total, ids
+    return first_ids_and_total(_without_consent(org_ids, day).distinct(), first)
+
+
+def first_ids_and_total(ids_query, first: int) -> tuple[int, list[int]]:
+    """The ``first`` smallest ids that ``ids_query`` (a SELECT of one id column) finds, and how many
+    it finds in all: one statement (the total rides along every row as a window count)."""
+    found = ids_query.subquery()
+    rows = db.session.execute(
+        select(found.c[0], func.count().over()).order_by(found.c[0]).limit(first)
+    ).all()
+    return (rows[0][1] if rows else 0), [row[0] for row in rows]
 
 
 def pairs_without_consent(org_ids, day: date, pair_ids=None) -> list[tuple[Pair, list[Person]]]:

@@ -15,7 +15,7 @@ from nastavnik import access
 from nastavnik.banks.models import MenteeProfile, MentorProfile
 from nastavnik.consents.services import has_valid_consent, processing_allowed_clause
 from nastavnik.extensions import db
-from nastavnik.pairs.eligibility import pairing_problems, pairs_without_consent_count
+from nastavnik.pairs.eligibility import first_ids_and_total, pairing_problems, pairs_without_consent_count
 from nastavnik.pairs.models import (
     LIVE_STATUSES,
     ORDER_KINDS,
@@ -431,12 +431,12 @@ CARD_PAIRS = 10  # stalled pairs named on the dashboard; the rest are counted
 
 def card_figures(org_ids, days: int, day: date) -> dict:
     """The dashboard card's figures, JSON-ready: counts by status, and stalled pairs (count, first ids)."""
-    stalled = _stalled(org_ids, days, day)
+    stalled, stalled_ids = first_ids_and_total(_stalled(org_ids, days, day).with_only_columns(Pair.id), CARD_PAIRS)
     unconsented, unconsented_ids = pairs_without_consent_count(org_ids, day, CARD_PAIRS)
     return {
         "counts": dashboard_counts(org_ids),
-        "stalled": db.session.scalar(select(func.count()).select_from(stalled.subquery())) or 0,
-        "stalled_ids": list(db.session.scalars(stalled.with_only_columns(Pair.id).order_by(Pair.id).limit(CARD_PAIRS))),
+        "stalled": stalled,
+        "stalled_ids": stalled_ids,
         "unconsented": unconsented,
         "unconsented_ids": unconsented_ids,
     }

@@ -241,3 +241,14 @@ def test_lists_and_exports_leave_the_person_out(curator, world, app):
     cells = " ".join(str(c.value) for ws in people_xlsx for row in ws.iter_rows() for c in row if c.value)
     assert "Отозвавшийся" not in cells and "Старшеклассникова" in cells
     assert db.session.scalar(select(PairMember).where(PairMember.pair_id == pair.id, PairMember.role == "mentee"))
+
+
+def test_a_card_names_the_first_few_and_counts_them_all_in_one_statement(app, world):
+    from nastavnik.pairs.eligibility import first_ids_and_total
+    from nastavnik.participants.models import Person
+
+    people = [make_person(world.school2, last_name=f"Иванов{n}").id for n in range(13)]
+    db.session.commit()
+    query = select(Person.id).where(Person.org_id == world.school2.id)
+    assert first_ids_and_total(query, 10) == (13, sorted(people)[:10])
+    assert first_ids_and_total(query.where(Person.id < 0), 10) == (0, [])
