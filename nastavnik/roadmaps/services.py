@@ -1204,7 +1204,8 @@ def attention_figures(scope, day: date) -> dict:
                 totals[code] += number
                 per_org[code][org_id] += number
     top = {code: counts.most_common(CARD_ORGS) for code, counts in per_org.items()}
-    wanted = {org_id for pairs in top.values() for org_id, _ in pairs}
+    # The card names organisations only when there are several (a school's card does not).
+    wanted = {org_id for pairs in top.values() for org_id, _ in pairs} if len(rows) > 1 else set()
     titles = {
         org_id: short or name for org_id, short, name in db.session.execute(
             select(Organisation.id, Organisation.short_name, Organisation.name).where(Organisation.id.in_(wanted))
