@@ -140,6 +140,11 @@ def app(tmp_path):
     # The app context below stays open, so requests would share its ``g`` (the logged-in user,
     # the org tree); give every request a fresh ``g`` as in production.
     app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
+    # What a process keeps between requests (scope sizes, coordinators' pages) is from another test's database.
+    from nastavnik.dashboard import cache, pages
+
+    cache._sizes.clear()
+    pages.clear()
     with app.app_context():
         create_schema()
         yield app

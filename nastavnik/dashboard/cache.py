@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
 from nastavnik.dashboard.models import FigureCache
@@ -42,13 +42,19 @@ def scope_key(scope) -> str:
     return "all" if scope.everything else ",".join(str(r) for r in sorted(scope.roots))
 
 
+_sizes: dict[str, tuple[float, int]] = {}
+SIZE_SECONDS = 300
+
+
 def scope_size(scope) -> int:
-    """How many organisations ``scope`` spans (counted once per request)."""
-    cache = g.setdefault("scope_sizes", {}) if has_request_context() else {}
+    """How many organisations ``scope`` spans. It only decides what is kept and for how long, and
+    schools are added a few times a year: counted once in five minutes per process, not per page."""
     key = scope_key(scope)
-    if key not in cache:
-        cache[key] = db.session.scalar(select(func.count()).select_from(scope.__clause_element__().subquery()))
-    return cache[key]
+    found = _sizes.get(key)
+    if found is None or found[0] <= time.monotonic():
+        size = db.session.scalar(select(func.count()).select_from(scope.__clause_element__().subquery()))
+        found = _sizes[key] = (time.monotonic() + SIZE_SECONDS, size)
+    return found[1]
 
 
 def _large(scope) -> bool:

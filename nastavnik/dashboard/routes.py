@@ -24,20 +24,17 @@ from nastavnik.timeutil import today, utcnow
 def school_summary(org_ids) -> dict[int, Counter]:
     """Counts per organisation: staff, students, young specialists, consent states.
 
-    ``org_ids``: ids or a scope (a subquery). Counted in the database, three statements whatever
+    ``org_ids``: ids or a scope (a subquery). Counted in the database, two statements whatever
     the number of organisations: a region covers 200,000 people (see bench/bench_dashboard.py).
     """
     config, day = current_app.config, today()
     live = (Person.org_id.in_(org_ids), Person.kind != "parent", Person.archived_at.is_(None))
     summary: dict[int, Counter] = defaultdict(Counter)
-    for org_id, kind, number in db.session.execute(
-        select(Person.org_id, Person.kind, func.count()).where(*live).group_by(Person.org_id, Person.kind)
+    state = consent_state_column(day, config["CONSENT_EXPIRING_DAYS"]).label("state")
+    for org_id, kind, consent, number in db.session.execute(
+        select(Person.org_id, Person.kind, state, func.count()).where(*live).group_by(Person.org_id, Person.kind, state)
     ):
         summary[org_id][kind] += number
-    state = consent_state_column(day, config["CONSENT_EXPIRING_DAYS"]).label("state")
-    for org_id, consent, number in db.session.execute(
-        select(Person.org_id, state, func.count()).where(*live).group_by(Person.org_id, state)
-    ):
         summary[org_id]["consent_" + consent] += number
     max_years, max_age = config["YOUNG_SPECIALIST_MAX_YEARS"], config["YOUNG_SPECIALIST_MAX_AGE"]
     # Only the candidates leave the database (experience only grows, age only grows); the exact
