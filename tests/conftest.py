@@ -115,13 +115,26 @@ def drop_schema() -> None:
     engine.dispose()
 
 
+_shared: dict = {}
+
+
+def _new_app():
+    app = create_app(TestingConfig, plugins=IN_REPO_PLUGINS)
+    # The app context of a test stays open, so requests would share its ``g`` (the logged-in user,
+    # the org tree); give every request a fresh ``g`` as in production.
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
+    return app
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _modules_imported_before_any_patch():
     """One app built before any test: a module binds ``from nastavnik.timeutil import today`` when it is
     first imported, and a test whose autouse fixture patches ``timeutil.today`` before its app is built
     would otherwise fix that date for every later test of the worker (a pair then refused a consent
     signed «in the future» in test_dashboard_statements, depending on the order xdist gave). Modules
-    that the code imports only inside functions (the demo data, exports) are imported here too."""
+    that the code imports only inside functions (the demo data, exports) are imported here too.
+
+    That app is then every test's (see ``app``)."""
     import importlib
     import pkgutil
 
@@ -129,17 +142,22 @@ def _modules_imported_before_any_patch():
 
     for module in pkgutil.walk_packages(nastavnik.__path__, "nastavnik."):
         importlib.import_module(module.name)
-    create_app(TestingConfig, plugins=IN_REPO_PLUGINS)
+    _shared["app"] = _new_app()
+    _shared["config"] = dict(_shared["app"].config)
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = create_app(TestingConfig, plugins=IN_REPO_PLUGINS)
+def app(request, tmp_path):
+    """The worker's app, its configuration reset for each test, on an empty database.
+
+    Building an app compiles a URL builder for each of its ~250 routes: 0.2 s, more than most tests
+    take, twice 1,600 times a run. So tests share one; a test that adds routes (which Flask allows only
+    before the first request) is marked ``own_app`` and gets a new one."""
+    app = _new_app() if request.node.get_closest_marker("own_app") else _shared["app"]
+    app.config.clear()
+    app.config.update(_shared["config"])
     app.instance_path = str(tmp_path)
     app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")  # create_app derived it from the real instance/
-    # The app context below stays open, so requests would share its ``g`` (the logged-in user,
-    # the org tree); give every request a fresh ``g`` as in production.
-    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
     # What a process keeps between requests (scope sizes, coordinators' pages) is from another test's database.
     from nastavnik.dashboard import cache, pages
 
@@ -149,6 +167,8 @@ def app(tmp_path):
         create_schema()
         yield app
         drop_schema()
+    app.config.clear()
+    app.config.update(_shared["config"])
 
 
 @pytest.fixture

@@ -68,6 +68,7 @@ def test_every_endpoint_declares_access(app):
     assert undeclared == []
 
 
+@pytest.mark.own_app  # adds a route
 def test_undeclared_view_is_refused(app, world, client):
     app.add_url_rule("/undeclared-probe", "undeclared_probe", lambda: "leak")
     login(client, "admin")

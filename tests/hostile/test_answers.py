@@ -292,6 +292,7 @@ def test_junk_version_on_never_saved_matching_settings_is_a_conflict(app, world,
     assert "Настройки изменил другой пользователь" in response.get_data(as_text=True)
 
 
+@pytest.mark.own_app  # adds a route
 def test_a_number_past_the_column_anywhere_in_a_query_is_404(app, world, as_user):
     """The net behind the converter and db_id: an id from anywhere that reaches a query."""
     from nastavnik import access

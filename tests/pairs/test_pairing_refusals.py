@@ -21,10 +21,16 @@ from tests.plugins_fixtures.refuses_pair import REASON
 
 @pytest.fixture(autouse=True)
 def refusing_plugin(app):
-    """The small test plugin joins the app's plugin manager, as an installed plugin would."""
+    """The small test plugin joins the app's plugin manager, as an installed plugin would (and leaves
+    it after the test: the app is the worker's)."""
     from nastavnik.plugins.manager import plugin_state
 
-    plugin_state().pm.register(refuses_pair, name="refuses_pair")
+    pm = plugin_state().pm
+    pm.register(refuses_pair, name="refuses_pair")
+    yield
+    for name in ("refuses_pair", "refusals_fail"):
+        if pm.has_plugin(name):
+            pm.unregister(name=name)
 
 
 @pytest.fixture
