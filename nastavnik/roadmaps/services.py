@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import Date, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -700,31 +700,43 @@ def display_status_column(day: date):
     )
 
 
+@cache
+def _status_counts_statement():
+    """Built once, the day and the ids bound at execution: building the CASE of five EXISTS and
+    computing its cache key cost more than running it for a school's page."""
+    shown = display_status_column(bindparam("day", type_=Date)).label("shown")
+    return (
+        select(RoadmapItem.roadmap_id, shown, func.count())
+        .join(Roadmap, RoadmapItem.roadmap_id == Roadmap.id)
+        .where(RoadmapItem.roadmap_id.in_(bindparam("roadmap_ids", expanding=True)))
+        .group_by(RoadmapItem.roadmap_id, shown)
+    )
+
+
 def status_counts_of(roadmap_ids, day: date) -> dict[int, Counter]:
     """:func:`status_counts` of many roadmaps in one GROUP BY (a list page's)."""
-    shown = display_status_column(day).label("shown")
     counts: dict[int, Counter] = {roadmap_id: Counter() for roadmap_id in roadmap_ids}
     if roadmap_ids:
-        rows = db.session.execute(
-            select(RoadmapItem.roadmap_id, shown, func.count())
-            .join(Roadmap, RoadmapItem.roadmap_id == Roadmap.id)
-            .where(RoadmapItem.roadmap_id.in_(list(roadmap_ids)))
-            .group_by(RoadmapItem.roadmap_id, shown)
-        )
+        rows = db.session.execute(_status_counts_statement(), {"day": day, "roadmap_ids": list(roadmap_ids)})
         for roadmap_id, status, number in rows:
             counts[roadmap_id][status] += number
     return counts
+
+
+@cache
+def _share_counts_statement():
+    return (
+        select(Roadmap.parent_roadmap_id, func.count())
+        .where(Roadmap.parent_roadmap_id.in_(bindparam("roadmap_ids", expanding=True)))
+        .group_by(Roadmap.parent_roadmap_id)
+    )
 
 
 def share_counts(roadmap_ids) -> dict[int, int]:
     """How many schools each of these roadmaps was handed to."""
     if not roadmap_ids:
         return {}
-    rows = db.session.execute(
-        select(Roadmap.parent_roadmap_id, func.count())
-        .where(Roadmap.parent_roadmap_id.in_(list(roadmap_ids)))
-        .group_by(Roadmap.parent_roadmap_id)
-    )
+    rows = db.session.execute(_share_counts_statement(), {"roadmap_ids": list(roadmap_ids)})
     return dict(rows.tuples().all())
 
 
