@@ -40,7 +40,7 @@ from nastavnik.periods import AcademicYear
 from nastavnik.plugins.manager import registry
 from nastavnik.timeutil import today, utcnow
 from nastavnik.versioning import save_versioned
-from nastavnik.web.paging import page_rows
+from nastavnik.web.paging import known_total, page_rows, rows_of_page
 from nastavnik.web.uploads import write_whole
 from nastavnik.web.words import plural
 
@@ -106,12 +106,20 @@ class BankFilters:
 
 def _page(query, model, f: BankFilters, page_size: int) -> tuple[list, int]:
     """One page of ``query`` by name and the total count (the page is clamped to the last one)."""
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    last = max((total + page_size - 1) // page_size, 1)
-    f.page = min(max(f.page, 1), last)
-    if not _asks_person(f):  # the names to order by; the count above needs no join (a region's bank is 60,000 rows)
+    counted = query
+    if not _asks_person(f):  # the names to order by; the count below needs no join (a region's bank is 60,000 rows)
         query = query.join(Person, model.person_id == Person.id)
-    return page_rows(query, model, (Person.last_name, Person.first_name, model.id), f.page, page_size), total
+    order = (Person.last_name, Person.first_name, model.id)
+    f.page = max(f.page, 1)
+    rows, found = rows_of_page(query, model, order, f.page, page_size)
+    total = known_total(f.page, page_size, found)
+    if total is None:  # a full page, or one past the end: only a count knows
+        total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+        last = max((total + page_size - 1) // page_size, 1)
+        if f.page > last:
+            f.page = last
+            rows = page_rows(query, model, order, f.page, page_size)
+    return rows, total
 
 
 def _asks_person(f: BankFilters) -> bool:

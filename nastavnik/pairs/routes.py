@@ -44,6 +44,8 @@ def _orgs(permission: str) -> list[Organisation]:
 
 # ---------------------------------------------------------------- pairs
 
+_WITH_ORDER = joinedload(Pair.order)  # one object, so that the page's statement is built once
+
 
 @bp.route("/")
 @access.login_only
@@ -52,9 +54,7 @@ def index():
         status=request.args.get("status", "") if request.args.get("status") in PAIR_STATUSES else "",
         kind=request.args.get("kind", "")[:50],
     )
-    query = svc.list_pairs_query(current_user, filters).options(
-        svc.members_by_name(), joinedload(Pair.order)
-    )
+    query = svc.list_pairs_query(current_user, filters).options(svc.members_by_name(), _WITH_ORDER)
     page = paginate(query, Pair, svc.NEWEST_FIRST, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
     can_edit = access.can(current_user, "pairs.edit")
     return render_page_or_partial(

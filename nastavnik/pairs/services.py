@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.exc import OperationalError
@@ -356,9 +357,11 @@ class PairFilters:
 NEWEST_FIRST = (Pair.created_at.desc(), Pair.id.desc())
 
 
+@cache
 def members_by_name():
     """Loader option for lists that name a pair's people: members and their names, nothing more
-    (a person's organisation and other columns are left out of 25 rows × 2 people)."""
+    (a person's organisation and other columns are left out of 25 rows × 2 people). One object for
+    the process, so that the statement of a page's records is built once (see ``web.paging``)."""
     from nastavnik.participants.models import Person
 
     return selectinload(Pair.members).joinedload(PairMember.person).options(

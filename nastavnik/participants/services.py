@@ -15,7 +15,7 @@ from nastavnik.participants.models import Guardianship, Person
 from nastavnik.periods import ru_date
 from nastavnik.timeutil import utcnow
 from nastavnik.web import xlsx
-from nastavnik.web.paging import count, page_rows
+from nastavnik.web.paging import count, known_total, rows_of_page
 
 CONSENT_FILTERS = {
     "eligible": "можно выгружать (согласие действует)",
@@ -81,9 +81,10 @@ def search(org_ids: set[int], filters: Filters, day: date, expiring_days: int, p
     if condition is not None:
         query = query.where(condition)
     query = query.where(Person.archived_at.is_not(None) if filters.archived else Person.archived_at.is_(None))
-    total = count(query)
     order = (Person.last_name, Person.first_name, Person.id)
-    return page_rows(query, Person, order, filters.page, page_size), total
+    people, found = rows_of_page(query, Person, order, filters.page, page_size)
+    total = known_total(filters.page, page_size, found)
+    return people, count(query) if total is None else total
 
 
 def has_history(person: Person) -> bool:

@@ -1,7 +1,9 @@
 """Pages of long lists: a region's list is tens of thousands of rows, so every list is paged in SQL.
 
-``paginate(query, number, size)`` runs one COUNT and one LIMIT/OFFSET query; templates show the
-numbers with ``{% from "_macros/pager.html" import pager %}{{ pager(page.number, page.pages, "#target") }}``
+``paginate(query, entity, order_by, number, size)`` reads the page's keys with LIMIT/OFFSET, then
+its records by id, and counts the rows only when the page does not tell the total by itself (a
+full page, or a page past the end). Templates show the numbers with
+``{% from "_macros/pager.html" import pager %}{{ pager(page.number, page.pages, "#target") }}``
 (a window around the current page, plain links that htmx enhances).
 """
 
@@ -9,8 +11,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from nastavnik.extensions import db
 
@@ -31,19 +34,51 @@ def count(query) -> int:
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
-def page_rows(query, entity, order_by, number: int, size: int) -> list:
-    """The records of page ``number`` of ``query`` (an ORM select of ``entity``) in ``order_by``.
+@lru_cache(maxsize=64)
+def _by_ids(entity, options: tuple):
+    """The records of a page by id, with the list's loader options: built once (building a statement
+    and computing its cache key cost about as much as running it for a school's page)."""
+    return select(entity).options(*options).where(entity.id.in_(bindparam("page_ids", expanding=True)))
+
+
+def rows_of_page(query, entity, order_by, number: int, size: int) -> tuple[list, int]:
+    """The records of page ``number`` of ``query`` (an ORM select of ``entity``) in ``order_by``,
+    and how many rows of ``query`` the page holds (what :func:`known_total` needs).
 
     The page is found on the narrow sort keys first and only its records are then loaded whole:
     otherwise the eager joins (a person's organisation …) and every column would be carried through
-    the sort of a region's 150,000 rows to keep 25 of them.
-    """
+    the sort of a region's 150,000 rows to keep 25 of them."""
     keys = query.with_only_columns(entity.id).order_by(*order_by).limit(size).offset((number - 1) * size)
-    return list(db.session.scalars(query.where(entity.id.in_(keys)).order_by(*order_by)).unique())
+    found = db.session.scalars(keys).all()
+    ids = list(dict.fromkeys(found))  # a join may repeat a key; the page shows each record once
+    if not ids:
+        return [], 0
+    records = {r.id: r for r in db.session.scalars(_by_ids(entity, tuple(query._with_options)), {"page_ids": ids}).unique()}
+    return [records[i] for i in ids if i in records], len(found)
+
+
+def page_rows(query, entity, order_by, number: int, size: int) -> list:
+    """The records of page ``number`` of ``query`` in ``order_by`` (see :func:`rows_of_page`)."""
+    return rows_of_page(query, entity, order_by, number, size)[0]
+
+
+def known_total(number: int, size: int, found: int) -> int | None:
+    """The total row count when page ``number`` tells it (a page that is not full is the last one),
+    else None: then only a COUNT knows."""
+    if 0 < found < size or (number == 1 and found == 0):
+        return (number - 1) * size + found
+    return None
 
 
 def paginate(query, entity, order_by, number: int, size: int) -> Page:
     """Page ``number`` (clamped to the last page) of ``query`` and the total count."""
-    total = count(query)
-    number = min(max(number, 1), max(math.ceil(total / size), 1))
-    return Page(page_rows(query, entity, order_by, number, size), total, number, size)
+    number = max(number, 1)
+    items, found = rows_of_page(query, entity, order_by, number, size)
+    total = known_total(number, size, found)
+    if total is None:
+        total = count(query)
+        last = max(math.ceil(total / size), 1)
+        if number > last:
+            number = last
+            items = page_rows(query, entity, order_by, number, size)
+    return Page(items, total, number, size)
