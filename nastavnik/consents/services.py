@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import and_, case, delete, exists, func, or_, select
+from sqlalchemy import Date, Integer, String, and_, bindparam, case, delete, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from nastavnik.consents.models import Consent
 from nastavnik.extensions import db
+from nastavnik.orgs.services import Scope, scope_select
 from nastavnik.participants.models import PERSONAL_FIELDS, Guardianship, Person
 from nastavnik.timeutil import utcnow
 
@@ -89,14 +91,19 @@ def consent_state(person: Person, day: date, expiring_days: int) -> str:
     return "missing"
 
 
+@cache
+def _consents_of_statement():
+    """Built once (see ``orgs.services.scope_select``), the ids bound at execution."""
+    return select(Consent.person_id, Consent.kind, Consent.valid_until, Consent.withdrawn_on).where(
+        Consent.person_id.in_(bindparam("person_ids", expanding=True))
+    )
+
+
 def consent_states(person_ids, day: date, expiring_days: int) -> dict[int, str]:
     """:func:`consent_state` of many people from one light query (a page of a list), by the same rule."""
     found: dict[int, set[str]] = {}
     if person_ids:
-        rows = db.session.execute(
-            select(Consent.person_id, Consent.kind, Consent.valid_until, Consent.withdrawn_on)
-            .where(Consent.person_id.in_(list(person_ids)))
-        )
+        rows = db.session.execute(_consents_of_statement(), {"person_ids": list(person_ids)})
         for row in rows:
             if row.kind == "pd_processing":  # checked here: SQLite would rather scan every consent of a kind
                 found.setdefault(row.person_id, set()).add(Consent.state_on(row, day, expiring_days))
@@ -111,7 +118,11 @@ def consent_state_column(day: date, expiring_days: int):
     withdrawn, expired in that order) or «missing». One correlated subquery per person, read through
     the index (person_id, kind, dates): four EXISTS inside a CASE led PostgreSQL to hash every
     consent of the database for a municipality's 3,000 people (80 ms of the dashboard's 400)."""
-    soon = day + timedelta(days=expiring_days)
+    return _state_column(day, day + timedelta(days=expiring_days))
+
+
+def _state_column(day, soon):
+    """:func:`consent_state_column` from the day and the end of «скоро истекает» (values or bound parameters)."""
     rank = case(
         (Consent.withdrawn_on <= day, 3),
         (or_(Consent.valid_until.is_(None), Consent.valid_until > soon), 1),
@@ -128,18 +139,12 @@ def consent_state_column(day: date, expiring_days: int):
 GROUPS = ("missing", "expiring", "expired", "withdrawn")
 
 
-def lacking(org_ids, day: date, expiring_days: int, group: str | None, first: int, size: int):
-    """Who lacks a valid consent to processing, by group: (ids by group, count by group).
-
-    One statement, whatever the scope: each person's state is computed once, and window functions
-    number the people of each group by name and count them — the ids returned are those numbered
-    ``first``…``first + size - 1`` in each group (or in ``group`` only).
-    """
-    state = consent_state_column(day, expiring_days).label("state")
+def _lacking_query(in_scope, by_group: bool):
+    """The statement of :func:`lacking`, its day, page and group bound at execution."""
+    state = _state_column(bindparam("day", type_=Date), bindparam("soon", type_=Date)).label("state")
     people = (
         select(Person.id, Person.last_name, Person.first_name, state)
-        .where(Person.org_id.in_(org_ids), Person.kind != "parent", Person.archived_at.is_(None),
-               Person.anonymised_at.is_(None))
+        .where(in_scope, Person.kind != "parent", Person.archived_at.is_(None), Person.anonymised_at.is_(None))
         # OFFSET 0 keeps this a subquery of its own: SQLite would otherwise merge it into the window
         # query and work the state out more than once per person (a region: 110,000 people).
         .offset(0)
@@ -153,13 +158,38 @@ def lacking(org_ids, day: date, expiring_days: int, group: str | None, first: in
         .where(people.c.state.in_(GROUPS))
         .subquery()
     )
-    in_page = numbered.c.number.between(first, first + size - 1)
-    if group:  # its page, and the first of every other group for their totals
-        in_page = or_(numbered.c.number == 1, (numbered.c.state == group) & in_page)
-    rows = db.session.execute(
+    in_page = numbered.c.number.between(bindparam("first", type_=Integer), bindparam("last", type_=Integer))
+    if by_group:  # its page, and the first of every other group for their totals
+        in_page = or_(numbered.c.number == 1, (numbered.c.state == bindparam("group", type_=String)) & in_page)
+    return (
         select(numbered.c.id, numbered.c.state, numbered.c.number, numbered.c.total).where(in_page)
         .order_by(numbered.c.state, numbered.c.number)
-    ).all()
+    )
+
+
+@cache
+def _lacking_statement(everything: bool, by_group: bool):
+    """Built once per shape (see ``orgs.services.scope_select``): a school's page ran it in less time
+    than building it took."""
+    return _lacking_query(Person.org_id.in_(scope_select(everything)), by_group)
+
+
+def lacking(org_ids, day: date, expiring_days: int, group: str | None, first: int, size: int):
+    """Who lacks a valid consent to processing, by group: (ids by group, count by group).
+
+    One statement, whatever the scope: each person's state is computed once, and window functions
+    number the people of each group by name and count them — the ids returned are those numbered
+    ``first``…``first + size - 1`` in each group (or in ``group`` only).
+    """
+    params = {"day": day, "soon": day + timedelta(days=expiring_days), "first": first, "last": first + size - 1}
+    if group:
+        params["group"] = group
+    if isinstance(org_ids, Scope):
+        statement = _lacking_statement(org_ids.everything, bool(group))
+        params.update(org_ids.params())
+    else:
+        statement = _lacking_query(Person.org_id.in_(org_ids), bool(group))
+    rows = db.session.execute(statement, params).all() if org_ids else []
     ids: dict[str, list[int]] = {code: [] for code in GROUPS}
     totals: dict[str, int] = dict.fromkeys(GROUPS, 0)
     for person_id, code, number, total in rows:
