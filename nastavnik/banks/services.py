@@ -11,7 +11,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from nastavnik import access
@@ -141,17 +141,24 @@ def _status_filter(query, status_column, status: str):
     return query
 
 
+@cache
+def _tag_titles_statement(mentees: bool):
+    """Built once per bank, the ids bound at execution (see ``orgs.services.scope_select``)."""
+    link = mentee_tag if mentees else mentor_tag
+    owner = link.c.mentee_id if mentees else link.c.mentor_id
+    return (
+        select(owner, Tag.title).join(Tag, Tag.id == link.c.tag_id)
+        .where(owner.in_(bindparam("profile_ids", expanding=True))).order_by(Tag.title)
+    )
+
+
 def tag_titles(profiles: Sequence[MenteeProfile | MentorProfile]) -> dict[int, list[str]]:
     """Profile id → its tags' titles, for a page of a bank in one query (not one per row)."""
     if not profiles:
         return {}
-    link = mentee_tag if isinstance(profiles[0], MenteeProfile) else mentor_tag
-    owner = link.c.mentee_id if link is mentee_tag else link.c.mentor_id
     titles: dict[int, list[str]] = {}
-    rows = db.session.execute(
-        select(owner, Tag.title).join(Tag, Tag.id == link.c.tag_id)
-        .where(owner.in_([p.id for p in profiles])).order_by(Tag.title)
-    )
+    rows = db.session.execute(_tag_titles_statement(isinstance(profiles[0], MenteeProfile)),
+                              {"profile_ids": [p.id for p in profiles]})
     for profile_id, title in rows:
         titles.setdefault(profile_id, []).append(title)
     return titles

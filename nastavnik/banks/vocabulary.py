@@ -13,14 +13,15 @@ archives a tag they do not own, so one school cannot change the words another sc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from nastavnik import access
 from nastavnik.banks.models import Tag
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation, OrganisationLink
-from nastavnik.orgs.services import Scope, education_orgs
+from nastavnik.orgs.services import Scope, education_orgs, scope_select
 
 OWNER_TITLES = {"shared": "общий (администратор)", "above": "муниципальный", "school": "школы"}
 
@@ -30,7 +31,15 @@ def lineage(org_ids) -> set[int]:
     ids = [org_id for org_id in org_ids if org_id is not None]
     if not ids:
         return set()
-    return set(db.session.scalars(select(OrganisationLink.ancestor_id).where(OrganisationLink.descendant_id.in_(ids))))
+    return set(db.session.scalars(_lineage_statement(), {"org_ids": ids}))
+
+
+@cache
+def _lineage_statement():
+    """Built once, the ids bound at execution (see ``orgs.services.scope_select``)."""
+    return select(OrganisationLink.ancestor_id).where(
+        OrganisationLink.descendant_id.in_(bindparam("org_ids", expanding=True))
+    )
 
 
 @dataclass(frozen=True)
@@ -58,10 +67,26 @@ def visible_clause(owners):
 
 
 def visible_tags(user, active_only: bool = False) -> list[Tag]:
-    query = select(Tag).where(visible_clause(visible_owner_ids(user)))
+    owners = visible_owner_ids(user)
+    if owners.below:  # the usual case, through a statement built once
+        params = {"above": sorted(owners.above), **owners.below.params()}
+        return list(db.session.scalars(_visible_tags_statement(owners.below.everything, active_only), params))
+    return list(db.session.scalars(_visible_tags_query(visible_clause(owners), active_only)))
+
+
+def _visible_tags_query(visible, active_only: bool):
+    query = select(Tag).where(visible)
     if active_only:
         query = query.where(~Tag.archived)
-    return list(db.session.scalars(query.order_by(Tag.archived, Tag.group, Tag.title)))
+    return query.order_by(Tag.archived, Tag.group, Tag.title)
+
+
+@cache
+def _visible_tags_statement(everything: bool, active_only: bool):
+    """:func:`visible_clause` of :class:`Owners` with a non-empty scope below, its ids bound at execution."""
+    visible = or_(Tag.org_id.is_(None), Tag.org_id.in_(bindparam("above", expanding=True)),
+                  Tag.org_id.in_(scope_select(everything)))
+    return _visible_tags_query(visible, active_only)
 
 
 def tags_of_school_clause(org_id: int):

@@ -69,8 +69,15 @@ def suspended_person_ids(person_ids, day: date) -> set[int]:
     ids = list(set(person_ids))
     if not ids:
         return set()
-    query = select(Person.id).where(Person.id.in_(ids), ~processing_allowed_clause(day))
-    return set(db.session.scalars(query))
+    return set(db.session.scalars(_suspended_statement(), {"person_ids": ids, "day": day}))
+
+
+@cache
+def _suspended_statement():
+    """Built once, the ids and the day bound at execution (see ``orgs.services.scope_select``)."""
+    return select(Person.id).where(
+        Person.id.in_(bindparam("person_ids", expanding=True)), ~processing_allowed_clause(bindparam("day", type_=Date))
+    )
 
 
 def export_eligible_clause(day: date):
