@@ -172,13 +172,18 @@ def load_ancestors(org_ids) -> None:
     if not wanted:
         return
     found: dict[int, set[int]] = {org_id: set() for org_id in wanted}
-    rows = db.session.execute(
-        select(OrganisationLink.descendant_id, OrganisationLink.ancestor_id)
-        .where(OrganisationLink.descendant_id.in_(sorted(wanted)))
-    )
+    rows = db.session.execute(_ancestors_statement(), {"org_ids": sorted(wanted)})
     for org_id, ancestor in rows:
         found[org_id].add(ancestor)
     cache.update({org_id: frozenset(ancestors) for org_id, ancestors in found.items()})
+
+
+@cache
+def _ancestors_statement():
+    """Built once, the ids bound at execution (see :func:`scope_select`)."""
+    return select(OrganisationLink.descendant_id, OrganisationLink.ancestor_id).where(
+        OrganisationLink.descendant_id.in_(bindparam("org_ids", expanding=True))
+    )
 
 
 def subtree(root_ids) -> Scope:

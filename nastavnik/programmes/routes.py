@@ -45,6 +45,7 @@ from nastavnik.programmes.services import (
     find_template,
     kind_missing,
     kind_title,
+    may_reuse_practices,
     meetings_of,
     member_pair_ids,
     member_role,
@@ -56,7 +57,6 @@ from nastavnik.programmes.services import (
     pair_access,
     pair_title,
     practice_or_404,
-    practice_org_ids,
     practices,
     programme_of,
     programmes_by_pair,
@@ -161,7 +161,7 @@ def index():
         page=page,
         programmes=programmes_by_pair([p.id for p in pairs], brief=True),
         levels={p.id: pair_access(current_user, p) for p in pairs},
-        has_bank=bool(practice_org_ids(current_user)),
+        has_bank=may_reuse_practices(current_user),
         live=LIVE_STATUSES,
     )
 

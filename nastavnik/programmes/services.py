@@ -9,9 +9,10 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from flask import abort
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import Integer, bindparam, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import load_only, selectinload
 
@@ -88,7 +89,13 @@ def member_pair_ids(user) -> set[int]:
     person_id = getattr(user, "person_id", None)
     if person_id is None:
         return set()
-    return set(db.session.scalars(select(PairMember.pair_id).where(PairMember.person_id == person_id)))
+    return set(db.session.scalars(_member_pairs_statement(), {"person_id": person_id}))
+
+
+@cache
+def _member_pairs_statement():
+    """Built once, the person bound at execution: every list of pairs asks it."""
+    return select(PairMember.pair_id).where(PairMember.person_id == bindparam("person_id", type_=Integer))
 
 
 def visible_pairs_query(user, statuses: tuple[str, ...] | None = None):
@@ -129,11 +136,15 @@ def programmes_by_pair(pair_ids, brief: bool = False) -> dict[int, Programme]:
     """The pairs' programmes; ``brief``: only what a list shows (not the long texts)."""
     if not pair_ids:
         return {}
-    query = select(Programme).where(Programme.pair_id.in_(list(pair_ids)))
-    if brief:
-        query = query.options(load_only(Programme.pair_id, Programme.status))
-    rows = db.session.scalars(query).all()
+    rows = db.session.scalars(_programmes_statement(brief), {"pair_ids": list(pair_ids)}).all()
     return {p.pair_id: p for p in rows}
+
+
+@cache
+def _programmes_statement(brief: bool):
+    """Built once, the ids bound at execution (a list page asks it for its 25 pairs)."""
+    query = select(Programme).where(Programme.pair_id.in_(bindparam("pair_ids", expanding=True)))
+    return query.options(load_only(Programme.pair_id, Programme.status)) if brief else query
 
 
 def pair_title(pair: Pair) -> str:
@@ -426,6 +437,13 @@ def practice_org_ids(user) -> access.Scope:
         if access.grants(role.role, "pairs.edit"):
             ids |= access.Scope([_municipality_of(role.org_id)])
     return ids
+
+
+def may_reuse_practices(user) -> bool:
+    """``bool(practice_org_ids(user))``, without looking the municipality up."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(access.scope(user, "pairs.view")) or any(access.grants(r.role, "pairs.edit") for r in user.roles)
 
 
 def practices_query(org_ids: set[int]):

@@ -199,3 +199,13 @@ def test_practice_bank_is_empty_without_a_scope(world, programme, client, as_use
 def test_anonymous_goes_to_login(world, programme, client):
     response = client.get(f"/programmes/{programme.id}")
     assert response.status_code in (302, 303) and "/auth/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role", ["admin", "municipal", "director", "curator", "observer", "mentor", "mentee",
+                                  "curator_other"])
+def test_the_list_links_the_practice_bank_for_whoever_may_reuse_practices(app, world, role):
+    """``may_reuse_practices`` (the list's link, read without a query) says what ``practice_org_ids`` says."""
+    from nastavnik.programmes.services import may_reuse_practices, practice_org_ids
+
+    user = world.users[role]
+    assert may_reuse_practices(user) is bool(practice_org_ids(user))
