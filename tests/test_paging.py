@@ -70,3 +70,14 @@ def test_known_total():
     assert known_total(2, 25, 0) is None  # past the end: unknown
     assert known_total(2, 25, 24) == 49
     assert known_total(2, 25, 25) is None
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 9])
+def test_a_statement_built_once_pages_as_the_same_query_with_its_values(seven, counts, number):
+    from sqlalchemy import bindparam
+
+    school_id = db.session.scalar(seven.with_only_columns(Person.org_id).limit(1))
+    built_once = select(Person).where(Person.org_id == bindparam("school"))
+    page = paginate(built_once, Person, ORDER, number, 3, {"school": school_id})
+    same = paginate(seven, Person, ORDER, number, 3)
+    assert ([p.id for p in page.items], page.total, page.number) == ([p.id for p in same.items], same.total, same.number)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from nastavnik.banks import notes
@@ -510,14 +511,19 @@ def last_why(mentee: MenteeProfile) -> str:
     return ""
 
 
+@cache
+def _runs_of_statement():
+    """Built once, the organisations bound at execution."""
+    return select(MatchRun).where(MatchRun.org_id.in_(bindparam("org_ids", expanding=True))).order_by(MatchRun.id.desc())
+
+
 def last_why_of(mentees: Sequence[MenteeProfile]) -> dict[int, str]:
     """:func:`last_why` for a page of mentees in one query: the last five runs of each organisation and form."""
     wanted = {(m.org_id, m.kind_code) for m in mentees}
     if not wanted:
         return {}
     runs: dict[tuple[int, str], list[MatchRun]] = {}
-    query = select(MatchRun).where(MatchRun.org_id.in_({org_id for org_id, _ in wanted})).order_by(MatchRun.id.desc())
-    for run in db.session.scalars(query):
+    for run in db.session.scalars(_runs_of_statement(), {"org_ids": sorted({org_id for org_id, _ in wanted})}):
         found = runs.setdefault((run.org_id, run.kind_code), [])
         if len(found) < 5:
             found.append(run)

@@ -336,9 +336,9 @@ def order_docx(order_id):
 @bp.route("/unmatched")
 @access.rule("pairs.view")
 def unmatched():
-    query = svc.unmatched_query(access.scope(current_user, "pairs.view"))
+    query, params = svc.unmatched_listing(access.scope(current_user, "pairs.view"), today())
     page = paginate(query, MenteeProfile, svc.UNMATCHED_ORDER, request.args.get("page", 1, type=int),
-                    current_app.config["PAGE_SIZE"])
+                    current_app.config["PAGE_SIZE"], params)
     mentees = page.items
     return render_template(
         "pairs/unmatched.html",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import Date, bindparam, exists, func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -16,6 +16,7 @@ from nastavnik import access
 from nastavnik.banks.models import MenteeProfile, MentorProfile
 from nastavnik.consents.services import has_valid_consent, processing_allowed_clause
 from nastavnik.extensions import db
+from nastavnik.orgs.services import scope_select
 from nastavnik.pairs.eligibility import first_ids_and_total, pairing_problems, pairs_without_consent_count
 from nastavnik.pairs.models import (
     LIVE_STATUSES,
@@ -471,6 +472,27 @@ def unmatched_query(org_ids, day: date | None = None):
     )
 
 
+def unmatched_listing(org_ids, day: date):
+    """:func:`unmatched_query` for a list page: (statement, its values), the statement built once per
+    process when ``org_ids`` is a scope (see ``web.paging.rows_of_page``), else (query, None)."""
+    if isinstance(org_ids, access.Scope) and org_ids:
+        return _unmatched_statement(org_ids.everything), {"day": day, **org_ids.params()}
+    return unmatched_query(org_ids, day), None
+
+
+@cache
+def _unmatched_statement(everything: bool):
+    return (
+        select(MenteeProfile)
+        .join(Person, Person.id == MenteeProfile.person_id)
+        .where(
+            MenteeProfile.org_id.in_(scope_select(everything)),
+            MenteeProfile.status.in_(("unmatched", "in_bank")),
+            processing_allowed_clause(bindparam("day", type_=Date)),
+        )
+    )
+
+
 def unmatched_mentees(org_ids, day: date | None = None) -> list[MenteeProfile]:
     return list(db.session.scalars(unmatched_query(org_ids, day).order_by(*UNMATCHED_ORDER)))
 
@@ -479,10 +501,18 @@ def support_records_of(mentee_ids) -> dict[int, list[SupportRecord]]:
     """The support records of a page of mentees, in one query."""
     records: dict[int, list[SupportRecord]] = {}
     if mentee_ids:
-        query = select(SupportRecord).where(SupportRecord.mentee_profile_id.in_(list(mentee_ids)))
-        for record in db.session.scalars(query.order_by(SupportRecord.happened_on, SupportRecord.id)):
+        for record in db.session.scalars(_support_records_statement(), {"mentee_ids": list(mentee_ids)}):
             records.setdefault(record.mentee_profile_id, []).append(record)
     return records
+
+
+@cache
+def _support_records_statement():
+    """Built once, the ids bound at execution."""
+    return (
+        select(SupportRecord).where(SupportRecord.mentee_profile_id.in_(bindparam("mentee_ids", expanding=True)))
+        .order_by(SupportRecord.happened_on, SupportRecord.id)
+    )
 
 
 def support_records(mentee_id: int) -> list[SupportRecord]:

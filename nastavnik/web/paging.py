@@ -30,8 +30,22 @@ class Page:
         return max(math.ceil(self.total / self.size), 1)
 
 
-def count(query) -> int:
+def count(query, params: dict | None = None) -> int:
+    """The rows of ``query``; ``params``: the values of a statement built once (see :func:`rows_of_page`)."""
+    if params is not None:
+        return db.session.scalar(_count_of(query), params) or 0
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
+@lru_cache(maxsize=64)
+def _count_of(query):
+    return select(func.count()).select_from(query.order_by(None).subquery())
+
+
+@lru_cache(maxsize=64)
+def _keys_of(query, entity, order_by: tuple):
+    return (query.with_only_columns(entity.id).order_by(*order_by)
+            .limit(bindparam("page_limit")).offset(bindparam("page_offset")))
 
 
 @lru_cache(maxsize=64)
@@ -41,15 +55,22 @@ def _by_ids(entity, options: tuple):
     return select(entity).options(*options).where(entity.id.in_(bindparam("page_ids", expanding=True)))
 
 
-def rows_of_page(query, entity, order_by, number: int, size: int) -> tuple[list, int]:
+def rows_of_page(query, entity, order_by, number: int, size: int, params: dict | None = None) -> tuple[list, int]:
     """The records of page ``number`` of ``query`` (an ORM select of ``entity``) in ``order_by``,
     and how many rows of ``query`` the page holds (what :func:`known_total` needs).
 
     The page is found on the narrow sort keys first and only its records are then loaded whole:
     otherwise the eager joins (a person's organisation …) and every column would be carried through
-    the sort of a region's 150,000 rows to keep 25 of them."""
-    keys = query.with_only_columns(entity.id).order_by(*order_by).limit(size).offset((number - 1) * size)
-    found = db.session.scalars(keys).all()
+    the sort of a region's 150,000 rows to keep 25 of them.
+
+    With ``params``, ``query`` is a statement built once per process whose values are bound at
+    execution (``params``): its keys and count statements are then built once too."""
+    if params is None:
+        keys = query.with_only_columns(entity.id).order_by(*order_by).limit(size).offset((number - 1) * size)
+        found = db.session.scalars(keys).all()
+    else:
+        found = db.session.scalars(_keys_of(query, entity, tuple(order_by)),
+                                   {**params, "page_limit": size, "page_offset": (number - 1) * size}).all()
     ids = list(dict.fromkeys(found))  # a join may repeat a key; the page shows each record once
     if not ids:
         return [], 0
@@ -57,9 +78,9 @@ def rows_of_page(query, entity, order_by, number: int, size: int) -> tuple[list,
     return [records[i] for i in ids if i in records], len(found)
 
 
-def page_rows(query, entity, order_by, number: int, size: int) -> list:
+def page_rows(query, entity, order_by, number: int, size: int, params: dict | None = None) -> list:
     """The records of page ``number`` of ``query`` in ``order_by`` (see :func:`rows_of_page`)."""
-    return rows_of_page(query, entity, order_by, number, size)[0]
+    return rows_of_page(query, entity, order_by, number, size, params)[0]
 
 
 def known_total(number: int, size: int, found: int) -> int | None:
@@ -70,15 +91,16 @@ def known_total(number: int, size: int, found: int) -> int | None:
     return None
 
 
-def paginate(query, entity, order_by, number: int, size: int) -> Page:
-    """Page ``number`` (clamped to the last page) of ``query`` and the total count."""
+def paginate(query, entity, order_by, number: int, size: int, params: dict | None = None) -> Page:
+    """Page ``number`` (clamped to the last page) of ``query`` and the total count (``params``: see
+    :func:`rows_of_page`)."""
     number = max(number, 1)
-    items, found = rows_of_page(query, entity, order_by, number, size)
+    items, found = rows_of_page(query, entity, order_by, number, size, params)
     total = known_total(number, size, found)
     if total is None:
-        total = count(query)
+        total = count(query, params)
         last = max(math.ceil(total / size), 1)
         if number > last:
             number = last
-            items = page_rows(query, entity, order_by, number, size)
+            items = page_rows(query, entity, order_by, number, size, params)
     return Page(items, total, number, size)
