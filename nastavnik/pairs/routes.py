@@ -5,7 +5,6 @@ import io
 from flask import abort, current_app, flash, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from nastavnik import access
 from nastavnik.banks import matching_service as ms
@@ -44,8 +43,6 @@ def _orgs(permission: str) -> list[Organisation]:
 
 # ---------------------------------------------------------------- pairs
 
-_WITH_ORDER = joinedload(Pair.order)  # one object, so that the page's statement is built once
-
 
 @bp.route("/")
 @access.login_only
@@ -54,8 +51,9 @@ def index():
         status=request.args.get("status", "") if request.args.get("status") in PAIR_STATUSES else "",
         kind=request.args.get("kind", "")[:50],
     )
-    query = svc.list_pairs_query(current_user, filters).options(svc.members_by_name(), _WITH_ORDER)
-    page = paginate(query, Pair, svc.NEWEST_FIRST, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    query, params = svc.pairs_listing(current_user, filters)
+    page = paginate(query, Pair, svc.NEWEST_FIRST, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"],
+                    params)
     can_edit = access.can(current_user, "pairs.edit")
     return render_page_or_partial(
         "pairs/index.html",

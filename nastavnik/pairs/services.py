@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import Date, bindparam, exists, func, or_, select, update
+from sqlalchemy import Date, Integer, String, bindparam, exists, func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -389,9 +389,57 @@ def list_pairs(user, filters: PairFilters) -> list[Pair]:
 
 def forming_count(user) -> int:
     """Pairs waiting for an order, among those the user sees."""
+    scope = access.scope(user, "pairs.view")
+    if scope:
+        statement = _forming_statement(scope.everything, bool(user.person_id))
+        return db.session.scalar(statement, {**scope.params(), "person_id": user.person_id}) or 0
     return db.session.scalar(
         select(func.count()).select_from(Pair).where(visible_pairs_clause(user), Pair.status == "forming")
     ) or 0
+
+
+def _visible_pairs_bound(everything: bool, own: bool):
+    """:func:`visible_pairs_clause` of a non-empty scope, its roots and person bound at execution."""
+    visible = Pair.org_id.in_(scope_select(everything))
+    if not own:
+        return visible
+    mine = select(PairMember.pair_id).where(PairMember.person_id == bindparam("person_id", type_=Integer))
+    return or_(visible, Pair.id.in_(mine))
+
+
+@cache
+def _forming_statement(everything: bool, own: bool):
+    return select(func.count()).select_from(Pair).where(_visible_pairs_bound(everything, own), Pair.status == "forming")
+
+
+def pairs_listing(user, filters: PairFilters):
+    """The pairs list's statement and its values: :func:`list_pairs_query` with the list's loader
+    options, built once per shape for a user with a scope (see ``web.paging.rows_of_page``)."""
+    scope = access.scope(user, "pairs.view")
+    if not scope:
+        return list_pairs_query(user, filters).options(*_list_options()), None
+    statement = _pairs_statement(scope.everything, bool(user.person_id), bool(filters.status), bool(filters.org_id),
+                                 bool(filters.kind))
+    params = {**scope.params(), "person_id": user.person_id, "status": filters.status, "org_id": filters.org_id,
+              "kind": filters.kind}
+    return statement, params
+
+
+@cache
+def _list_options():
+    return members_by_name(), joinedload(Pair.order)
+
+
+@cache
+def _pairs_statement(everything: bool, own: bool, status: bool, org: bool, kind: bool):
+    query = select(Pair).where(_visible_pairs_bound(everything, own))
+    if status:
+        query = query.where(Pair.status == bindparam("status", type_=String))
+    if org:
+        query = query.where(Pair.org_id == bindparam("org_id", type_=Integer))
+    if kind:
+        query = query.where(Pair.kind_code == bindparam("kind", type_=String))
+    return query.options(*_list_options())
 
 
 def pairs_of_mentor(person_id: int) -> list[Pair]:

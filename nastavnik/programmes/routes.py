@@ -60,6 +60,7 @@ from nastavnik.programmes.services import (
     practices,
     programme_of,
     programmes_by_pair,
+    programmes_listing,
     redate_plan,
     require_pair,
     sorted_items,
@@ -67,7 +68,6 @@ from nastavnik.programmes.services import (
     summer_warning,
     template_plan,
     templates_for,
-    visible_pairs_query,
     without_programme_figures,
 )
 from nastavnik.timeutil import today
@@ -151,8 +151,9 @@ def _detail_url(programme: Programme) -> str:
 @bp.route("/")
 @access.login_only
 def index():
-    query = visible_pairs_query(current_user).options(members_by_name())
-    page = paginate(query, Pair, NEWEST_FIRST, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
+    query, params = programmes_listing(current_user, (members_by_name(),))
+    page = paginate(query, Pair, NEWEST_FIRST, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"],
+                    params)
     pairs = page.items
     load_ancestors({p.org_id for p in pairs})  # the access of each row below, read at once
     return render_template(

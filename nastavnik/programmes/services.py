@@ -19,6 +19,7 @@ from sqlalchemy.orm import load_only, selectinload
 from nastavnik import access
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation, OrganisationLink
+from nastavnik.orgs.services import scope_select
 from nastavnik.pairs.models import LIVE_STATUSES, Pair, PairMember
 from nastavnik.periods import AcademicYear, ru_date
 from nastavnik.plugins.manager import hook, registry
@@ -111,6 +112,21 @@ def visible_pairs_query(user, statuses: tuple[str, ...] | None = None):
 
 
 NEWEST_FIRST = (Pair.academic_year.desc(), Pair.id.desc())
+
+
+def programmes_listing(user, options: tuple):
+    """The programmes list's statement (:func:`visible_pairs_query` with ``options``) and its values:
+    built once per shape for a user with a scope (see ``web.paging.rows_of_page``)."""
+    scope = access.scope(user, "pairs.view")
+    if not scope:
+        return visible_pairs_query(user).options(*options), None
+    return _listing_statement(scope.everything, options), {**scope.params(), "own_pairs": sorted(member_pair_ids(user))}
+
+
+@cache
+def _listing_statement(everything: bool, options: tuple):
+    own = Pair.id.in_(bindparam("own_pairs", expanding=True))
+    return select(Pair).where(or_(own, Pair.org_id.in_(scope_select(everything)))).options(*options)
 
 
 def visible_pairs(user, statuses: tuple[str, ...] | None = None) -> list[Pair]:
