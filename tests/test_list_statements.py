@@ -36,6 +36,8 @@ def _statements(schools: int, tmp_path) -> dict:
                 for url in PAGES:
                     db.session.expunge_all()  # a fresh identity map and user, as a server's request has
                     g.pop("_login_user", None)  # the outer app context would keep the first request's user
+                    for cached in ("access_scopes", "org_ancestors"):  # … and what a request caches in g
+                        g.pop(cached, None)
                     status = []
                     found[key, url] = counting(lambda c=client, u=url, s=status: s.append(c.get(u).status_code))
                     found[key, url, "status"] = status[0]

@@ -15,6 +15,7 @@ from nastavnik.consents.forms import ConsentForm, WithdrawForm
 from nastavnik.consents.models import SELF, Consent
 from nastavnik.consents.services import GROUPS, consent_state, lacking
 from nastavnik.extensions import db
+from nastavnik.orgs.services import load_ancestors
 from nastavnik.participants.models import Person
 from nastavnik.plugins.manager import hook
 from nastavnik.timeutil import today
@@ -42,6 +43,7 @@ def index():
     wanted = [person_id for code in shown for person_id in ids[code]]
     people = {p.id: p for p in db.session.scalars(_people_statement(), {"ids": wanted})} if wanted else {}
     groups = {code: [people[i] for i in ids[code] if i in people] for code in shown}
+    load_ancestors({p.org_id for p in people.values()})  # «внести» asks each row's school: read them at once
     retention = timedelta(days=config["PD_RETENTION_DAYS"])
     return render_page_or_partial(
         "consents/index.html", "consents/_groups.html", groups=groups, totals=totals, group=group, page=page,
