@@ -150,8 +150,18 @@ def scope_select(everything: bool):
     it for a school. The same SQL as the scope's own clause."""
     if everything:
         return select(Organisation.id)
-    roots = bindparam("scope_roots", expanding=True, literal_execute=True)
-    return select(OrganisationLink.descendant_id).where(OrganisationLink.ancestor_id.in_(roots))
+    return select(OrganisationLink.descendant_id).where(OrganisationLink.ancestor_id.in_(_ROOTS))
+
+
+_ROOTS = bindparam("scope_roots", expanding=True, literal_execute=True)  # one object: a statement may use both
+
+
+@cache
+def scope_above_select(everything: bool):
+    """:meth:`Scope.above` with the roots bound at execution, as :func:`scope_select`."""
+    if everything:
+        return select(OrganisationLink.ancestor_id)
+    return select(OrganisationLink.ancestor_id).where(OrganisationLink.descendant_id.in_(_ROOTS))
 
 
 def _ancestors(org_id: int) -> frozenset[int]:

@@ -53,6 +53,7 @@ from nastavnik.roadmaps.services import (
     plan_date,
     plan_headings,
     preload_shares,
+    roadmaps_listing,
     rollup,
     school_summary,
     schools_below,
@@ -66,7 +67,6 @@ from nastavnik.roadmaps.services import (
     template_label,
     templates,
     to_draft,
-    visible_roadmaps_query,
 )
 from nastavnik.roadmaps.tables import TableImportError, read_docx_tables, read_pasted_table, read_xlsx_table
 from nastavnik.timeutil import today
@@ -217,8 +217,9 @@ def _summary_context(roadmap: Roadmap) -> dict:
 @access.rule("roadmaps.view")
 def index():
     # A region sees 2,000 roadmaps: a page of them, counted in two GROUP BYs.
-    page = paginate(visible_roadmaps_query(current_user), Roadmap, LIST_ORDER, request.args.get("page", 1, type=int),
-                    current_app.config["PAGE_SIZE"])
+    query, params = roadmaps_listing(current_user)
+    page = paginate(query, Roadmap, LIST_ORDER, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"],
+                    params)
     ids = [r.id for r in page.items]
     return render_template(
         "roadmaps/index.html",

@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from nastavnik import access
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
-from nastavnik.orgs.services import education_orgs, path, subtree
+from nastavnik.orgs.services import education_orgs, path, scope_above_select, scope_select, subtree
 from nastavnik.periods import AcademicYear
 from nastavnik.roadmaps import oddities
 from nastavnik.roadmaps.adoption import adopted_draft, shift_all_years
@@ -539,6 +539,23 @@ def visible_roadmaps_query(user):
     scope = access.scope(user, "roadmaps.view")
     return select(Roadmap).where(
         or_(Roadmap.org_id.in_(scope), (Roadmap.org_id.in_(scope.above()) & (Roadmap.level != "school")))
+    )
+
+
+def roadmaps_listing(user):
+    """:func:`visible_roadmaps_query` for the list page and its values: built once per shape for a
+    user with a scope (see ``web.paging.rows_of_page``)."""
+    scope = access.scope(user, "roadmaps.view")
+    if not scope:
+        return visible_roadmaps_query(user), None
+    return _roadmaps_statement(scope.everything), scope.params()
+
+
+@cache
+def _roadmaps_statement(everything: bool):
+    return select(Roadmap).where(
+        or_(Roadmap.org_id.in_(scope_select(everything)),
+            (Roadmap.org_id.in_(scope_above_select(everything)) & (Roadmap.level != "school")))
     )
 
 
