@@ -9,6 +9,8 @@ the as-of date, so that every numerator stays a part of its denominator.
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import and_, case, func, or_, select
 
 from nastavnik.banks.models import MENTOR_ORIGINS, MentorProfile
@@ -80,33 +82,35 @@ def _members(role: str, *conditions, pair_condition=None):
     return lambda scope: count_members(scope, role, *conditions, pair_condition=pair_condition)
 
 
-def _member_conditions(scope: CounterScope) -> dict[str, object]:
-    """Every member counter's condition (role and person), to be counted in one pass over the members."""
+def _member_conditions(scope: CounterScope, wanted=None) -> dict[str, object]:
+    """Member counters' conditions (role and person), to be counted in one pass over the members: those in
+    ``wanted``, or all. Only the wanted ones are built: the Р-145 batch needs 6 of about 30, and building
+    SQL expressions is most of a batch's Python time."""
     day = scope.as_of
     mentee, mentor = PairMember.role == "mentee", PairMember.role == "mentor"
     student, college = Person.kind == "student", Organisation.kind.in_(COLLEGE_KINDS)
-    young = young_specialist(day)
-    conditions = {
-        "mentees_10_18": and_(mentee, student, ~college, aged(day, 10, 18)),
-        "mentors_15_18": and_(mentor, student, ~college, aged(day, 15, 18)),
-        "spo_mentees_15_19": and_(mentee, student, college, aged(day, 15, 19)),
-        "young_specialists_mentees": and_(mentee, young),
-        "mentees_total": mentee,
-        "mentors_total": mentor,
-        "mentees_pupils": and_(mentee, student, ~college),
-        "mentees_spo_students": and_(mentee, student, college),
-        "mentees_young_specialists": and_(mentee, young),
-        "mentees_other_staff": and_(mentee, Person.kind == "staff", ~young),
-        "mentees_others": and_(mentee, Person.kind.not_in(("student", "staff"))),
-        "mentors_origin_unknown": and_(mentor, PairMember.mentor_profile_id.is_(None)),
+    young = cache(lambda: young_specialist(day))  # built once, if at all
+    conditions = {  # code -> a callable that builds the condition
+        "mentees_10_18": lambda: and_(mentee, student, ~college, aged(day, 10, 18)),
+        "mentors_15_18": lambda: and_(mentor, student, ~college, aged(day, 15, 18)),
+        "spo_mentees_15_19": lambda: and_(mentee, student, college, aged(day, 15, 19)),
+        "young_specialists_mentees": lambda: and_(mentee, young()),
+        "mentees_total": lambda: mentee,
+        "mentors_total": lambda: mentor,
+        "mentees_pupils": lambda: and_(mentee, student, ~college),
+        "mentees_spo_students": lambda: and_(mentee, student, college),
+        "mentees_young_specialists": lambda: and_(mentee, young()),
+        "mentees_other_staff": lambda: and_(mentee, Person.kind == "staff", ~young()),
+        "mentees_others": lambda: and_(mentee, Person.kind.not_in(("student", "staff"))),
+        "mentors_origin_unknown": lambda: and_(mentor, PairMember.mentor_profile_id.is_(None)),
     }
     for code in MENTOR_ORIGINS:
-        conditions[f"mentors_origin_{code}"] = and_(mentor, MentorProfile.origin == code)
+        conditions[f"mentors_origin_{code}"] = lambda code=code: and_(mentor, MentorProfile.origin == code)
     for role, member in (("mentee", mentee), ("mentor", mentor)):
         for code, (_, youngest, oldest) in AGE_GROUPS.items():
-            conditions[f"{role}s_age_{code}"] = and_(member, aged(day, youngest, oldest))
-        conditions[f"{role}s_age_unknown"] = and_(member, Person.birth_date.is_(None))
-    return conditions
+            conditions[f"{role}s_age_{code}"] = lambda m=member, y=youngest, o=oldest: and_(m, aged(day, y, o))
+        conditions[f"{role}s_age_unknown"] = lambda m=member: and_(m, Person.birth_date.is_(None))
+    return {code: build() for code, build in conditions.items() if wanted is None or code in wanted}
 
 
 # Counted together: what the Р-145 indicators need, then the breakdowns of «Сведения о численности».
@@ -119,8 +123,9 @@ MEMBER_BATCHES = {
 
 def _member_batch(name: str):
     def build(scope: CounterScope) -> dict[str, dict[int, int]]:
-        conditions = _member_conditions(scope)
-        wanted = MEMBER_BATCHES[name] or [c for c in conditions if c not in MEMBER_BATCHES["members_r145"]]
+        r145 = MEMBER_BATCHES["members_r145"]
+        conditions = _member_conditions(scope, MEMBER_BATCHES[name])
+        wanted = [c for c in conditions if name == "members_r145" or c not in r145]
         def joined(query):
             query = (query.select_from(Pair).join(PairMember, PairMember.pair_id == Pair.id)
                      .join(Person, Person.id == PairMember.person_id)
