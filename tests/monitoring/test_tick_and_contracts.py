@@ -93,6 +93,7 @@ def test_counters_of_respondents_and_satisfied(world, mentees):
     assert counters["surveyed_mentors"].compute(scope) == {}
     db.session.add(Settings(org_id=world.municipality.id, threshold_percent=50))  # the rule above the school
     db.session.commit()
+    scope = _scope(world.school)  # a scope is one computation: its counters' batch is read once
     assert counters["satisfied_mentees"].compute(scope) == {world.school.id: 5}
     assert counters["surveyed_mentees"].compute(_scope(world.school2)) == {}
     earlier = CounterScope(org_ids=scope.org_ids, as_of=TODAY, start=TODAY - timedelta(days=60),
@@ -101,6 +102,39 @@ def test_counters_of_respondents_and_satisfied(world, mentees):
     ours = [registry().owner[("counters", code)] for code in
             ("surveyed_mentees", "satisfied_mentees", "surveyed_mentors", "satisfied_mentors")]
     assert ours == ["nastavnik.monitoring"] * 4 and all(counters[c].definition for c in counters if "mentees" in c)
+
+
+def test_the_batched_respondent_counters_agree_with_each_counter_alone(world, mentees):
+    """The four counters come from one statement; each must equal its own statement (count_respondents):
+    both roles, two schools, a respondent who answered twice (the latest counts), a rule above one school."""
+    from nastavnik.monitoring.counters import count_respondents
+
+    scores = {"mentee": [9, 8, 7, 6, 5, 4], "mentor": [10, 3, 7, 6, 2, 8]}
+    for role, values in scores.items():
+        questionnaire = make_questionnaire(world.school, [{"kind": "scale10"}], audience=role)
+        for wave, shift in (("entry", 0), ("midterm", -3)):  # the second wave lowers every score
+            campaign = make_campaign(questionnaire, world.school, wave=wave)
+            item = questionnaire.latest.items[0]
+            recipients = db.session.scalars(select(Recipient).where(Recipient.campaign_id == campaign.id)
+                                            .order_by(Recipient.id)).all()
+            for recipient, value in zip(recipients, values, strict=True):
+                if wave == "entry" or value % 2:  # only some answer the second wave
+                    services.submit(campaign, recipient, {item.id: [(float(max(value + shift, 1)), None)]},
+                                    channel="app", day=TODAY)
+    db.session.add(Settings(org_id=world.school.id, threshold_percent=60))
+    db.session.commit()
+    counters = registry().counters
+    for orgs in ((world.school,), (world.school, world.school2), (world.school2,)):
+        scope = _scope(*orgs)
+        batched = {(role, satisfied): counters[f"{'satisfied' if satisfied else 'surveyed'}_{role}s"].compute(scope)
+                   for role in ("mentee", "mentor") for satisfied in (False, True)}
+        alone = {(role, satisfied): count_respondents(_scope(*orgs), role, satisfied)
+                 for role in ("mentee", "mentor") for satisfied in (False, True)}
+        assert batched == alone
+        if orgs == (world.school,):  # latest scores: mentees 6 8 4 6 2 4, mentors 10 1 4 6 2 8; rule: 6 of 10
+            assert {key: sum(values.values()) for key, values in batched.items()} == {
+                ("mentee", False): 6, ("mentee", True): 3, ("mentor", False): 6, ("mentor", True): 3}
+    assert batched == alone == {}.fromkeys(alone, {})  # the last scope, school2 alone, has no responses
 
 
 def test_fulfilment_rule_is_done_when_the_campaign_is_closed(app, world, mentees):
