@@ -79,6 +79,28 @@ def figure_filter(value, unit: str = "") -> str:
     return f"{value:,.1f}".replace(",", " ").replace(".", ",")
 
 
+@bp.app_template_global()
+def by_org_rows(data: dict) -> list[tuple[str, str, list[tuple]]]:
+    """The rows of the by-organisation table, (title, group, cells), each cell's texts formatted here in
+    one pass: (share?, N, D, value, note, note shown in words?). A region's table has 2,000 rows of ten
+    indicators, too many cells to look up and format one by one in the template."""
+    indicators = [(i["code"], i["share"]) for i in data["indicators"]]
+    blank = [None, None, None, ""]
+    rows = []
+    for org_id, title, group in data["orgs"]:
+        values = data["values"].get(str(org_id), {})
+        cells = []
+        for code, is_share in indicators:
+            v, n, d, note = values.get(code, blank)
+            if is_share:
+                cells.append((True, figure_filter(n), figure_filter(d), figure_filter(v, "%"), note,
+                              bool(note) and v is None))
+            else:
+                cells.append((False, "", "", figure_filter(v), note, False))
+        rows.append((title, group, cells))
+    return rows
+
+
 def _format(code: str):
     fmt = registry().report_formats.get(code)
     if fmt is None:

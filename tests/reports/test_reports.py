@@ -233,6 +233,43 @@ def test_the_school_xlsx_read_back(as_user, world):
     assert sheet.page_setup.fitToHeight == 0  # fit to width, any number of pages down
 
 
+def test_the_live_roll_up_shows_each_schools_n_d_and_share_in_order(client, world, monkeypatch):
+    """Every cell of a school's row on the live page, against the figures computed for it: N, D and % for a
+    share, one value for a sum, and a share that has no data says why in words for screen readers."""
+    import re
+    from dataclasses import replace
+
+    from nastavnik.periods import AcademicYear
+    from nastavnik.plugins.manager import registry
+    from nastavnik.reports.routes import figure_filter
+
+    def broken(scope):
+        raise RuntimeError("счётчик сломан")
+
+    counter = registry().counters["satisfied_mentees"]
+    monkeypatch.setitem(registry().counters, "satisfied_mentees", replace(counter, compute=broken))
+    municipal = login(client, "municipal")
+    page = municipal.get(f"/reports/rollup?org_id={world.authority.id}").data.decode()
+    year = AcademicYear.of(today())
+    data = compute_indicators(active_indicators(), world.authority.id, today(), year.starts, year.ends)
+    for org_id, title, _ in data["orgs"]:
+        row = re.search(rf'<tr><th scope="row">{re.escape(title)}</th>(.*?)</tr>', page, re.S).group(1)
+        expected = []
+        for indicator in data["indicators"]:
+            v, n, d, note = data["values"][str(org_id)][indicator["code"]]
+            if indicator["share"]:
+                words = f'<span class="sr-only"> ({note})</span>' if note and v is None else ""
+                expected += [figure_filter(n), figure_filter(d), figure_filter(v, "%") + words]
+            else:
+                expected.append(figure_filter(v))
+        cells = [re.sub(r"&#3[49];", lambda m: {"&#34;": '"', "&#39;": "'"}[m.group()], c)
+                 for c in re.findall(r'<td class="num"[^>]*>(.*?)</td>', row, re.S)]
+        assert cells == expected
+        assert sum("sr-only" in cell for cell in cells) == 1  # R145_6, whose counter fails
+    values = data["values"][str(world.school.id)]
+    assert values["R145_1"][1:3] == [2, 4] and values["R145_6"][0] is None and "нет данных" in values["R145_6"][3]
+
+
 def test_the_municipal_roll_up_xlsx_has_school_rows_formula_totals_and_n_d(as_user, client, world):
     municipal = login(client, "municipal")
     run = run_report(municipal, world.authority, code="rollup_municipal")
