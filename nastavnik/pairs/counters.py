@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 
 from nastavnik.banks.models import MENTOR_ORIGINS, MentorProfile
 from nastavnik.extensions import db
@@ -23,6 +23,7 @@ from nastavnik.participants.counters import (
     batched,
     grouped_counts,
     on_roll,
+    scope_params,
     young_specialist,
 )
 from nastavnik.participants.models import Person
@@ -43,12 +44,13 @@ LIVE = (
 )
 
 
-def live_in_period(scope: CounterScope):
+def live_in_period():
+    """SQL: the pair was live on some day of the period (its parameters: :func:`scope_params`)."""
     return and_(
         Pair.status.in_(FIXED),
         Pair.starts_on.is_not(None),
-        Pair.starts_on <= scope.end,
-        or_(Pair.ended_on.is_(None), Pair.ended_on >= scope.start),
+        Pair.starts_on <= bindparam("period_end"),
+        or_(Pair.ended_on.is_(None), Pair.ended_on >= bindparam("period_start")),
     )
 
 
@@ -61,12 +63,12 @@ def count_members(scope: CounterScope, role: str, *conditions, pair_condition=No
         .join(PairMember, PairMember.pair_id == Pair.id)
         .join(Person, Person.id == PairMember.person_id)
         .where(
-            Pair.org_id.in_(scope.org_ids), PairMember.role == role, live_in_period(scope), on_roll(scope.as_of),
+            Pair.org_id.in_(scope.org_ids), PairMember.role == role, live_in_period(), on_roll(),
             *conditions, *extra,
         )
         .group_by(Pair.org_id)
     )
-    return {org_id: number for org_id, number in db.session.execute(query)}
+    return {org_id: number for org_id, number in db.session.execute(query, scope_params(scope))}
 
 
 def count_pairs(scope: CounterScope, *conditions) -> dict[int, int]:
@@ -75,25 +77,24 @@ def count_pairs(scope: CounterScope, *conditions) -> dict[int, int]:
         .where(Pair.org_id.in_(scope.org_ids), *conditions)
         .group_by(Pair.org_id)
     )
-    return {org_id: number for org_id, number in db.session.execute(query)}
+    return {org_id: number for org_id, number in db.session.execute(query, scope_params(scope))}
 
 
 def _members(role: str, *conditions, pair_condition=None):
     return lambda scope: count_members(scope, role, *conditions, pair_condition=pair_condition)
 
 
-def _member_conditions(scope: CounterScope, wanted=None) -> dict[str, object]:
+@cache
+def _member_conditions(wanted: tuple | None = None) -> dict[str, object]:
     """Member counters' conditions (role and person), to be counted in one pass over the members: those in
-    ``wanted``, or all. Only the wanted ones are built: the Р-145 batch needs 6 of about 30, and building
-    SQL expressions is most of a batch's Python time."""
-    day = scope.as_of
+    ``wanted``, or all; built once per process (their parameters: :func:`scope_params`)."""
     mentee, mentor = PairMember.role == "mentee", PairMember.role == "mentor"
     student, college = Person.kind == "student", Organisation.kind.in_(COLLEGE_KINDS)
-    young = cache(lambda: young_specialist(day))  # built once, if at all
+    young = cache(young_specialist)  # built once, if at all
     conditions = {  # code -> a callable that builds the condition
-        "mentees_10_18": lambda: and_(mentee, student, ~college, aged(day, 10, 18)),
-        "mentors_15_18": lambda: and_(mentor, student, ~college, aged(day, 15, 18)),
-        "spo_mentees_15_19": lambda: and_(mentee, student, college, aged(day, 15, 19)),
+        "mentees_10_18": lambda: and_(mentee, student, ~college, aged(10, 18)),
+        "mentors_15_18": lambda: and_(mentor, student, ~college, aged(15, 18)),
+        "spo_mentees_15_19": lambda: and_(mentee, student, college, aged(15, 19)),
         "young_specialists_mentees": lambda: and_(mentee, young()),
         "mentees_total": lambda: mentee,
         "mentors_total": lambda: mentor,
@@ -108,7 +109,7 @@ def _member_conditions(scope: CounterScope, wanted=None) -> dict[str, object]:
         conditions[f"mentors_origin_{code}"] = lambda code=code: and_(mentor, MentorProfile.origin == code)
     for role, member in (("mentee", mentee), ("mentor", mentor)):
         for code, (_, youngest, oldest) in AGE_GROUPS.items():
-            conditions[f"{role}s_age_{code}"] = lambda m=member, y=youngest, o=oldest: and_(m, aged(day, y, o))
+            conditions[f"{role}s_age_{code}"] = lambda m=member, y=youngest, o=oldest: and_(m, aged(y, o))
         conditions[f"{role}s_age_unknown"] = lambda m=member: and_(m, Person.birth_date.is_(None))
     return {code: build() for code, build in conditions.items() if wanted is None or code in wanted}
 
@@ -124,7 +125,7 @@ MEMBER_BATCHES = {
 def _member_batch(name: str):
     def build(scope: CounterScope) -> dict[str, dict[int, int]]:
         r145 = MEMBER_BATCHES["members_r145"]
-        conditions = _member_conditions(scope, MEMBER_BATCHES[name])
+        conditions = _member_conditions(MEMBER_BATCHES[name])
         wanted = [c for c in conditions if name == "members_r145" or c not in r145]
         def joined(query):
             query = (query.select_from(Pair).join(PairMember, PairMember.pair_id == Pair.id)
@@ -137,11 +138,21 @@ def _member_batch(name: str):
         return grouped_counts(
             joined,
             Pair.org_id,
-            {code: func.count(func.distinct(case((conditions[code], Person.id)))) for code in wanted},
-            Pair.org_id.in_(scope.org_ids), live_in_period(scope), on_roll(scope.as_of),
+            _member_counts(tuple(wanted), conditions),
+            Pair.org_id.in_(scope.org_ids), live_in_period(), on_roll(), params=scope_params(scope),
         )
 
     return build
+
+
+_MEMBER_COUNTS: dict[tuple, dict] = {}
+
+
+def _member_counts(codes: tuple, conditions: dict) -> dict:
+    """The distinct counts of ``codes``, built once per process like their conditions."""
+    if codes not in _MEMBER_COUNTS:
+        _MEMBER_COUNTS[codes] = {code: func.count(func.distinct(case((conditions[code], Person.id)))) for code in codes}
+    return _MEMBER_COUNTS[codes]
 
 
 def _member_counter(code: str):
@@ -149,25 +160,27 @@ def _member_counter(code: str):
     return lambda scope: batched(scope, batch, _member_batch(batch))[code]
 
 
-def _pairs(scope: CounterScope) -> dict[str, dict[int, int]]:
-    """The pairs of the scope in one pass: live in the period, started, ended, active on the date."""
-    fixed, day = Pair.status.in_(FIXED), scope.as_of
+@cache
+def _pair_counts() -> dict:
+    fixed, start, end = Pair.status.in_(FIXED), bindparam("period_start"), bindparam("period_end")
 
     def n(condition):
         return func.sum(case((condition, 1), else_=0))
 
-    return grouped_counts(
-        lambda q: q, Pair.org_id,
-        {
-            "pairs_live": n(live_in_period(scope)),
-            "pairs_started": n(and_(fixed, Pair.starts_on.between(scope.start, scope.end))),
-            "pairs_completed": n(and_(Pair.status == "finished", Pair.ended_on.between(scope.start, scope.end))),
-            "pairs_interrupted": n(and_(Pair.status == "interrupted", Pair.ended_on.between(scope.start, scope.end))),
-            "pairs_active_on_date": n(and_(fixed, Pair.starts_on <= day,
-                                           or_(Pair.ended_on.is_(None), Pair.ended_on > day))),
-        },
-        Pair.org_id.in_(scope.org_ids),
-    )
+    return {
+        "pairs_live": n(live_in_period()),
+        "pairs_started": n(and_(fixed, Pair.starts_on.between(start, end))),
+        "pairs_completed": n(and_(Pair.status == "finished", Pair.ended_on.between(start, end))),
+        "pairs_interrupted": n(and_(Pair.status == "interrupted", Pair.ended_on.between(start, end))),
+        "pairs_active_on_date": n(and_(fixed, Pair.starts_on <= bindparam("as_of"),
+                                       or_(Pair.ended_on.is_(None), Pair.ended_on > bindparam("as_of")))),
+    }
+
+
+def _pairs(scope: CounterScope) -> dict[str, dict[int, int]]:
+    """The pairs of the scope in one pass: live in the period, started, ended, active on the date."""
+    return grouped_counts(lambda q: q, Pair.org_id, _pair_counts(), Pair.org_id.in_(scope.org_ids),
+                          params=scope_params(scope))
 
 
 def _pair_counter(code: str):
@@ -185,7 +198,7 @@ def kind_counters(kind_code: str, title: str) -> list[Counter]:
                 f"Наставники формы «{title}» {LIVE}.", _members("mentor", pair_condition=of_kind)),
         Counter(f"pairs_kind_{kind_code}", f"Пары и группы: форма «{title}»",
                 f"Пары и группы формы «{title}», действовавшие в отчётном периоде.",
-                lambda scope: count_pairs(scope, live_in_period(scope), of_kind), unit="ед."),
+                lambda scope: count_pairs(scope, live_in_period(), of_kind), unit="ед."),
     ]
 
 

@@ -7,9 +7,10 @@ Every counter is one SQL statement grouped by the person's organisation; ages an
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import Date, Float, and_, case, func, literal, or_, select
+from sqlalchemy import Date, Float, and_, bindparam, case, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -52,34 +53,59 @@ def years_ago(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def aged(day: date, youngest: int, oldest: int, born=Person.birth_date):
-    """SQL: the person is ``youngest``–``oldest`` full years old on ``day`` (both ends included).
+# The conditions below are SQL with named parameters, built once per process (see ``cache`` on the batches)
+# and run with the values of each scope (:func:`scope_params`): building these expressions afresh cost more
+# than running the statements for a municipality (the live roll-up page).
+_BORN_BY: set[int] = set()  # the ages the conditions use, to give each its parameter
+
+
+def born_by(years: int):
+    """SQL parameter: the latest birth date of someone ``years`` full years old on the as-of date."""
+    _BORN_BY.add(years)
+    return bindparam(f"born_by_{years}", type_=Date)
+
+
+def aged(youngest: int, oldest: int, born=Person.birth_date):
+    """SQL: the person is ``youngest``–``oldest`` full years old on the as-of date (both ends included).
 
     Age ≥ n ⇔ born on or before the same day n years earlier; so the condition is two date
     comparisons and works the same on every database.
     """
-    return and_(born <= years_ago(day, youngest), born > years_ago(day, oldest + 1))
+    return and_(born <= born_by(youngest), born > born_by(oldest + 1))
 
 
-def on_roll(day: date, person=Person):
-    """SQL: the person is on the school's roll on ``day``: not archived (or archived later), not anonymised."""
-    next_day = datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
-    return and_(or_(person.archived_at.is_(None), person.archived_at >= next_day), person.anonymised_at.is_(None))
+def on_roll(person=Person):
+    """SQL: the person is on the school's roll on the as-of date: not archived (or archived later), not anonymised."""
+    return and_(or_(person.archived_at.is_(None), person.archived_at >= bindparam("roll_until")),
+                person.anonymised_at.is_(None))
 
 
-def young_specialist(day: date, person=Person):
-    """SQL twin of :func:`nastavnik.participants.models.is_young_specialist` on ``day``."""
-    config = current_app.config
-    max_years, max_age = config["YOUNG_SPECIALIST_MAX_YEARS"], config["YOUNG_SPECIALIST_MAX_AGE"]
-    since = days_between(person.experience_on, literal(day, Date))
+def young_specialist(person=Person):
+    """SQL twin of :func:`nastavnik.participants.models.is_young_specialist` on the as-of date."""
+    since = days_between(person.experience_on, bindparam("as_of", type_=Date))
     since = case((person.experience_on.is_(None), 0.0), (since > 0, since), else_=0.0)
     experience = person.experience_years + since / 365.25
     return and_(
         person.kind == "staff",
         person.experience_years.is_not(None),
-        experience < max_years + 0.05,  # the Python rule rounds to one decimal before comparing
-        or_(person.birth_date.is_(None), person.birth_date > years_ago(day, max_age + 1)),
+        experience < bindparam("young_max_years", type_=Float),
+        or_(person.birth_date.is_(None), person.birth_date > bindparam("young_born_after", type_=Date)),
     )
+
+
+def scope_params(scope: CounterScope) -> dict:
+    """The values of the parameters above for ``scope``: its as-of date and period."""
+    day, config = scope.as_of, current_app.config
+    return {
+        "as_of": day,
+        "period_start": scope.start,
+        "period_end": scope.end,
+        "roll_until": datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC),
+        # the Python rule rounds the experience to one decimal before comparing
+        "young_max_years": config["YOUNG_SPECIALIST_MAX_YEARS"] + 0.05,
+        "young_born_after": years_ago(day, config["YOUNG_SPECIALIST_MAX_AGE"] + 1),
+        **{f"born_by_{years}": years_ago(day, years) for years in _BORN_BY},
+    }
 
 
 def batched(scope: CounterScope, key: str, build):
@@ -92,38 +118,42 @@ def batched(scope: CounterScope, key: str, build):
     return batches[key]
 
 
-def grouped_counts(query_from, group_column, expressions: dict, *conditions) -> dict[str, dict[int, int]]:
-    """One statement: ``{code: {org_id: n}}`` for every ``code: aggregate`` in ``expressions``."""
+def grouped_counts(query_from, group_column, expressions: dict, *conditions, params=None) -> dict[str, dict[int, int]]:
+    """One statement: ``{code: {org_id: n}}`` for every ``code: aggregate`` in ``expressions``; ``params``:
+    the values of its named parameters (:func:`scope_params`)."""
     codes = list(expressions)
     query = query_from(select(group_column, *(expressions[c] for c in codes))).where(*conditions).group_by(group_column)
     result: dict[str, dict[int, int]] = {code: {} for code in codes}
-    for org_id, *values in db.session.execute(query):
+    for org_id, *values in db.session.execute(query, params):
         for code, value in zip(codes, values, strict=True):
             if value:
                 result[code][org_id] = int(value)
     return result
 
 
-def _people(scope: CounterScope) -> dict[str, dict[int, int]]:
-    """Everyone counted on roll, in one pass over the people of the scope."""
-    day = scope.as_of
+@cache
+def _people_counts() -> dict:
     college = Organisation.kind.in_(COLLEGE_KINDS)
     pupil = and_(Person.kind == "student", ~college)
 
     def n(condition):
         return func.sum(case((condition, 1), else_=0))
 
+    return {
+        "pupils_total": n(pupil),
+        "pupils_10_18": n(and_(pupil, aged(10, 18))),
+        "pupils_15_18": n(and_(pupil, aged(15, 18))),
+        "spo_students_15_19": n(and_(Person.kind == "student", college, aged(15, 19))),
+        "staff_total": n(Person.kind == "staff"),
+        "young_specialists": n(young_specialist()),
+    }
+
+
+def _people(scope: CounterScope) -> dict[str, dict[int, int]]:
+    """Everyone counted on roll, in one pass over the people of the scope."""
     return grouped_counts(
-        lambda q: q.join(Organisation, Organisation.id == Person.org_id), Person.org_id,
-        {
-            "pupils_total": n(pupil),
-            "pupils_10_18": n(and_(pupil, aged(day, 10, 18))),
-            "pupils_15_18": n(and_(pupil, aged(day, 15, 18))),
-            "spo_students_15_19": n(and_(Person.kind == "student", college, aged(day, 15, 19))),
-            "staff_total": n(Person.kind == "staff"),
-            "young_specialists": n(young_specialist(day)),
-        },
-        Person.org_id.in_(scope.org_ids), on_roll(day),
+        lambda q: q.join(Organisation, Organisation.id == Person.org_id), Person.org_id, _people_counts(),
+        Person.org_id.in_(scope.org_ids), on_roll(), params=scope_params(scope),
     )
 
 
