@@ -74,21 +74,27 @@ def count_respondents(scope: CounterScope, role: str, satisfied: bool = False) -
     return dict(db.session.execute(query).all())
 
 
-def _respondents(scope: CounterScope) -> dict[str, dict[int, int]]:
-    """The four counters in one statement: a report asks for all four, and each statement costs more to
-    build and send than to run. The outer joins of the rule keep every response, so «surveyed» counts
-    the same rows as :func:`count_respondents`."""
+@cache
+def _respondents_counts():
+    """The rule's joins and the four counts, made once per process (only the scope is added per call)."""
     query, threshold = _threshold_of_response_org()
     satisfied = Response.score >= threshold - EPSILON
     columns = {}
     for role in ROLES:
         columns[f"surveyed_{role}s"] = func.count(case((Response.role == role, 1)))
         columns[f"satisfied_{role}s"] = func.count(case((and_(Response.role == role, satisfied), 1)))
-    query = query.with_only_columns(Response.org_id, *columns.values()).where(
-        Response.id.in_(_latest_responses(scope, *ROLES))).group_by(Response.org_id)
-    result: dict[str, dict[int, int]] = {code: {} for code in columns}
+    return query.with_only_columns(Response.org_id, *columns.values()), tuple(columns)
+
+
+def _respondents(scope: CounterScope) -> dict[str, dict[int, int]]:
+    """The four counters in one statement: a report asks for all four, and each statement costs more to
+    build and send than to run. The outer joins of the rule keep every response, so «surveyed» counts
+    the same rows as :func:`count_respondents`."""
+    query, codes = _respondents_counts()
+    query = query.where(Response.id.in_(_latest_responses(scope, *ROLES))).group_by(Response.org_id)
+    result: dict[str, dict[int, int]] = {code: {} for code in codes}
     for org_id, *values in db.session.execute(query):
-        for code, value in zip(columns, values, strict=True):
+        for code, value in zip(codes, values, strict=True):
             if value:
                 result[code][org_id] = value
     return result
