@@ -123,22 +123,33 @@ def load_entries(root_id: int, academic_year: int) -> dict[tuple[int, int, str],
     return {(e.indicator_id, e.org_id, e.kind): e for e in entries}
 
 
-def indicator_figure(indicator: Indicator, counts: Counts, entries, org_id: int, codes=None) -> Figure:
-    """``codes``: (numerator codes, counter codes) when the caller has them (they are parsed per call)."""
-    numerators, counter_codes = codes or (indicator.numerator_codes, indicator.counter_codes)
+def indicator_figures(indicator: Indicator, counts: Counts, entries, org_ids: list[int]) -> list[Figure]:
+    """The indicator's figure for each of ``org_ids``. The indicator's attributes, its formula's codes and
+    its counters' problem are read once, not once per school (a region has 2,000)."""
+    numerators, counter_codes = indicator.numerator_codes, indicator.counter_codes
+    formula, indicator_id = indicator.formula, indicator.id
+    if formula == "manual":
+        figures = []
+        for org_id in org_ids:
+            entry = entries.get((indicator_id, org_id, "value"))
+            figures.append(Figure(entry.value, note=f"вручную: {entry.source}") if entry else Figure(None, note="не введено"))
+        return figures
     problem = next((counts.problems[c] for c in counter_codes if c in counts.problems), "")
-    if indicator.formula == "manual":
-        entry = entries.get((indicator.id, org_id, "value"))
-        return Figure(entry.value, note=f"вручную: {entry.source}") if entry else Figure(None, note="не введено")
     if problem:
-        return Figure(None, note=problem)
-    n = sum(counts.get(code, org_id) for code in numerators)
-    if indicator.formula == "sum":
-        return Figure(n, n)
-    override = entries.get((indicator.id, org_id, "denominator"))
-    if override is not None:
-        return share(n, override.value, f"D вручную: {override.source}")
-    return share(n, counts.get(indicator.denominator, org_id))
+        return [Figure(None, note=problem) for _ in org_ids]
+    parts = [counts.values.get(code, {}) for code in numerators]
+    if formula == "sum":
+        return [Figure(n, n) for n in (sum(part.get(org_id, 0) for part in parts) for org_id in org_ids)]
+    denominators = counts.values.get(indicator.denominator, {})
+    figures = []
+    for org_id in org_ids:
+        n = sum(part.get(org_id, 0) for part in parts)
+        override = entries.get((indicator_id, org_id, "denominator"))
+        if override is not None:
+            figures.append(share(n, override.value, f"D вручную: {override.source}"))
+        else:
+            figures.append(share(n, denominators.get(org_id, 0)))
+    return figures
 
 
 def total_figure(indicator: Indicator, figures: list[Figure]) -> Figure:
@@ -169,15 +180,16 @@ def compute_indicators(indicators: list[Indicator], root_id: int, as_of: date, s
     counts = run_counters(codes, counter_scope([root_id], as_of, start, end), providers)
     year = AcademicYear.of(as_of).start_year
     entries = load_entries(root_id, year)
-    values: dict[str, dict[str, list]] = {str(org_id): {} for org_id, _, _ in orgs}
+    org_ids = [org_id for org_id, _, _ in orgs]
+    values: dict[str, dict[str, list]] = {str(org_id): {} for org_id in org_ids}
+    rows = [values[str(org_id)] for org_id in org_ids]
     total: dict[str, list] = {}
     for indicator in indicators:
-        figures, codes = [], (indicator.numerator_codes, indicator.counter_codes)  # parsed once, not per school
-        for org_id, _, _ in orgs:
-            figure = indicator_figure(indicator, counts, entries, org_id, codes)
-            figures.append(figure)
-            values[str(org_id)][indicator.code] = figure.dump()
-        total[indicator.code] = total_figure(indicator, figures).dump()
+        code = indicator.code
+        figures = indicator_figures(indicator, counts, entries, org_ids)
+        for row, figure in zip(rows, figures, strict=True):
+            row[code] = figure.dump()
+        total[code] = total_figure(indicator, figures).dump()
     return {
         "indicators": [
             {"code": i.code, "name": i.name, "unit": i.unit, "share": i.is_share, "formula": i.formula,
