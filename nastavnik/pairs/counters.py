@@ -136,10 +136,8 @@ def _member_batch(name: str):
             return query
 
         return grouped_counts(
-            joined,
-            Pair.org_id,
-            _member_counts(tuple(wanted), conditions),
-            Pair.org_id.in_(scope.org_ids), live_in_period(), on_roll(), params=scope_params(scope),
+            scope, name, joined, Pair.org_id, _member_counts(tuple(wanted), conditions),
+            lambda: (Pair.org_id.in_(scope.org_ids), live_in_period(), on_roll()),
         )
 
     return build
@@ -179,8 +177,8 @@ def _pair_counts() -> dict:
 
 def _pairs(scope: CounterScope) -> dict[str, dict[int, int]]:
     """The pairs of the scope in one pass: live in the period, started, ended, active on the date."""
-    return grouped_counts(lambda q: q, Pair.org_id, _pair_counts(), Pair.org_id.in_(scope.org_ids),
-                          params=scope_params(scope))
+    return grouped_counts(scope, "pairs", lambda q: q, Pair.org_id, _pair_counts(),
+                          lambda: (Pair.org_id.in_(scope.org_ids),))
 
 
 def _pair_counter(code: str):

@@ -118,13 +118,50 @@ def batched(scope: CounterScope, key: str, build):
     return batches[key]
 
 
-def grouped_counts(query_from, group_column, expressions: dict, *conditions, params=None) -> dict[str, dict[int, int]]:
-    """One statement: ``{code: {org_id: n}}`` for every ``code: aggregate`` in ``expressions``; ``params``:
-    the values of its named parameters (:func:`scope_params`)."""
+_STATEMENTS: dict[tuple, object] = {}  # (batch, organisations' subquery) -> its statement
+MAX_STATEMENTS = 512
+
+
+def _subquery_key(org_ids):
+    """What identifies a subquery of organisations: its structure and its values (None if it has none)."""
+    element = org_ids.__clause_element__() if hasattr(org_ids, "__clause_element__") else org_ids
+    cache_key = element._generate_cache_key() if hasattr(element, "_generate_cache_key") else None
+    if cache_key is None:
+        return None
+    values = tuple(tuple(v) if isinstance(v, list) else v for v in (b.effective_value for b in cache_key.bindparams))
+    try:
+        hash(values)
+    except TypeError:
+        return None
+    return cache_key.key, values
+
+
+def grouped_counts(scope: CounterScope, name: str, query_from, group_column, expressions: dict,
+                   conditions) -> dict[str, dict[int, int]]:
+    """One statement: ``{code: {org_id: n}}`` for every ``code: aggregate`` in ``expressions``, over the rows
+    that meet ``conditions()``, run with the scope's values of the named parameters (:func:`scope_params`).
+
+    Its only other input is the scope's subquery of organisations, so the statement ``name`` is made once
+    per process for each subquery (a municipality's, a school's …): making a statement of this size and
+    its SQLAlchemy cache key cost more than running it for a municipality.
+    """
     codes = list(expressions)
-    query = query_from(select(group_column, *(expressions[c] for c in codes))).where(*conditions).group_by(group_column)
+
+    def build():
+        return (query_from(select(group_column, *(expressions[c] for c in codes))).where(*conditions())
+                .group_by(group_column))
+
+    key = _subquery_key(scope.org_ids)
+    if key is None:
+        query = build()
+    else:
+        query = _STATEMENTS.get((name, key))
+        if query is None:
+            if len(_STATEMENTS) >= MAX_STATEMENTS:
+                _STATEMENTS.clear()
+            query = _STATEMENTS[name, key] = build()
     result: dict[str, dict[int, int]] = {code: {} for code in codes}
-    for org_id, *values in db.session.execute(query, params):
+    for org_id, *values in db.session.execute(query, scope_params(scope)):
         for code, value in zip(codes, values, strict=True):
             if value:
                 result[code][org_id] = int(value)
@@ -152,8 +189,8 @@ def _people_counts() -> dict:
 def _people(scope: CounterScope) -> dict[str, dict[int, int]]:
     """Everyone counted on roll, in one pass over the people of the scope."""
     return grouped_counts(
-        lambda q: q.join(Organisation, Organisation.id == Person.org_id), Person.org_id, _people_counts(),
-        Person.org_id.in_(scope.org_ids), on_roll(), params=scope_params(scope),
+        scope, "people", lambda q: q.join(Organisation, Organisation.id == Person.org_id), Person.org_id,
+        _people_counts(), lambda: (Person.org_id.in_(scope.org_ids), on_roll()),
     )
 
 

@@ -210,3 +210,21 @@ def test_counters_of_one_table_share_one_statement(school):
         event.remove(db.engine, "before_cursor_execute", listener)
     assert len(seen) == 3
     assert values["pupils_10_18"] == 5 and values["mentees_10_18"] == 2 and values["pairs_live"] == 4
+
+
+def test_a_statement_made_once_per_scope_counts_each_scope_and_date(school, world):
+    """The batches' statements are kept per subquery of organisations and run with each scope's dates: a
+    school, another, the first again and the first on another date must each count their own."""
+    from nastavnik.participants.counters import _STATEMENTS
+
+    other = make_org(name="Другая школа", parent=world.authority)
+    pupil(other, date(2012, 1, 1))
+    expected = [("pupils_10_18", (school,), AS_OF, 5), ("pupils_10_18", (other,), AS_OF, 1),
+                ("pupils_10_18", (school, other), AS_OF, 6), ("pupils_10_18", (school,), AS_OF, 5),
+                ("pupils_10_18", (school,), date(2031, 9, 20), 2), ("mentees_10_18", (school,), AS_OF, 2),
+                ("mentees_10_18", (other,), AS_OF, 0), ("pairs_live", (school,), AS_OF, 4),
+                ("pairs_live", (school,), AS_OF, 0, date(2001, 9, 1), date(2002, 5, 31))]
+    for code, orgs, as_of, number, *period in expected:
+        start, end = period or (START, END)
+        assert count(code, *orgs, as_of=as_of, start=start, end=end) == number, (code, orgs, as_of)
+    assert any(key[0] == "people" for key in _STATEMENTS)  # the path under test is the cached one
