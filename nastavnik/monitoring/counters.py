@@ -13,7 +13,7 @@ from datetime import UTC, datetime, time, timedelta
 from functools import cache
 
 from flask import has_request_context, url_for
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from nastavnik.extensions import db
@@ -21,7 +21,7 @@ from nastavnik.monitoring.models import Campaign, CampaignOrg, Questionnaire, Re
 from nastavnik.monitoring.results import EPSILON
 from nastavnik.monitoring.services import DEFAULT_SETTINGS, recipient_counts
 from nastavnik.orgs.models import Organisation
-from nastavnik.participants.counters import batched
+from nastavnik.participants.counters import batched, scope_statement
 from nastavnik.periods import ru_date
 from nastavnik.plugins.registry import Counter, CounterScope, FulfilmentCheck, FulfilmentRule
 
@@ -29,10 +29,16 @@ ROLES = {"mentee": ("наставляемые", "наставляемых"), "me
 DEPTH = 5  # levels of the organisation tree above a school that may carry the municipality's rule
 
 
-def _latest_responses(scope: CounterScope, *roles: str):
-    """Ids of each respondent's latest satisfaction response received in the period, in each of ``roles``."""
-    start = datetime.combine(scope.start, time.min, UTC)
-    end = datetime.combine(scope.end + timedelta(days=1), time.min, UTC)
+def _received_in(scope: CounterScope) -> tuple[datetime, datetime]:
+    """The period as moments: from its first day's midnight to the midnight after its last day."""
+    return datetime.combine(scope.start, time.min, UTC), datetime.combine(scope.end + timedelta(days=1), time.min, UTC)
+
+
+def _latest_responses(scope: CounterScope, *roles: str, start=None, end=None):
+    """Ids of each respondent's latest satisfaction response received in the period, in each of ``roles``
+    (``start`` and ``end``: the period's moments, or parameters standing for them)."""
+    if start is None:
+        start, end = _received_in(scope)
     return (
         select(func.max(Response.id))
         .join(Recipient, Recipient.id == Response.recipient_id)
@@ -91,9 +97,16 @@ def _respondents(scope: CounterScope) -> dict[str, dict[int, int]]:
     build and send than to run. The outer joins of the rule keep every response, so «surveyed» counts
     the same rows as :func:`count_respondents`."""
     query, codes = _respondents_counts()
-    query = query.where(Response.id.in_(_latest_responses(scope, *ROLES))).group_by(Response.org_id)
+
+    def build():  # once per subquery of organisations; the period is a parameter
+        latest = _latest_responses(scope, *ROLES, start=bindparam("received_from"), end=bindparam("received_before"))
+        return query.where(Response.id.in_(latest)).group_by(Response.org_id)
+
+    start, end = _received_in(scope)
     result: dict[str, dict[int, int]] = {code: {} for code in codes}
-    for org_id, *values in db.session.execute(query):
+    rows = db.session.execute(scope_statement(scope, "monitoring_respondents", build),
+                              {"received_from": start, "received_before": end})
+    for org_id, *values in rows:
         for code, value in zip(codes, values, strict=True):
             if value:
                 result[code][org_id] = value

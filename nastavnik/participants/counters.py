@@ -136,6 +136,20 @@ def _subquery_key(org_ids):
     return cache_key.key, values
 
 
+def scope_statement(scope: CounterScope, name: str, build):
+    """The statement ``name`` for the scope's organisations: ``build()`` once per process for each subquery
+    of organisations, when everything else in it is a constant or a named parameter."""
+    key = _subquery_key(scope.org_ids)
+    if key is None:
+        return build()
+    statement = _STATEMENTS.get((name, key))
+    if statement is None:
+        if len(_STATEMENTS) >= MAX_STATEMENTS:
+            _STATEMENTS.clear()
+        statement = _STATEMENTS[name, key] = build()
+    return statement
+
+
 def grouped_counts(scope: CounterScope, name: str, query_from, group_column, expressions: dict,
                    conditions) -> dict[str, dict[int, int]]:
     """One statement: ``{code: {org_id: n}}`` for every ``code: aggregate`` in ``expressions``, over the rows
@@ -151,15 +165,7 @@ def grouped_counts(scope: CounterScope, name: str, query_from, group_column, exp
         return (query_from(select(group_column, *(expressions[c] for c in codes))).where(*conditions())
                 .group_by(group_column))
 
-    key = _subquery_key(scope.org_ids)
-    if key is None:
-        query = build()
-    else:
-        query = _STATEMENTS.get((name, key))
-        if query is None:
-            if len(_STATEMENTS) >= MAX_STATEMENTS:
-                _STATEMENTS.clear()
-            query = _STATEMENTS[name, key] = build()
+    query = scope_statement(scope, name, build)
     result: dict[str, dict[int, int]] = {code: {} for code in codes}
     for org_id, *values in db.session.execute(query, scope_params(scope)):
         for code, value in zip(codes, values, strict=True):
