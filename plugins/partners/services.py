@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.ru import inn as stdnum_inn
@@ -21,6 +21,7 @@ from nastavnik import access
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
 from nastavnik.pairs.models import Pair, PairMember
+from nastavnik.participants.counters import scope_statement
 from nastavnik.participants.models import Person
 from nastavnik.timeutil import today
 from plugins.partners.models import Activity, Agreement, PartnerMentor, PartnerProfile
@@ -261,35 +262,49 @@ def _aliases():
     return aliased(PairMember), aliased(PairMember), aliased(Person), aliased(Person)
 
 
+# The two counters of indicator 5 Р-145 run on every report: their statements are made once per subquery of
+# organisations, the period a parameter (scope_statement; making them cost more than running them).
+PERIOD = {"start": bindparam("period_start"), "end": bindparam("period_end")}
+
+
 def count_partners_with_mentors(scope) -> dict[int, int]:
     """Per school: partner organisations that supplied at least one mentor to its pairs in the period."""
-    mentor = _aliases()[2]
-    rows = db.session.execute(
-        select(Pair.org_id, func.count(func.distinct(mentor.org_id)))
-        .join(PairMember, and_(PairMember.pair_id == Pair.id, PairMember.role == "mentor"))
-        .join(mentor, mentor.id == PairMember.person_id)
-        .where(
-            Pair.org_id.in_(scope.org_ids),
-            mentor.kind == "partner_employee",
-            _pair_in_period(scope.start, scope.end),
+    def build():
+        mentor = _aliases()[2]
+        return (
+            select(Pair.org_id, func.count(func.distinct(mentor.org_id)))
+            .join(PairMember, and_(PairMember.pair_id == Pair.id, PairMember.role == "mentor"))
+            .join(mentor, mentor.id == PairMember.person_id)
+            .where(
+                Pair.org_id.in_(scope.org_ids),
+                mentor.kind == "partner_employee",
+                _pair_in_period(PERIOD["start"], PERIOD["end"]),
+            )
+            .group_by(Pair.org_id)
         )
-        .group_by(Pair.org_id)
-    )
+
+    rows = db.session.execute(scope_statement(scope, "partners_with_mentors", build),
+                              {"period_start": scope.start, "period_end": scope.end})
     return {org_id: n for org_id, n in rows}
 
 
 def count_partners_total(scope) -> dict[int, int]:
     """Per school: partner organisations with a cooperation agreement in force at any time in the period."""
-    rows = db.session.execute(
-        select(Agreement.org_id, func.count(func.distinct(Agreement.partner_id)))
-        .where(
-            Agreement.org_id.in_(scope.org_ids),
-            Agreement.starts_on <= scope.end,
-            or_(Agreement.ends_on.is_(None), Agreement.ends_on >= scope.start),
-            or_(Agreement.terminated_on.is_(None), Agreement.terminated_on > scope.start),
+    def build():
+        start, end = PERIOD["start"], PERIOD["end"]
+        return (
+            select(Agreement.org_id, func.count(func.distinct(Agreement.partner_id)))
+            .where(
+                Agreement.org_id.in_(scope.org_ids),
+                Agreement.starts_on <= end,
+                or_(Agreement.ends_on.is_(None), Agreement.ends_on >= start),
+                or_(Agreement.terminated_on.is_(None), Agreement.terminated_on > start),
+            )
+            .group_by(Agreement.org_id)
         )
-        .group_by(Agreement.org_id)
-    )
+
+    rows = db.session.execute(scope_statement(scope, "partners_total", build),
+                              {"period_start": scope.start, "period_end": scope.end})
     return {org_id: n for org_id, n in rows}
 
 
