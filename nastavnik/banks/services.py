@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
+from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 
 from nastavnik import access
@@ -31,6 +34,7 @@ from nastavnik.consents.services import (
     export_eligible_clause,
     processing_allowed,
     processing_allowed_clause,
+    valid_consent_id,
 )
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
@@ -38,6 +42,7 @@ from nastavnik.pairs.models import LIVE_STATUSES, Pair, PairMember
 from nastavnik.participants.models import Person
 from nastavnik.periods import AcademicYear
 from nastavnik.plugins.manager import registry
+from nastavnik.programmes.models import Programme
 from nastavnik.timeutil import today, utcnow
 from nastavnik.versioning import save_versioned
 from nastavnik.web.paging import known_total, page_rows, rows_of_page
@@ -346,10 +351,13 @@ def accept_questionnaire(q: MentorQuestionnaire, user_id: int, day: date) -> Men
 # ---------------------------------------------------------------- exports
 
 
-# The exports read plain rows, not records: a region's bank is 60,000 lines, and building a record,
-# its person, organisation, consents, tags and pairs for each was most of the time (bench_exports).
+# The exports read plain rows, not records: a region's bank is 60,000 lines. Each bank is one statement,
+# streamed: tags aggregated; a mentee's latest pair, its mentor and results joined in; and with every
+# person named, their consent to processing, checked again in Python (a bank must never leak a person
+# who did not consent). Only a mentor's live mentees are looked up per batch of rows. Records, or each
+# batch's tags, pairs, results and consents asked for apart, were most of the export's time (bench_exports).
 
-EXPORT_BATCH = 500  # rows read at a time; their tags, pairs and consents are looked up per batch
+EXPORT_BATCH = 500  # rows read from the database at a time
 
 
 def _full_name(last: str, first: str, middle: str) -> str:
@@ -360,170 +368,188 @@ def _contacts(phone: str, email: str) -> str:
     return ", ".join(part for part in (phone, email) if part)
 
 
-def _batches(query):
-    """The rows of ``query`` in batches, streamed from the database."""
-    yield from db.session.execute(query.execution_options(yield_per=EXPORT_BATCH)).partitions()
+def _streamed(query):
+    """The rows of ``query``, streamed from the database as plain rows (no ORM rows)."""
+    return db.session.connection().execute(query.execution_options(yield_per=EXPORT_BATCH))
+
+
+class _ConsentDates(NamedTuple):
+    signed_on: date | None
+    valid_until: date | None
+    withdrawn_on: date | None
+
+
+def _consent_columns(consent) -> tuple:
+    return consent.signed_on, consent.valid_until, consent.withdrawn_on
+
+
+def _consents(day: date, signed_on, valid_until, withdrawn_on) -> bool:
+    """The consent read with a row (the latest one valid by the SQL rule), checked by the model's own rule."""
+    return signed_on is not None and Consent.is_valid_on(_ConsentDates(signed_on, valid_until, withdrawn_on), day)
+
+
+def _tag_titles(link, owner, owner_id, separator: str, *where):
+    """A profile's tag titles in title order joined by ``separator`` (NULL without tags): a correlated subquery.
+
+    PostgreSQL says it with string_agg(… ORDER BY title). SQLite's group_concat takes no ORDER BY before
+    3.44, but aggregates an ordered subquery in its order (it never flattens one into an aggregate)."""
+    titles = select(Tag.title).join(link, link.c.tag_id == Tag.id).where(owner == owner_id, *where)
+    if db.session.get_bind().dialect.name == "postgresql":
+        joined = func.string_agg(Tag.title, aggregate_order_by(literal(separator), Tag.title))
+        return titles.with_only_columns(joined).scalar_subquery()
+    ordered = titles.order_by(Tag.title).correlate(owner_id.table).subquery()
+    return select(func.group_concat(ordered.c.title, separator)).scalar_subquery()
+
+
+def _org_title(org):
+    return func.coalesce(func.nullif(org.short_name, ""), org.name)  # as Organisation.title
+
+
+@cache
+def _export_aliases():
+    # Made once: an alias adapts its columns on first use, which cost every export part of its statement.
+    return SimpleNamespace(
+        consent=aliased(Consent), member=aliased(PairMember), pair=aliased(Pair), mentor=aliased(PairMember),
+        first=aliased(PairMember), mentor_person=aliased(Person), mentor_org=aliased(Organisation),
+        mentor_consent=aliased(Consent),
+    )
 
 
 def _export_query(model, columns, org_ids, day: date):
-    """The bank's people with a valid consent to processing (and not archived or anonymised), by name."""
+    """The bank's people with a valid consent to processing (and not archived or anonymised), by name,
+    with that consent's dates."""
+    consent = _export_aliases().consent
     return (
-        select(model.id, model.person_id, *columns, Person.last_name, Person.first_name, Person.middle_name,
-               Person.phone, Person.email,
-               func.coalesce(func.nullif(Organisation.short_name, ""), Organisation.name).label("place"))
+        select(model.person_id, *columns, Person.last_name, Person.first_name, Person.middle_name, Person.phone,
+               Person.email, _org_title(Organisation).label("place"), *_consent_columns(consent))
         .join(Person, model.person_id == Person.id)
         .join(Organisation, Organisation.id == Person.org_id)
+        .outerjoin(consent, consent.id == valid_consent_id(Person.id, day))
         .where(model.org_id.in_(org_ids), export_eligible_clause(day))
         .order_by(Person.last_name, Person.first_name, model.id)
     )
 
 
-MENTEE_COLUMNS = (MenteeProfile.kind_code, MenteeProfile.request_text, MenteeProfile.entered_on)
+def _mentee_export_query(org_ids, day: date):
+    """The mentee bank's rows, each with its tags, its latest pair's end and results, and that pair's mentor."""
+    a = _export_aliases()
+    # An interrupted pair sent the mentee back to the bank: its mentor is no longer theirs.
+    latest_pair = (
+        select(func.max(a.member.pair_id)).join(a.pair, a.pair.id == a.member.pair_id)
+        .where(a.member.person_id == MenteeProfile.person_id, a.member.role == "mentee",
+               a.pair.status != "interrupted")
+        .scalar_subquery()
+    )
+    first_mentor = select(func.min(a.first.id)).where(a.first.pair_id == Pair.id, a.first.role == "mentor")
+    tags = _tag_titles(mentee_tag, mentee_tag.c.mentee_id, MenteeProfile.id, ", ")
+    return (
+        _export_query(MenteeProfile, (MenteeProfile.kind_code, MenteeProfile.request_text, MenteeProfile.entered_on,
+                                      tags.label("tags")), org_ids, day)
+        .add_columns(Pair.ended_on, Programme.actual_results, a.mentor_person.last_name, a.mentor_person.first_name,
+                     a.mentor_person.middle_name, _org_title(a.mentor_org), *_consent_columns(a.mentor_consent))
+        .outerjoin(Pair, Pair.id == latest_pair)
+        .outerjoin(Programme, (Programme.pair_id == Pair.id) & (Programme.status == "completed"))
+        .outerjoin(a.mentor, a.mentor.id == first_mentor.scalar_subquery())
+        .outerjoin(a.mentor_person, a.mentor_person.id == a.mentor.person_id)
+        .outerjoin(a.mentor_org, a.mentor_org.id == a.mentor_person.org_id)
+        .outerjoin(a.mentor_consent, a.mentor_consent.id == valid_consent_id(a.mentor_person.id, day))
+    )
+
+
+def _kind_title(kinds: dict[str, str], code: str) -> str:
+    return kinds.get(code) or registry().kind(code).title
+
+
+def mentee_export_rows(org_ids, day: date) -> Iterator[bank_export.MenteeBankRow]:
+    """Only people with a valid consent: filtered in SQL, checked again per row. Streamed."""
+    kinds = {code: kind.title for code, kind in registry().kinds.items()}
+    for (_, kind_code, request_text, entered_on, tags, last, first, middle, phone, email, place, signed_on,
+         valid_until, withdrawn_on, ended_on, results, mentor_last, mentor_first, mentor_middle, mentor_place,
+         *mentor_consent) in _streamed(_mentee_export_query(org_ids, day)):
+        yield bank_export.MenteeBankRow(
+            full_name=_full_name(last, first, middle),
+            has_consent=_consents(day, signed_on, valid_until, withdrawn_on),
+            contacts=_contacts(phone, email),
+            # The tags, then the request's own words: as ", ".join([*tags, request_text]).
+            request=(request_text or "") if tags is None else f"{tags}, {request_text}" if request_text else tags,
+            entered_on=entered_on,
+            mentor_name=_full_name(mentor_last, mentor_first, mentor_middle) if _consents(day, *mentor_consent)
+            else "",
+            mentor_workplace=mentor_place or "",
+            form=_kind_title(kinds, kind_code),
+            place=place,
+            finished_on=ended_on,
+            results=results or "",
+        )
+
+
 MENTOR_COLUMNS = (
     MentorProfile.kind_codes, MentorProfile.variation_codes, MentorProfile.achievements, MentorProfile.interests,
     MentorProfile.time_place, MentorProfile.case_url, MentorProfile.preferred_age_min, MentorProfile.preferred_age_max,
 )
 
 
-def _consenting(person_ids, day: date) -> set[int]:
-    """Who of ``person_ids`` has a consent to processing valid on ``day`` — by the model's own rule,
-    checked again in Python after the SQL filter (a bank must never leak a person who did not consent)."""
-    rows = db.session.execute(  # read through the covering index (person_id, kind, dates)
-        select(Consent.person_id, Consent.signed_on, Consent.valid_until, Consent.withdrawn_on)
-        .where(Consent.person_id.in_(list(person_ids)), Consent.kind == "pd_processing")
-    )
-    return {row.person_id for row in rows if Consent.is_valid_on(row, day)}
-
-
-def _tags_of(link, owner, profile_ids) -> dict[int, list[str]]:
-    titles: dict[int, list[str]] = {}
-    rows = db.session.execute(
-        select(owner, Tag.title).join(Tag, Tag.id == link.c.tag_id).where(owner.in_(profile_ids)).order_by(Tag.title)
-    )
-    for profile_id, title in rows:
-        titles.setdefault(profile_id, []).append(title)
-    return titles
-
-
-def mentee_export_rows(org_ids, day: date) -> Iterator[bank_export.MenteeBankRow]:
-    """Only people with a valid consent: filtered in SQL, checked again per row. Streamed in batches."""
-    from nastavnik.programmes.services import results_by_pair  # the «Результаты» column: completed programmes
-
-    kinds = {code: kind.title for code, kind in registry().kinds.items()}
-    for rows in _batches(_export_query(MenteeProfile, MENTEE_COLUMNS, org_ids, day)):
-        tags = _tags_of(mentee_tag, mentee_tag.c.mentee_id, [p.id for p in rows])
-        pairs = _latest_pairs_of_mentees([p.person_id for p in rows])
-        results = results_by_pair(pair.pair_id for pair in pairs.values())
-        consenting = _consenting([p.person_id for p in rows] + [m.person_id for m in pairs.values() if m.person_id],
-                                 day)
-        for p in rows:
-            pair = pairs.get(p.person_id)
-            mentor = pair if pair and pair.person_id else None
-            yield bank_export.MenteeBankRow(
-                full_name=_full_name(p.last_name, p.first_name, p.middle_name),
-                has_consent=p.person_id in consenting,
-                contacts=_contacts(p.phone, p.email),
-                request=", ".join(tags.get(p.id, []) + ([p.request_text] if p.request_text else [])),
-                entered_on=p.entered_on,
-                mentor_name=mentor.full_name if mentor and mentor.person_id in consenting else "",
-                mentor_workplace=mentor.place if mentor else "",
-                form=kinds.get(p.kind_code) or registry().kind(p.kind_code).title,
-                place=p.place,
-                finished_on=pair.ended_on if pair else None,
-                results=results.get(pair.pair_id, "") if pair else "",
-            )
-
-
 def mentor_export_rows(org_ids, day: date) -> Iterator[bank_export.MentorBankRow]:
     kinds = {code: kind.title for code, kind in registry().kinds.items()}
-    for rows in _batches(_export_query(MentorProfile, MENTOR_COLUMNS, org_ids, day)):
-        tags = _tags_of(mentor_tag, mentor_tag.c.mentor_id, [p.id for p in rows])
-        mentees_of = _live_mentees_by_mentor([p.person_id for p in rows])
-        mentee_ids = [m.person_id for mentees in mentees_of.values() for m in mentees]
-        consenting = _consenting([p.person_id for p in rows] + mentee_ids, day)
-        for p in rows:
-            variations = [c for c in p.variation_codes.split(",") if c]
-            age = (
-                f"{p.preferred_age_min}–{plural(p.preferred_age_max, 'год', 'года', 'лет')}"
-                if p.preferred_age_min and p.preferred_age_max
-                else ""
-            )
+    forms: dict[tuple[str, str], str] = {}  # the same few forms and variations on every line: titled once
+    ages: dict[tuple[int, int], str] = {}
+    # Competences one per line (as bank_export's _lines: empty titles left out), joined in SQL.
+    competences = _tag_titles(mentor_tag, mentor_tag.c.mentor_id, MentorProfile.id, "\n", Tag.title != "")
+    query = _export_query(MentorProfile, (*MENTOR_COLUMNS, competences.label("competences")), org_ids, day)
+    for rows in _streamed(query).partitions():
+        mentees_of = _live_mentees_by_mentor([row.person_id for row in rows], day)
+        for (person_id, kind_codes, variation_codes, achievements, interests, time_place, case_url, age_min,
+             age_max, titles, last, first, middle, phone, email, place, *consent) in rows:
+            if (kind_codes, variation_codes) not in forms:
+                forms[kind_codes, variation_codes] = _mentor_form(kinds, kind_codes, variation_codes)
+            age = ""
+            if age_min and age_max:
+                if (age_min, age_max) not in ages:
+                    ages[age_min, age_max] = f"{age_min}–{plural(age_max, 'год', 'года', 'лет')}"
+                age = ages[age_min, age_max]
             yield bank_export.MentorBankRow(
-                full_name=_full_name(p.last_name, p.first_name, p.middle_name),
-                has_consent=p.person_id in consenting,
-                contacts=_contacts(p.phone, p.email),
-                workplace=p.place,
-                competences=tags.get(p.id, []),
-                achievements=p.achievements,
-                interests=p.interests,
+                full_name=_full_name(last, first, middle),
+                has_consent=_consents(day, *consent),
+                contacts=_contacts(phone, email),
+                workplace=place,
+                competences=[titles] if titles else [],  # already one per line
+                achievements=achievements,
+                interests=interests,
                 desired_mentee_age=age,
-                meeting_time_place=p.time_place,
-                form=", ".join(kinds.get(c) or registry().kind(c).title for c in p.kind_codes.split(",") if c)
-                + (f" ({'; '.join(variation_titles(variations))})" if variations else ""),
-                place=p.place,
-                mentee_names=[m.full_name for m in mentees_of.get(p.person_id, []) if m.person_id in consenting],
-                case_url=p.case_url,
+                meeting_time_place=time_place,
+                form=forms[kind_codes, variation_codes],
+                place=place,
+                mentee_names=mentees_of.get(person_id, []),
+                case_url=case_url,
             )
 
 
-@dataclass
-class _Other:
-    """The other side of a pair, as an export names it."""
-
-    person_id: int | None
-    full_name: str = ""
-    place: str = ""
-    ended_on: date | None = None
-    pair_id: int | None = None
+def _mentor_form(kinds: dict[str, str], kind_codes: str, variation_codes: str) -> str:
+    """«форма, форма (вариация; вариация)» of a mentor's profile."""
+    variations = [c for c in variation_codes.split(",") if c]
+    return (", ".join(_kind_title(kinds, c) for c in kind_codes.split(",") if c)
+            + (f" ({'; '.join(variation_titles(variations))})" if variations else ""))
 
 
-@cache
-def _export_aliases():
-    # Made once: an alias adapts its columns on first use, which cost every batch of an export
-    # (125 batches for a region's mentee bank) a good part of its query's time.
-    return aliased(PairMember), aliased(PairMember), aliased(Person), aliased(Organisation)
-
-
-def _latest_pairs_of_mentees(person_ids: list[int]) -> dict[int, _Other]:
-    """Each mentee's latest pair (its end date and first mentor), for a batch of the export in one query."""
-    mentee, mentor, person, org = _export_aliases()
-    rows = db.session.execute(
-        select(mentee.person_id, Pair.id, Pair.ended_on, person.id, person.last_name, person.first_name,
-               person.middle_name, org.short_name, org.name)
-        .join(Pair, Pair.id == mentee.pair_id)
-        .outerjoin(mentor, (mentor.pair_id == Pair.id) & (mentor.role == "mentor"))
-        .outerjoin(person, person.id == mentor.person_id)
-        .outerjoin(org, org.id == person.org_id)
-        # An interrupted pair sent the mentee back to the bank: its mentor is no longer theirs.
-        .where(mentee.person_id.in_(person_ids), mentee.role == "mentee", Pair.status != "interrupted")
-        .order_by(Pair.id, mentor.id)
-    )
-    latest: dict[int, tuple[int, _Other]] = {}
-    for mentee_id, pair_id, ended_on, mentor_id, last, first, middle, short, name in rows:
-        kept = latest.get(mentee_id)
-        if kept is None or kept[0] != pair_id:  # ordered by pair: a later pair replaces; its first mentor stays
-            latest[mentee_id] = (pair_id, _Other(mentor_id, _full_name(last or "", first or "", middle or ""),
-                                                 (short or name or "") if mentor_id else "", ended_on, pair_id))
-    return {mentee_id: other for mentee_id, (_, other) in latest.items()}
-
-
-def _live_mentees_by_mentor(person_ids: list[int]) -> dict[int, list[_Other]]:
-    """The mentees of each mentor's live pairs, for a batch of the export in one query."""
-    mentee, mentor, _, _ = _export_aliases()
-    rows = db.session.execute(
-        select(mentor.person_id, Pair.status, Person.id, Person.last_name, Person.first_name, Person.middle_name)
-        .join(Pair, Pair.id == mentor.pair_id)
-        .join(mentee, (mentee.pair_id == Pair.id) & (mentee.role == "mentee"))
-        .join(Person, Person.id == mentee.person_id)
+def _live_mentees_by_mentor(person_ids: list[int], day: date) -> dict[int, list[str]]:
+    """The names of each mentor's mentees in live pairs (only those who consent), for a batch of rows."""
+    a = _export_aliases()
+    rows = db.session.connection().execute(
+        select(a.mentor.person_id, Pair.status, Person.last_name, Person.first_name, Person.middle_name,
+               *_consent_columns(a.consent))
+        .join(Pair, Pair.id == a.mentor.pair_id)
+        .join(a.member, (a.member.pair_id == Pair.id) & (a.member.role == "mentee"))
+        .join(Person, Person.id == a.member.person_id)
+        .outerjoin(a.consent, a.consent.id == valid_consent_id(Person.id, day))
         # The status is checked below, not here: without statistics SQLite would walk every live pair
         # of the region through the status index instead of the 500 mentors' few pairs.
-        .where(mentor.person_id.in_(person_ids), mentor.role == "mentor")
-        .order_by(Pair.id, mentee.id)
+        .where(a.mentor.person_id.in_(person_ids), a.mentor.role == "mentor")
+        .order_by(Pair.id, a.member.id)
     )
-    by_mentor: dict[int, list[_Other]] = {}
-    for mentor_id, status, person_id, last, first, middle in rows:
-        if status in LIVE_STATUSES:
-            by_mentor.setdefault(mentor_id, []).append(_Other(person_id, _full_name(last, first, middle)))
+    by_mentor: dict[int, list[str]] = {}
+    for mentor_id, status, last, first, middle, *consent in rows:
+        if status in LIVE_STATUSES and _consents(day, *consent):
+            by_mentor.setdefault(mentor_id, []).append(_full_name(last, first, middle))
     return by_mentor
 
 

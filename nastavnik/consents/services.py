@@ -17,16 +17,27 @@ from nastavnik.timeutil import utcnow
 Guardian = aliased(Person, name="guardian")
 
 
+def _valid_on(day: date) -> tuple:
+    """SQL conditions on ``Consent``: valid on ``day`` (``Consent.is_valid_on`` in Python)."""
+    return (
+        Consent.signed_on <= day,
+        or_(Consent.valid_until.is_(None), Consent.valid_until >= day),
+        or_(Consent.withdrawn_on.is_(None), Consent.withdrawn_on > day),
+    )
+
+
 def valid_consent_clause(day: date, kind: str = "pd_processing"):
     """SQL condition: the person has a consent of ``kind`` valid on ``day``."""
-    return exists(
-        select(Consent.id).where(
-            Consent.person_id == Person.id,
-            Consent.kind == kind,
-            Consent.signed_on <= day,
-            or_(Consent.valid_until.is_(None), Consent.valid_until >= day),
-            or_(Consent.withdrawn_on.is_(None), Consent.withdrawn_on > day),
-        )
+    return exists(select(Consent.id).where(Consent.person_id == Person.id, Consent.kind == kind, *_valid_on(day)))
+
+
+def valid_consent_id(person_id, day: date, kind: str = "pd_processing"):
+    """SQL: the id of the person's latest consent of ``kind`` valid on ``day`` (NULL when there is none),
+    for a statement that reads that consent with its rows and checks it again by the model's own rule."""
+    return (
+        select(func.max(Consent.id))
+        .where(Consent.person_id == person_id, Consent.kind == kind, *_valid_on(day))
+        .scalar_subquery()
     )
 
 
