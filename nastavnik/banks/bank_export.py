@@ -6,7 +6,6 @@ as an iterator and streams them into an ``xlsx.Book`` (``write_bank``); ``export
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -161,40 +160,55 @@ def _write_table(sheet: xlsx.Sheet, columns: Sequence[Column], rows: Iterable, f
     sheet.row(["№ п/п", *(column.title for column in columns)], formats["header"], height=45)
     kinds = [formats["number"], *(formats["date"] if c.kind == "date" else formats["url"] if c.kind == "url"
                                   else formats["text"] for c in columns)]
+    # Worked out once, not per cell: a region's bank is 60,000 rows of a dozen cells.
+    values = [column.value for column in columns]
+    cells = [_CELLS[column.kind] for column in columns]
+    text_widths = [(index, _per_line(column)) for index, column in enumerate(columns) if column.kind == "text"]
     count = 0
     for count, row in enumerate(rows, start=1):
         _refuse_without_consent(count, row)
-        values = [column.value(row) for column in columns]
-        cells = [count, *(_cell(column, value) for column, value in zip(columns, values, strict=True))]
-        sheet.row(cells, formats=kinds, height=_row_height(columns, values))
+        line = [cell(value(row)) for value, cell in zip(values, cells, strict=True)]
+        sheet.row([count, *line], formats=kinds, height=_row_height(text_widths, line))
     return count
 
 
-def _cell(column: Column, value):
-    if column.kind == "text":
-        return "" if value is None else str(value)
-    if column.kind == "date":
-        return value if isinstance(value, date) else None
+def _text_cell(value) -> str | None:
+    return value if value is None or type(value) is str else str(value)  # None and "" are both a blank cell
+
+
+def _date_cell(value):
+    return value if isinstance(value, date) else None
+
+
+def _url_cell(value):
     return xlsx.Link(str(value)) if _is_link(value) else "" if value is None else str(value)
+
+
+_CELLS = {"text": _text_cell, "date": _date_cell, "url": _url_cell}
 
 
 LINE_HEIGHT = 15  # points per line of Times New Roman 11
 
 
-def _row_height(columns: Sequence[Column], values: Sequence) -> float:
-    """Neither Excel nor LibreOffice grows a row for wrapped text written by xlsxwriter: estimate it."""
+def _per_line(column: Column) -> int:
+    return max(int(column.width * 1.1), 1)  # characters of Times 11 per unit of column width
+
+
+def _row_height(text_widths: Sequence[tuple[int, int]], cells: Sequence) -> float:
+    """Neither Excel nor LibreOffice grows a row for wrapped text written by xlsxwriter: estimate it.
+
+    ``text_widths``: (index, characters per line) of the text cells. A line of text that fits its
+    column is one line, the least a row has, so only longer or multi-line texts are measured."""
     lines = 1
-    for column, value in zip(columns, values, strict=True):
-        if column.kind != "text" or not value:
-            continue
-        per_line = max(int(column.width * 1.1), 1)  # characters of Times 11 per unit of column width
-        cell_lines = sum(max(math.ceil(len(part) / per_line), 1) for part in str(value).split("\n"))
-        lines = max(lines, cell_lines)
+    for index, per_line in text_widths:
+        text = cells[index]
+        if text and (len(text) > per_line or "\n" in text):
+            lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in text.split("\n")))
     return lines * LINE_HEIGHT + 3
 
 
 def _is_link(value: object) -> bool:
-    return xlsx.Link(str(value or "")).valid
+    return bool(value) and xlsx.Link(str(value)).valid
 
 
 def _page_setup(sheet, width: int, row_count: int) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import math
 from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
 
 from nastavnik.banks.bank_export import (
+    MENTEE_COLUMNS,
     MENTEE_SHEET,
+    MENTOR_COLUMNS,
     MENTOR_SHEET,
     BankHeader,
     MenteeBankRow,
@@ -164,3 +167,30 @@ def test_consent_must_be_stated() -> None:
 def test_incomplete_header_is_refused() -> None:
     with pytest.raises(ValueError, match="as_of"):
         export_mentee_bank([mentee()], {"organisation": "Школа", "academic_year": "2025/2026"})  # type: ignore[typeddict-item]
+
+
+def _estimate(columns, row) -> float:
+    """The row height as first estimated: each text cell's wrapped lines, the tallest cell wins."""
+    lines = 1
+    for column in columns:
+        value = column.value(row)
+        if column.kind != "text" or not value:
+            continue
+        per_line = max(int(column.width * 1.1), 1)
+        lines = max(lines, sum(max(math.ceil(len(part) / per_line), 1) for part in str(value).split("\n")))
+    return lines * 15 + 3
+
+
+def test_row_heights_are_the_estimate_of_the_longest_text() -> None:
+    """The estimate skips what fits on one line; every height in the file is still the full estimate's."""
+    texts = ["", "а" * 37, "а" * 38, "а" * 74, "а" * 75, "слово " * 40, "\n", "a\n\nb", "x" * 40 + "\n" + "y" * 80]
+    mentees = [MenteeBankRow(full_name="Ф", has_consent=True, request=text) for text in texts] + [
+        mentee(full_name="Ф" * 33), mentee(contacts="+7 900\nпочта"), mentee(results=10**40), mentee(form=None)]
+    mentors = [mentor(competences=["к" * 33, "", "\n"]), mentor(mentee_names=[]), mentor(terms="т" * 18),
+               mentor(achievements="д" * 100), MentorBankRow(full_name="Ф", has_consent=True, interests="и" * 25)]
+    for export, columns, rows in ((export_mentee_bank, MENTEE_COLUMNS, mentees),
+                                  (export_mentor_bank, MENTOR_COLUMNS, mentors)):
+        _, sheet = open_sheet(export(rows, HEADER))
+        heights = [sheet.row_dimensions[6 + n].height for n in range(len(rows))]
+        assert heights == [_estimate(columns, row) for row in rows]
+        assert len(set(heights)) > 2  # short and long rows alike: the test compares something
