@@ -16,6 +16,7 @@ from nastavnik.agreements.models import MentorAgreement
 from nastavnik.agreements.services import applies, notice_period
 from nastavnik.banks.models import MenteeProfile, MentorProfile
 from nastavnik.extensions import db
+from nastavnik.orgs.services import subtree
 from nastavnik.pairs.models import Pair, PairMember
 from nastavnik.pairs.services import issue_order
 from nastavnik.workdays import add_working_days, is_working_day
@@ -261,6 +262,8 @@ def test_the_dashboard_count_in_sql_follows_the_rule_of_each_pair(world, pair):
     ))
     db.session.commit()
     assert missing_agreements([world.school.id], first=10)[0] == 1
+    assert missing_agreements(subtree([world.school.id]), first=10)[0] == 1  # the statement built once, roots bound
+    assert missing_agreements(subtree([world.other_school.id]), first=10) == (0, [])
 
 
 def test_the_card_of_a_large_scope_is_kept_and_names_its_pairs(app, world, pair, as_user):

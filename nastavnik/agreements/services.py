@@ -17,7 +17,7 @@ from functools import cache
 
 import xlsxwriter
 from babel.numbers import format_decimal
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from nastavnik.agreements.models import INITIATORS, NOTICE_WORKING_DAYS, MentorAgreement
@@ -164,12 +164,15 @@ def _missing_query(org_ids):
 def missing_agreements(org_ids, first: int) -> tuple[int, list[Pair]]:
     """How many live pairs lack a mentor's agreement, and the ``first`` few with their members, in
     three statements whatever the number of schools (the dashboard card)."""
-    query = _missing_query(org_ids)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    if not total:
-        return 0, []
-    pairs = db.session.scalars(query.options(selectinload(Pair.members)).order_by(Pair.id).limit(first)).all()
-    return total, list(pairs)
+    from nastavnik.pairs.eligibility import first_ids_and_total
+    from nastavnik.pairs.services import pairs_by_id
+
+    total, ids = first_ids_and_total(org_ids, _missing_ids, first)
+    return total, pairs_by_id(ids)
+
+
+def _missing_ids(org_ids):
+    return _missing_query(org_ids).with_only_columns(Pair.id)
 
 
 # ---------------------------------------------------------------- the agreement

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, case, func, literal, or_, select
+from sqlalchemy import Date, and_, bindparam, case, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 
@@ -38,6 +38,7 @@ from nastavnik.consents.services import (
 )
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
+from nastavnik.orgs.services import scoped
 from nastavnik.pairs.models import LIVE_STATUSES, Pair, PairMember
 from nastavnik.participants.models import Person
 from nastavnik.periods import AcademicYear
@@ -718,33 +719,48 @@ def profile_summary(profiles: Sequence[MenteeProfile]) -> dict[str, int]:
     return counts
 
 
-def dashboard_counts(org_ids: set[int]) -> dict[str, int]:
-    """The dashboard card's counts: one statement per bank (a school's page sends about sixty)."""
-    allowed = processing_allowed_clause(today())
+def dashboard_counts(org_ids) -> dict[str, int]:
+    """The dashboard card's counts: one statement per bank (a school's page sends about forty)."""
+    params = {"day": today()}
+    figures: dict[str, int] = {}
+    for build in (_mentee_counts, _mentor_counts):
+        statement, scope_params = scoped(build, org_ids)
+        figures |= {name: int(value) for name, value in db.session.execute(statement, scope_params | params).one()._asdict().items()}
+    statement, scope_params = scoped(_questionnaire_count, org_ids)
+    questionnaires = db.session.scalar(statement, scope_params)
+    return figures | {"questionnaires": questionnaires or 0}
 
-    def counted(model, **conditions):
-        sums = [func.coalesce(func.sum(case((condition, value), else_=0)), 0).label(name)
-                for name, (condition, value) in conditions.items()]
-        query = select(*sums).select_from(model).join(Person, Person.id == model.person_id)
-        return db.session.execute(query.where(model.org_id.in_(org_ids))).one()._asdict()
 
-    mentee, mentor = MenteeProfile.status, MentorProfile.status
-    in_bank = mentor.in_(("in_bank", "assigned"))
-    mentees = counted(
-        MenteeProfile,
+def _bank_sums(model, org_ids, **conditions):
+    sums = [func.coalesce(func.sum(case((condition, value), else_=0)), 0).label(name)
+            for name, (condition, value) in conditions.items()]
+    return select(*sums).select_from(model).join(Person, Person.id == model.person_id).where(model.org_id.in_(org_ids))
+
+
+def _mentee_counts(org_ids):
+    allowed, mentee = processing_allowed_clause(bindparam("day", type_=Date)), MenteeProfile.status
+    return _bank_sums(
+        MenteeProfile, org_ids,
         mentees=(and_(mentee == "in_bank", allowed), 1),
         unmatched=(and_(mentee == "unmatched", allowed), 1),
         suspended_mentees=(and_(mentee.in_(("in_bank", "unmatched")), ~allowed), 1),
     )
-    mentors = counted(
-        MentorProfile,
+
+
+def _mentor_counts(org_ids):
+    allowed = processing_allowed_clause(bindparam("day", type_=Date))
+    in_bank = MentorProfile.status.in_(("in_bank", "assigned"))
+    return _bank_sums(
+        MentorProfile, org_ids,
         mentors=(and_(in_bank, allowed), 1),
         suspended_mentors=(and_(in_bank, ~allowed), 1),
         free=(and_(in_bank, MentorProfile.load < MentorProfile.capacity, allowed),
               MentorProfile.capacity - MentorProfile.load),
     )
-    questionnaires = db.session.scalar(
+
+
+def _questionnaire_count(org_ids):
+    return (
         select(func.count()).select_from(MentorQuestionnaire).join(Person, Person.id == MentorQuestionnaire.person_id)
         .where(MentorQuestionnaire.org_id.in_(org_ids), MentorQuestionnaire.status == "submitted")
     )
-    return {name: int(value) for name, value in (mentees | mentors).items()} | {"questionnaires": questionnaires or 0}

@@ -14,12 +14,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, Integer, bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from nastavnik.consents.services import processing_allowed, processing_allowed_clause
 from nastavnik.extensions import db
+from nastavnik.orgs.services import scoped
 from nastavnik.pairs.models import LIVE_STATUSES, Pair, PairMember
 from nastavnik.participants.models import Person
 from nastavnik.plugins.manager import hook
@@ -74,50 +76,69 @@ def pairing_problems(
     return problems
 
 
-def _without_consent(org_ids, day: date):
-    """Live pairs in ``org_ids`` with a member who may no longer be processed (one row per such member)."""
+def _without_consent(org_ids):
+    """Live pairs in ``org_ids`` with a member who may no longer be processed on ``:day``."""
     return (
         select(Pair.id)
         .join(PairMember, PairMember.pair_id == Pair.id)
         .join(Person, Person.id == PairMember.person_id)
-        .where(Pair.org_id.in_(org_ids), Pair.status.in_(LIVE_STATUSES), ~processing_allowed_clause(day))
+        .where(Pair.org_id.in_(org_ids), Pair.status.in_(LIVE_STATUSES),
+               ~processing_allowed_clause(bindparam("day", type_=Date)))
+        .distinct()
     )
 
 
 def pairs_without_consent_count(org_ids, day: date, first: int) -> tuple[int, list[int]]:
     """How many live pairs have a member without a valid consent, and the ids of the ``first`` few."""
-    return first_ids_and_total(_without_consent(org_ids, day).distinct(), first)
+    return first_ids_and_total(org_ids, _without_consent, first, {"day": day})
 
 
-def first_ids_and_total(ids_query, first: int) -> tuple[int, list[int]]:
-    """The ``first`` smallest ids that ``ids_query`` (a SELECT of one id column) finds, and how many
-    it finds in all: one statement (the total rides along every row as a window count)."""
-    found = ids_query.subquery()
-    rows = db.session.execute(
-        select(found.c[0], func.count().over()).order_by(found.c[0]).limit(first)
-    ).all()
+def first_ids_and_total(org_ids, build, first: int, params: dict | None = None) -> tuple[int, list[int]]:
+    """The ``first`` smallest ids that ``build(org_ids)`` (a SELECT of one id column, its other values
+    named parameters: see ``orgs.services.scoped``) finds with ``params``, and how many it finds in
+    all: one statement (the total rides along every row as a window count)."""
+    statement, scope_params = scoped(_first_ids(build), org_ids)
+    rows = db.session.execute(statement, {**scope_params, **(params or {}), "first": first}).all()
     return (rows[0][1] if rows else 0), [row[0] for row in rows]
+
+
+@cache
+def _first_ids(build):
+    def first_ids(org_ids):
+        found = build(org_ids).subquery()
+        return select(found.c[0], func.count().over()).order_by(found.c[0]).limit(bindparam("first", type_=Integer))
+    return first_ids
 
 
 def pairs_without_consent(org_ids, day: date, pair_ids=None) -> list[tuple[Pair, list[Person]]]:
     """Live pairs with a member who may no longer be processed: for the curator to decide on
     (only among ``pair_ids`` when given: the few a dashboard card names)."""
-    query = (
-        select(Pair, Person)
-        .join(PairMember, PairMember.pair_id == Pair.id)
-        .join(Person, Person.id == PairMember.person_id)
-        .where(Pair.org_id.in_(org_ids), Pair.status.in_(LIVE_STATUSES), ~processing_allowed_clause(day))
-        .options(selectinload(Pair.members))
-        .order_by(Pair.id, PairMember.id)
-    )
+    params = {"day": day}
     if pair_ids is not None:
         if not pair_ids:
             return []
-        query = query.where(Pair.id.in_(list(pair_ids)))
+        params["pair_ids"] = list(pair_ids)
+    statement, scope_params = scoped(_flagged if pair_ids is None else _flagged_among, org_ids)
     flagged: dict[int, tuple[Pair, list[Person]]] = {}
-    for pair, person in db.session.execute(query).all():
+    for pair, person in db.session.execute(statement, scope_params | params).all():
         flagged.setdefault(pair.id, (pair, []))[1].append(person)
     return list(flagged.values())
+
+
+def _flagged(org_ids):
+    return (
+        select(Pair, Person)
+        .join(PairMember, PairMember.pair_id == Pair.id)
+        .join(Person, Person.id == PairMember.person_id)
+        .where(Pair.org_id.in_(org_ids), Pair.status.in_(LIVE_STATUSES),
+               ~processing_allowed_clause(bindparam("day", type_=Date)))
+        .options(selectinload(Pair.members))
+        .order_by(Pair.id, PairMember.id)
+    )
+
+
+def _flagged_among(org_ids):
+    return _flagged(org_ids).where(Pair.id.in_(bindparam("pair_ids", expanding=True)))
 
 
 def live_pairs_of(person_id: int) -> list[Pair]:

@@ -16,7 +16,7 @@ from nastavnik import access
 from nastavnik.banks.models import MenteeProfile, MentorProfile
 from nastavnik.consents.services import has_valid_consent, processing_allowed_clause
 from nastavnik.extensions import db
-from nastavnik.orgs.services import scope_select
+from nastavnik.orgs.services import scope_select, scoped
 from nastavnik.pairs.eligibility import first_ids_and_total, pairing_problems, pairs_without_consent_count
 from nastavnik.pairs.models import (
     LIVE_STATUSES,
@@ -459,23 +459,18 @@ def pairs_of_mentor(person_id: int) -> list[Pair]:
     return sorted(pairs, key=lambda p: p.status not in LIVE_STATUSES)
 
 
-def _stalled(org_ids, days: int, day: date):
+def _stalled_ids(org_ids):
+    """Ids of active pairs with no meeting since ``:cutoff`` (counting from the start if none)."""
     from nastavnik.programmes.models import Meeting
 
-    cutoff = day - timedelta(days=days)
+    cutoff = bindparam("cutoff", type_=Date)
     last = select(func.max(Meeting.held_on)).where(Meeting.pair_id == Pair.id).scalar_subquery()
     # An active pair always has starts_on (set by the order); a fresh pair is not stalled yet.
-    return select(Pair).where(
+    return select(Pair.id).where(
         Pair.org_id.in_(org_ids),
         Pair.status == "active",
         or_(last < cutoff, last.is_(None) & (Pair.starts_on < cutoff)),
     )
-
-
-def stalled_pairs(org_ids, days: int, day: date) -> list[Pair]:
-    """Live pairs with no meeting in the last ``days`` days (counting from the start if none)."""
-    query = _stalled(org_ids, days, day).options(selectinload(Pair.members))
-    return list(db.session.scalars(query.order_by(Pair.id)))
 
 
 CARD_PAIRS = 10  # stalled pairs named on the dashboard; the rest are counted
@@ -483,7 +478,8 @@ CARD_PAIRS = 10  # stalled pairs named on the dashboard; the rest are counted
 
 def card_figures(org_ids, days: int, day: date) -> dict:
     """The dashboard card's figures, JSON-ready: counts by status, and stalled pairs (count, first ids)."""
-    stalled, stalled_ids = first_ids_and_total(_stalled(org_ids, days, day).with_only_columns(Pair.id), CARD_PAIRS)
+    stalled, stalled_ids = first_ids_and_total(org_ids, _stalled_ids, CARD_PAIRS,
+                                               {"cutoff": day - timedelta(days=days)})
     unconsented, unconsented_ids = pairs_without_consent_count(org_ids, day, CARD_PAIRS)
     return {
         "counts": dashboard_counts(org_ids),
@@ -498,10 +494,14 @@ def pairs_by_id(pair_ids) -> list[Pair]:
     """Pairs with their members, in one query each, in the order of ``pair_ids``."""
     if not pair_ids:
         return []
-    found = {p.id: p for p in db.session.scalars(
-        select(Pair).where(Pair.id.in_(list(pair_ids))).options(members_by_name())
-    )}
+    found = {p.id: p for p in db.session.scalars(_pairs_by_id_statement(), {"pair_ids": list(pair_ids)})}
     return [found[i] for i in pair_ids if i in found]
+
+
+@cache
+def _pairs_by_id_statement():
+    """Built once, the ids bound at execution (see ``orgs.services.scope_select``)."""
+    return select(Pair).where(Pair.id.in_(bindparam("pair_ids", expanding=True))).options(members_by_name())
 
 
 UNMATCHED_ORDER = (MenteeProfile.status.desc(), MenteeProfile.entered_on, MenteeProfile.id)
@@ -591,8 +591,10 @@ def free_mentors(org_ids: set[int], kind_code: str | None = None, day: date | No
     return sorted(mentors, key=lambda m: m.person.full_name)
 
 
-def dashboard_counts(org_ids: set[int]) -> dict[str, int]:
-    rows = db.session.execute(
-        select(Pair.status, func.count()).where(Pair.org_id.in_(org_ids)).group_by(Pair.status)
-    ).all()
-    return {status: n for status, n in rows}
+def dashboard_counts(org_ids) -> dict[str, int]:
+    statement, params = scoped(_status_counts, org_ids)
+    return {status: n for status, n in db.session.execute(statement, params)}
+
+
+def _status_counts(org_ids):
+    return select(Pair.status, func.count()).where(Pair.org_id.in_(org_ids)).group_by(Pair.status)

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from flask import abort
-from sqlalchemy import Integer, bindparam, exists, func, or_, select
+from sqlalchemy import Integer, bindparam, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import load_only, selectinload
 
@@ -537,9 +537,12 @@ CARD_PAIRS = 10  # pairs without a programme named on the dashboard; the rest ar
 
 
 def without_programme_figures(org_ids) -> dict:
-    """JSON-ready: how many live pairs have no programme, and the first ones' ids."""
-    query = _without_programme(org_ids)
-    return {
-        "total": db.session.scalar(select(func.count()).select_from(query.subquery())) or 0,
-        "ids": list(db.session.scalars(query.with_only_columns(Pair.id).order_by(Pair.id).limit(CARD_PAIRS))),
-    }
+    """JSON-ready: how many live pairs have no programme, and the first ones' ids (one statement)."""
+    from nastavnik.pairs.eligibility import first_ids_and_total
+
+    total, ids = first_ids_and_total(org_ids, _without_programme_ids, CARD_PAIRS)
+    return {"total": total, "ids": ids}
+
+
+def _without_programme_ids(org_ids):
+    return _without_programme(org_ids).with_only_columns(Pair.id)

@@ -8,6 +8,7 @@ from nastavnik.banks.models import MenteeProfile, MentorProfile, MentorQuestionn
 from nastavnik.banks.services import dashboard_counts
 from nastavnik.consents.services import processing_allowed
 from nastavnik.extensions import db
+from nastavnik.orgs.services import subtree
 from nastavnik.periods import AcademicYear
 from nastavnik.timeutil import today
 from tests.factories import make_consent, make_person
@@ -57,4 +58,8 @@ def test_every_figure_counts_what_its_definition_says(app, world):
         "questionnaires": questionnaires,
     }
     assert dashboard_counts({world.school.id}) == expected
+    # a scope runs the statements built once per process, its roots bound: the same figures, every time
+    assert dashboard_counts(subtree([world.school.id])) == expected
+    assert dashboard_counts(subtree([world.school.id])) == expected
+    assert dashboard_counts(subtree([world.other_school.id]))["mentees"] == 1  # its own mentee, bound anew
     assert all(expected.values())

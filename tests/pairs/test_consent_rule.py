@@ -11,11 +11,12 @@ import io
 from datetime import date, timedelta
 
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 
 from nastavnik.banks.models import MatchRun, MenteeProfile, MentorProfile
 from nastavnik.consents.models import Consent
 from nastavnik.extensions import db
+from nastavnik.orgs.services import subtree
 from nastavnik.pairs.models import Order, Pair, PairMember
 from nastavnik.pairs.services import PairError, create_pair, issue_order
 from nastavnik.periods import AcademicYear
@@ -249,6 +250,12 @@ def test_a_card_names_the_first_few_and_counts_them_all_in_one_statement(app, wo
 
     people = [make_person(world.school2, last_name=f"Иванов{n}").id for n in range(13)]
     db.session.commit()
-    query = select(Person.id).where(Person.org_id == world.school2.id)
-    assert first_ids_and_total(query, 10) == (13, sorted(people)[:10])
-    assert first_ids_and_total(query.where(Person.id < 0), 10) == (0, [])
+    def build(org_ids):
+        return select(Person.id).where(Person.org_id.in_(org_ids), Person.id > bindparam("above"))
+
+    assert first_ids_and_total([world.school2.id], build, 10, {"above": 0}) == (13, sorted(people)[:10])
+    assert first_ids_and_total([world.school2.id], build, 10, {"above": max(people)}) == (0, [])
+    # a scope: the statement built once per process, the roots and values bound anew each time
+    assert first_ids_and_total(subtree([world.school2.id]), build, 3, {"above": 0}) == (13, sorted(people)[:3])
+    others = db.session.scalar(select(func.count()).select_from(Person).where(Person.org_id == world.school.id))
+    assert first_ids_and_total(subtree([world.school.id]), build, 3, {"above": 0})[0] == others > 0
