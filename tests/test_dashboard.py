@@ -8,6 +8,7 @@ from sqlalchemy import select
 from nastavnik.consents.services import consent_state
 from nastavnik.dashboard.routes import school_summary
 from nastavnik.extensions import db
+from nastavnik.orgs.services import subtree
 from nastavnik.participants.models import Person
 from nastavnik.timeutil import today
 from tests.factories import make_consent, make_person
@@ -57,6 +58,9 @@ def test_sql_counts_equal_the_per_person_rules(app, world):
     summary = school_summary(org_ids)
     expected = _reference(app, org_ids)
     assert {k: +v for k, v in summary.items()} == {k: +v for k, v in expected.items()}
+    # under a scope: the statements built once per process, the roots and the day bound (twice: reused)
+    for _ in range(2):
+        assert {k: +v for k, v in school_summary(subtree(org_ids)).items()} == {k: +v for k, v in expected.items()}
     assert summary[school.id]["consent_valid"] >= 3 and summary[school.id]["consent_expiring"] == 3
     assert summary[school.id]["consent_withdrawn"] == 1 and summary[school.id]["consent_expired"] == 1
     assert summary[school.id]["young"] >= 1

@@ -139,6 +139,12 @@ def consent_state_column(day: date, expiring_days: int):
     return _state_column(day, day + timedelta(days=expiring_days))
 
 
+def consent_state_column_between(day, soon):
+    """:func:`consent_state_column` from the day and the end of «скоро истекает», either of them a bound
+    parameter (for a statement built once per process)."""
+    return _state_column(day, soon)
+
+
 def _state_column(day, soon):
     """:func:`consent_state_column` from the day and the end of «скоро истекает» (values or bound parameters)."""
     rank = case(

@@ -5,17 +5,17 @@ from datetime import timedelta
 
 from flask import current_app, render_template, request
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import Date, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from nastavnik import access
 from nastavnik.auth.models import RoleAssignment, User
-from nastavnik.consents.services import consent_state, consent_state_column
+from nastavnik.consents.services import consent_state, consent_state_column_between
 from nastavnik.dashboard import bp, pages
 from nastavnik.dashboard.cache import cached, scope_size
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation, OrganisationLink
-from nastavnik.orgs.services import org_options
+from nastavnik.orgs.services import org_options, scoped
 from nastavnik.participants.models import Person, is_young_specialist
 from nastavnik.plugins.templating import nav_links, run_hook
 from nastavnik.timeutil import today, utcnow
@@ -28,26 +28,37 @@ def school_summary(org_ids) -> dict[int, Counter]:
     the number of organisations: a region covers 200,000 people (see bench/bench_dashboard.py).
     """
     config, day = current_app.config, today()
-    live = (Person.org_id.in_(org_ids), Person.kind != "parent", Person.archived_at.is_(None))
+    max_years, max_age = config["YOUNG_SPECIALIST_MAX_YEARS"], config["YOUNG_SPECIALIST_MAX_AGE"]
     summary: dict[int, Counter] = defaultdict(Counter)
-    state = consent_state_column(day, config["CONSENT_EXPIRING_DAYS"]).label("state")
-    for org_id, kind, consent, number in db.session.execute(
-        select(Person.org_id, Person.kind, state, func.count()).where(*live).group_by(Person.org_id, Person.kind, state)
-    ):
+    statement, params = scoped(_people_by_state, org_ids)
+    params |= {"day": day, "soon": day + timedelta(days=config["CONSENT_EXPIRING_DAYS"])}
+    for org_id, kind, consent, number in db.session.execute(statement, params):
         summary[org_id][kind] += number
         summary[org_id]["consent_" + consent] += number
-    max_years, max_age = config["YOUNG_SPECIALIST_MAX_YEARS"], config["YOUNG_SPECIALIST_MAX_AGE"]
     # Only the candidates leave the database (experience only grows, age only grows); the exact
     # rule is then applied to each of them.
-    born_after = day - timedelta(days=366 * (max_age + 1))
-    for org_id, years, recorded_on, born in db.session.execute(
-        select(Person.org_id, Person.experience_years, Person.experience_on, Person.birth_date).where(
-            *live, Person.kind == "staff", Person.experience_years <= max_years,
-            or_(Person.birth_date.is_(None), Person.birth_date > born_after),
-        )
-    ):
+    statement, params = scoped(_young_candidates, org_ids)
+    params |= {"max_years": max_years, "born_after": day - timedelta(days=366 * (max_age + 1))}
+    for org_id, years, recorded_on, born in db.session.execute(statement, params):
         summary[org_id]["young"] += is_young_specialist(years, recorded_on, born, day, max_years, max_age)
     return {org_id: counts for org_id, counts in summary.items() if counts}
+
+
+def _live(org_ids) -> tuple:
+    return Person.org_id.in_(org_ids), Person.kind != "parent", Person.archived_at.is_(None)
+
+
+def _people_by_state(org_ids):
+    state = consent_state_column_between(bindparam("day", type_=Date), bindparam("soon", type_=Date)).label("state")
+    return select(Person.org_id, Person.kind, state, func.count()).where(*_live(org_ids)).group_by(
+        Person.org_id, Person.kind, state)
+
+
+def _young_candidates(org_ids):
+    return select(Person.org_id, Person.experience_years, Person.experience_on, Person.birth_date).where(
+        *_live(org_ids), Person.kind == "staff", Person.experience_years <= bindparam("max_years"),
+        or_(Person.birth_date.is_(None), Person.birth_date > bindparam("born_after", type_=Date)),
+    )
 
 
 BY_SCHOOL_UP_TO = 100  # above that many schools, the table goes by municipality

@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from nastavnik import access
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
-from nastavnik.orgs.services import education_orgs, path, scope_above_select, scope_select, subtree
+from nastavnik.orgs.services import education_orgs, path, scope_above_select, scope_select, scoped, subtree
 from nastavnik.periods import AcademicYear
 from nastavnik.roadmaps import oddities
 from nastavnik.roadmaps.adoption import adopted_draft, shift_all_years
@@ -1181,12 +1181,13 @@ def _card_aliases():
     return aliased(Roadmap), aliased(RoadmapItem)
 
 
-def _attention_conditions(day: date, scope):
-    """SQL twins of the card's rules over RoadmapItem joined to its Roadmap: (candidates, overdue,
-    upcoming). Each item counts once (the municipal row, not also the schools' copies of it, when
+def _attention_conditions(scope):
+    """SQL twins of the card's rules over RoadmapItem joined to its Roadmap, on ``:day`` with
+    ``:horizon`` the end of «скоро» (bound at execution): (candidates, overdue, upcoming). Each item counts once (the municipal row, not also the schools' copies of it, when
     both are in scope), and a municipal item handed to schools takes its status from their rows
     (RoadmapItem.display_status)."""
     parent, share = _card_aliases()
+    day, horizon = bindparam("day", type_=Date), bindparam("horizon", type_=Date)
     open_ = RoadmapItem.status.not_in(CLOSED)
     candidates = and_(
         Roadmap.org_id.in_(scope),
@@ -1205,7 +1206,6 @@ def _attention_conditions(day: date, scope):
         and_(~rolled_up, RoadmapItem.due_end < day),
     )
     still_open = or_(~rolled_up, shares(share_open))
-    horizon = day + timedelta(days=UPCOMING_DAYS)
     # the SQL twin of RoadmapItem.is_upcoming
     upcoming = and_(still_open, RoadmapItem.due_end >= day, or_(
         RoadmapItem.due_end <= horizon, and_(RoadmapItem.due_start > day, RoadmapItem.due_start <= horizon)
@@ -1215,17 +1215,9 @@ def _attention_conditions(day: date, scope):
 
 def attention_figures(scope, day: date) -> dict:
     """The figures of :class:`Attention`, JSON-ready (the card may keep them in the figure cache)."""
-    candidates, overdue, upcoming = _attention_conditions(day, scope)
-    rows = db.session.execute(
-        select(
-            Roadmap.org_id,
-            func.sum(case((overdue, 1), else_=0)),
-            func.sum(case((upcoming, 1), else_=0)),
-        )
-        .select_from(RoadmapItem).join(Roadmap, RoadmapItem.roadmap_id == Roadmap.id)
-        .where(candidates, or_(overdue, upcoming))
-        .group_by(Roadmap.org_id)
-    ).all()
+    params = {"day": day, "horizon": day + timedelta(days=UPCOMING_DAYS)}
+    statement, scope_params = scoped(_attention_counts, scope)
+    rows = db.session.execute(statement, scope_params | params).all()
     totals, per_org = Counter(), {"overdue": Counter(), "upcoming": Counter()}
     for org_id, late, soon in rows:
         for code, number in (("overdue", late or 0), ("upcoming", soon or 0)):
@@ -1241,22 +1233,47 @@ def attention_figures(scope, day: date) -> dict:
         )
     } if wanted else {}
 
-    def first(code: str, condition) -> list[int]:
+    def first(code: str, build) -> list[int]:
         if not totals[code]:
             return []
-        return list(db.session.scalars(
-            select(RoadmapItem.id).join(Roadmap, RoadmapItem.roadmap_id == Roadmap.id)
-            .where(candidates, condition)
-            # Sorted by an expression, not the column: with the column PostgreSQL walked the due-date
-            # index of the whole database looking for five rows of the scope (27 ms for a municipality).
-            .order_by(func.coalesce(RoadmapItem.due_end, RoadmapItem.due_start), RoadmapItem.id).limit(CARD_ITEMS)
-        ))
+        statement, scope_params = scoped(build, scope)
+        return list(db.session.scalars(statement, scope_params | params))
 
     return {
         "totals": dict(totals), "org_count": len(rows),
         "by_org": {code: [[titles.get(org_id, ""), n] for org_id, n in pairs] for code, pairs in top.items()},
-        "overdue_ids": first("overdue", overdue), "upcoming_ids": first("upcoming", upcoming),
+        "overdue_ids": first("overdue", _first_overdue), "upcoming_ids": first("upcoming", _first_upcoming),
     }
+
+
+def _attention_counts(scope):
+    candidates, overdue, upcoming = _attention_conditions(scope)
+    return (
+        select(Roadmap.org_id, func.sum(case((overdue, 1), else_=0)), func.sum(case((upcoming, 1), else_=0)))
+        .select_from(RoadmapItem).join(Roadmap, RoadmapItem.roadmap_id == Roadmap.id)
+        .where(candidates, or_(overdue, upcoming))
+        .group_by(Roadmap.org_id)
+    )
+
+
+def _first_items(candidates, condition):
+    return (
+        select(RoadmapItem.id).join(Roadmap, RoadmapItem.roadmap_id == Roadmap.id)
+        .where(candidates, condition)
+        # Sorted by an expression, not the column: with the column PostgreSQL walked the due-date
+        # index of the whole database looking for five rows of the scope (27 ms for a municipality).
+        .order_by(func.coalesce(RoadmapItem.due_end, RoadmapItem.due_start), RoadmapItem.id).limit(CARD_ITEMS)
+    )
+
+
+def _first_overdue(scope):
+    candidates, overdue, _ = _attention_conditions(scope)
+    return _first_items(candidates, overdue)
+
+
+def _first_upcoming(scope):
+    candidates, _, upcoming = _attention_conditions(scope)
+    return _first_items(candidates, upcoming)
 
 
 def attention_from(figures: dict) -> Attention:
