@@ -4,6 +4,7 @@ number of SQL statements whatever the number of schools and events."""
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import timedelta
 
 from sqlalchemy import event as sa_event
 
@@ -149,4 +150,18 @@ def test_dashboard_cards_take_constant_statements(app, world):
         nastavnik_tpl_dashboard_cards(curator)
         with counted() as many:
             nastavnik_tpl_dashboard_cards(curator)
-    assert len(few) == len(many) == 2  # the count of the next 30 days and the first five
+    assert len(few) == len(many) == 1  # the first five, the count of the next 30 days riding along
+
+
+def test_the_card_names_the_next_five_and_counts_every_event_of_the_month(world):
+    from nastavnik.events.services import upcoming_for
+
+    soon = [make_event(world.school, days=days, title=f"Событие {days}") for days in (9, 2, 7, 1, 20, 3, 29)]
+    make_event(world.school, days=5, status="cancelled")
+    make_event(world.school, days=45)  # after the 30 days
+    make_event(world.other_school, days=4)  # another municipality's school
+    db.session.commit()
+    events, total = upcoming_for(world.users["curator"], today())
+    assert total == len(soon) == 7
+    assert [e.id for e in events] == [e.id for e in sorted(soon, key=lambda e: e.starts_at)[:5]]
+    assert upcoming_for(world.users["curator"], today() + timedelta(days=200)) == ([], 0)
