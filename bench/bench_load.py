@@ -36,14 +36,18 @@ from bench.region import PASSWORD, build_region  # noqa: E402
 
 MIN_RATIO = 0.3
 THREADS = 8  # as `make run`
+# Both servers silence waitress's «Task queue depth» warning: under 16 connections it is logged
+# thousands of times a run (flooding `make bench`'s output), and says only what the figures say.
 APP_SERVER = """
-import sys, waitress
+import logging, sys, waitress
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 sys.path.insert(0, {root!r})
 from bench.region import bench_app
 waitress.serve(bench_app({url!r}), host="127.0.0.1", port={port}, threads={threads}, _quiet=True)
 """
 HELLO_SERVER = """
-import waitress
+import logging, waitress
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 from flask import Flask
 app = Flask("hello")
 app.add_url_rule("/", "hello", lambda: "Привет")
