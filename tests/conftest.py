@@ -15,6 +15,7 @@ from sqlalchemy.pool import StaticPool
 
 from nastavnik.app import create_app
 from nastavnik.config import TestingConfig
+from nastavnik.dashboard import forget_kept
 from nastavnik.extensions import db as _db
 from plugins.partners import plugin as partners
 from plugins.student_student import plugin as student_student
@@ -159,10 +160,7 @@ def app(request, tmp_path):
     app.instance_path = str(tmp_path)
     app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")  # create_app derived it from the real instance/
     # What a process keeps between requests (scope sizes, coordinators' pages) is from another test's database.
-    from nastavnik.dashboard import cache, pages
-
-    cache._sizes.clear()
-    pages.clear()
+    forget_kept()
     with app.app_context():
         create_schema()
         yield app

@@ -57,6 +57,10 @@ def scope_size(scope) -> int:
     return found[1]
 
 
+def forget_sizes() -> None:
+    _sizes.clear()
+
+
 def _large(scope) -> bool:
     """Whether ``scope`` spans enough organisations for its figures to be kept."""
     return scope_size(scope) >= current_app.config["FIGURES_CACHE_MIN_ORGS"]
