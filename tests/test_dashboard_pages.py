@@ -85,6 +85,12 @@ def test_a_kept_page_is_not_served_to_another_browser_with_the_copied_cookie(coo
     assert response.status_code == 302 and "/auth/login" in response.location
 
 
+def test_a_kept_page_is_not_served_to_another_address_with_the_copied_cookie(coordinator):
+    assert coordinator.get("/").status_code == 200
+    response = coordinator.get("/", environ_base={"REMOTE_ADDR": "10.9.8.7"})
+    assert response.status_code == 302 and "/auth/login" in response.location
+
+
 def test_a_page_with_a_message_is_neither_served_from_nor_kept(coordinator):
     kept = coordinator.get("/").text
     with coordinator.session_transaction() as session:

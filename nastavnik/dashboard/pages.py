@@ -9,11 +9,12 @@ makes it again. A school's dashboard is always live: a curator sees the record t
 
 The page is the session's: it carries the user's name and the session's CSRF token. So the key is
 the session cookie's user token (id and session version: a logout or a password reset makes the old
-pages unreachable), the session's CSRF token, and whether htmx asked. A kept page is served before
-the account is loaded — that load is most of what is left — so the account is checked here, as
-flask-login would: it still exists, is on, has the cookie's session version, and (strong session
-protection) the browser is the one the session was opened in. Whatever fails goes the usual way. A page that showed a flashed
-message is neither kept nor served from here. Anything the user posts in this process drops their
+pages unreachable), the session's CSRF token, whether htmx asked, and the browser's address and
+User-Agent: what flask-login's strong session protection compares, so a copied cookie from another
+browser finds no page and goes the usual way, where flask-login ends that session. A kept page is
+served before the account is loaded — that load is most of what is left — so the account is checked
+here, as flask-login would: it still exists, is on, and has the cookie's session version. Whatever
+fails goes the usual way. A page that showed a flashed message is neither kept nor served from here. Anything the user posts in this process drops their
 pages; another worker process may show its own copy until it expires, as its stamp says.
 """
 
@@ -27,7 +28,7 @@ from flask import Response, current_app, request, session
 from sqlalchemy import bindparam, select
 
 from nastavnik.auth.models import User
-from nastavnik.extensions import db, login_manager
+from nastavnik.extensions import db
 
 MAX_PAGES = 256  # sessions; a page is 20–60 KB
 
@@ -41,7 +42,8 @@ def _key() -> tuple | None:
     user, token = session.get("_user_id"), session.get("csrf_token")
     if not user or not token:
         return None
-    return user, token, request.path, request.headers.get("HX-Request"), request.headers.get("HX-Target")
+    return (user, token, request.path, request.headers.get("HX-Request"), request.headers.get("HX-Target"),
+            request.remote_addr, request.headers.get("User-Agent"))
 
 
 def may_keep() -> bool:
@@ -70,9 +72,7 @@ def kept_page() -> Response | None:
 
 
 def _session_holds(token: str) -> bool:
-    """The session cookie's account is still valid for this browser (see the module's docstring)."""
-    if session.get("_id") != login_manager._session_identifier_generator():
-        return False
+    """The session cookie's account is still valid (see the module's docstring)."""
     user_id, _, version = token.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return False
