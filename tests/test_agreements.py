@@ -266,6 +266,25 @@ def test_the_dashboard_count_in_sql_follows_the_rule_of_each_pair(world, pair):
     assert missing_agreements(subtree([world.other_school.id]), first=10) == (0, [])
 
 
+def test_an_agreement_for_one_pair_does_not_cover_the_mentors_other_pair(world):
+    """The card's SQL asks for an agreement of *this* pair: a mentor of two colleagues with an
+    agreement for the first still lacks one for the second (as needs() says)."""
+    from nastavnik.agreements.services import missing_agreements, needs
+
+    mentor = make_person(world.school)
+    first = _raw_pair(world.school, mentor, make_person(world.school))
+    second = _raw_pair(world.school, mentor, make_person(world.school))
+    day = date.today()
+    db.session.add(MentorAgreement(
+        org_id=world.school.id, pair_id=first.id, person_id=mentor.id, number="1", signed_on=day,
+        content="наставничество", work_form="очно", starts_on=day, ends_on=day, pay_kind="percent",
+    ))
+    db.session.commit()
+    assert [n.state for n in needs(second, day)] == ["missing"]
+    total, named = missing_agreements(subtree([world.school.id]), first=10)
+    assert (total, [p.id for p in named]) == (1, [second.id])
+
+
 def test_the_card_of_a_large_scope_is_kept_and_names_its_pairs(app, world, pair, as_user):
     """Above a municipality the card's count reads every live pair: it is kept in the figure cache
     («по состоянию на …»), and the pairs it names are read again by id."""

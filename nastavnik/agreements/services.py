@@ -154,7 +154,9 @@ def _missing_query(org_ids):
         mentor.pair_id == Pair.id, mentor.role == "mentor", mentor_person.id == mentor.person_id,
         employee(mentor_person),
         ~exists().where(MentorProfile.id == mentor.mentor_profile_id, MentorProfile.duties_included),
-        ~exists().where(MentorAgreement.pair_id == Pair.id, MentorAgreement.person_id == mentor.person_id),
+        # two levels down from the pair: named, or SQLAlchemy would read «any pair» into this subquery
+        ~exists().where(MentorAgreement.pair_id == Pair.id, MentorAgreement.person_id == mentor.person_id)
+        .correlate(Pair, mentor),
     )
     return select(Pair).where(
         Pair.org_id.in_(org_ids), Pair.status.in_(LIVE_STATUSES), employee_mentee, mentor_without_agreement
