@@ -13,7 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from sqlalchemy import Date, and_, bindparam, case, func, literal, or_, select
+from sqlalchemy import Date, and_, bindparam, case, func, literal, or_, select, true
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 
@@ -720,15 +720,18 @@ def profile_summary(profiles: Sequence[MenteeProfile]) -> dict[str, int]:
 
 
 def dashboard_counts(org_ids) -> dict[str, int]:
-    """The dashboard card's counts: one statement per bank (a school's page sends about forty)."""
-    params = {"day": today()}
-    figures: dict[str, int] = {}
-    for build in (_mentee_counts, _mentor_counts):
-        statement, scope_params = scoped(build, org_ids)
-        figures |= {name: int(value) for name, value in db.session.execute(statement, scope_params | params).one()._asdict().items()}
-    statement, scope_params = scoped(_questionnaire_count, org_ids)
-    questionnaires = db.session.scalar(statement, scope_params)
-    return figures | {"questionnaires": questionnaires or 0}
+    """The dashboard card's counts: both banks and the questionnaires in one statement."""
+    statement, params = scoped(_card_counts, org_ids)
+    row = db.session.execute(statement, params | {"day": today()}).one()
+    return {name: int(value or 0) for name, value in row._asdict().items()}
+
+
+def _card_counts(org_ids):
+    # three one-row aggregates side by side: one round trip instead of three
+    parts = [_mentee_counts(org_ids).subquery(), _mentor_counts(org_ids).subquery(),
+             _questionnaire_count(org_ids).subquery()]
+    return select(*(column for part in parts for column in part.c)).select_from(
+        parts[0].join(parts[1], true()).join(parts[2], true()))
 
 
 def _bank_sums(model, org_ids, **conditions):
@@ -761,6 +764,6 @@ def _mentor_counts(org_ids):
 
 def _questionnaire_count(org_ids):
     return (
-        select(func.count()).select_from(MentorQuestionnaire).join(Person, Person.id == MentorQuestionnaire.person_id)
+        select(func.count().label("questionnaires")).select_from(MentorQuestionnaire).join(Person, Person.id == MentorQuestionnaire.person_id)
         .where(MentorQuestionnaire.org_id.in_(org_ids), MentorQuestionnaire.status == "submitted")
     )
