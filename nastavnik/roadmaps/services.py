@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from sqlalchemy import Date, and_, bindparam, case, exists, func, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from nastavnik import access
@@ -1282,7 +1282,9 @@ def attention_from(figures: dict) -> Attention:
     wanted = figures["overdue_ids"] + figures["upcoming_ids"]
     items = {item.id: item for item in db.session.scalars(
         select(RoadmapItem).where(RoadmapItem.id.in_(wanted))
-        .options(joinedload(RoadmapItem.roadmap), selectinload(RoadmapItem.child_items))
+        # the card shows no item's link to a register: not loaded (it is eager elsewhere)
+        .options(joinedload(RoadmapItem.roadmap), lazyload(RoadmapItem.link),
+                 selectinload(RoadmapItem.child_items).lazyload(RoadmapItem.link))
     )} if wanted else {}
     return Attention(
         [items[i] for i in figures["overdue_ids"] if i in items], [items[i] for i in figures["upcoming_ids"] if i in items],
