@@ -17,7 +17,7 @@ from datetime import date
 from functools import cache
 
 from sqlalchemy import Date, Integer, bindparam, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from nastavnik.consents.services import processing_allowed, processing_allowed_clause
 from nastavnik.extensions import db
@@ -120,7 +120,7 @@ def pairs_without_consent(org_ids, day: date, pair_ids=None) -> list[tuple[Pair,
         params["pair_ids"] = list(pair_ids)
     statement, scope_params = scoped(_flagged if pair_ids is None else _flagged_among, org_ids)
     flagged: dict[int, tuple[Pair, list[Person]]] = {}
-    for pair, person in db.session.execute(statement, scope_params | params).all():
+    for pair, person in db.session.execute(statement, scope_params | params).unique().all():
         flagged.setdefault(pair.id, (pair, []))[1].append(person)
     return list(flagged.values())
 
@@ -132,7 +132,8 @@ def _flagged(org_ids):
         .join(Person, Person.id == PairMember.person_id)
         .where(Pair.org_id.in_(org_ids), Pair.status.in_(LIVE_STATUSES),
                ~processing_allowed_clause(bindparam("day", type_=Date)))
-        .options(selectinload(Pair.members))
+        # the members and their names joined in: the card names every member, one statement
+        .options(joinedload(Pair.members).joinedload(PairMember.person))
         .order_by(Pair.id, PairMember.id)
     )
 
