@@ -25,6 +25,7 @@ from nastavnik.plugins.manager import registry
 from nastavnik.timeutil import today
 from nastavnik.web.htmx import is_htmx, redirect_to, render_page_or_partial, render_partial
 from nastavnik.web.paging import paginate
+from nastavnik.web.urls import id_url
 from nastavnik.web.words import plural
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -51,9 +52,7 @@ def index():
         status=request.args.get("status", "") if request.args.get("status") in PAIR_STATUSES else "",
         kind=request.args.get("kind", "")[:50],
     )
-    query, params = svc.pairs_listing(current_user, filters)
-    page = paginate(query, Pair, svc.NEWEST_FIRST, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"],
-                    params)
+    page = svc.pairs_page(current_user, filters, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
     can_edit = access.can(current_user, "pairs.edit")
     return render_page_or_partial(
         "pairs/index.html",
@@ -67,6 +66,7 @@ def index():
         kinds=registry().kinds,
         can_edit=can_edit,
         can_match=access.can(current_user, "matching.run"),
+        pair_url=id_url("pairs.detail", "pair_id"),
     )
 
 

@@ -104,3 +104,28 @@ def paginate(query, entity, order_by, number: int, size: int, params: dict | Non
             number = last
             items = page_rows(query, entity, order_by, number, size, params)
     return Page(items, total, number, size)
+
+
+def page_of_rows(statement, count_statement, params: dict, number: int, size: int) -> Page:
+    """Page ``number`` (clamped to the last page) of plain rows, for a list page that reads what it
+    shows as rows rather than records (a school's page: building 25 records and their members costs
+    more than the statements themselves).
+
+    ``statement`` takes the bound ``page_limit`` and ``page_offset`` and carries the total of its
+    rows in a column ``total`` (``count(*) OVER ()`` where the page's keys are found): a page that
+    has rows tells its total, and only a page past the end asks ``count_statement``."""
+    number = max(number, 1)
+    connection = db.session.connection()
+
+    def read(number: int) -> list:
+        return connection.execute(statement, {**params, "page_limit": size, "page_offset": (number - 1) * size}).all()
+
+    rows = read(number)
+    if rows:
+        return Page(rows, rows[0].total, number, size)
+    total = 0 if number == 1 else connection.execute(count_statement, params).scalar() or 0
+    last = max(math.ceil(total / size), 1)
+    if number > last:
+        number = last
+        rows = read(number)
+    return Page(rows, total, number, size)
