@@ -12,9 +12,8 @@ from nastavnik import access
 from nastavnik.dashboard.cache import cached
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
-from nastavnik.orgs.services import load_ancestors
 from nastavnik.pairs.models import LIVE_STATUSES, Pair
-from nastavnik.pairs.services import members_by_name, pairs_by_id
+from nastavnik.pairs.services import pairs_by_id
 from nastavnik.periods import AcademicYear
 from nastavnik.programmes import bp
 from nastavnik.programmes.forms import (
@@ -60,7 +59,7 @@ from nastavnik.programmes.services import (
     practices,
     programme_of,
     programmes_by_pair,
-    programmes_listing,
+    programmes_page,
     redate_plan,
     require_pair,
     sorted_items,
@@ -73,7 +72,7 @@ from nastavnik.programmes.services import (
 from nastavnik.timeutil import today
 from nastavnik.versioning import Conflict, check_version, commit_or_conflict, parse_version, save_versioned
 from nastavnik.web.htmx import is_htmx, redirect_to, render_page_or_partial, render_partial
-from nastavnik.web.paging import paginate
+from nastavnik.web.urls import id_url
 from nastavnik.web.words import plural
 
 CONFLICT = (
@@ -151,19 +150,16 @@ def _detail_url(programme: Programme) -> str:
 @bp.route("/")
 @access.login_only
 def index():
-    query, params = programmes_listing(current_user, (members_by_name(),))
-    page = paginate(query, Pair, NEWEST_FIRST, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"],
-                    params)
-    pairs = page.items
-    load_ancestors({p.org_id for p in pairs})  # the access of each row below, read at once
+    page = programmes_page(current_user, request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"])
     return render_template(
         "programmes/index.html",
-        pairs=pairs,
+        pairs=page.items,
         page=page,
-        programmes=programmes_by_pair([p.id for p in pairs], brief=True),
-        levels={p.id: pair_access(current_user, p) for p in pairs},
         has_bank=may_reuse_practices(current_user),
         live=LIVE_STATUSES,
+        programme_url=id_url("programmes.detail", "programme_id"),
+        create_url=id_url("programmes.create", "pair_id"),
+        meetings_url=id_url("programmes.meetings", "pair_id"),
     )
 
 

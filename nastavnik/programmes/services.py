@@ -19,13 +19,16 @@ from sqlalchemy.orm import load_only, selectinload
 from nastavnik import access
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation, OrganisationLink
-from nastavnik.orgs.services import scope_select
-from nastavnik.pairs.models import LIVE_STATUSES, Pair, PairMember
+from nastavnik.orgs.services import load_ancestors, scope_select
+from nastavnik.pairs.models import LIVE_STATUSES, PAIR_STATUSES, Pair, PairMember
+from nastavnik.pairs.services import members_of_pairs, names_of
+from nastavnik.participants.models import Person
 from nastavnik.periods import AcademicYear, ru_date
 from nastavnik.plugins.manager import hook, registry
 from nastavnik.plugins.registry import ProgrammeTemplate
 from nastavnik.programmes.models import Meeting, PlanItem, Programme
 from nastavnik.versioning import check_version, commit_or_conflict
+from nastavnik.web.paging import Page, page_of_rows
 from nastavnik.web.words import plural
 
 # Levels of access to a pair's programme and meetings, weakest first.
@@ -58,18 +61,31 @@ def pair_access(user, pair: Pair) -> str | None:
     - ``"view"``: municipal coordinators and observers (pairs.view);
     - ``None``: everyone else — the pair is not even shown to exist (404).
     """
+    return access_level(user, pair.org_id, lambda: member_role(user, pair))
+
+
+def access_level(user, org_id: int, role, scopes: tuple | None = None) -> str | None:
+    """:func:`pair_access` of a pair of ``org_id``; ``role()``: the user's role among its members
+    (asked only when the scope does not decide, as it may read the members); ``scopes``: the user's
+    :func:`pair_scopes`, when a list asks for many pairs."""
     if not getattr(user, "is_authenticated", False):
         return None
-    if access.can(user, "pairs.edit", pair.org_id):
+    edit, view = scopes or pair_scopes(user)
+    if org_id in edit:
         return "edit"
-    role = member_role(user, pair)
+    role = role()
     if role == "mentor":
         return "edit"
     if role == "mentee":
         return "feedback"
-    if access.can(user, "pairs.view", pair.org_id):
+    if org_id in view:
         return "view"
     return None
+
+
+def pair_scopes(user) -> tuple:
+    """Where the user edits pairs and where they see them (what :func:`access_level` reads)."""
+    return access.scope(user, "pairs.edit"), access.scope(user, "pairs.view")
 
 
 def allows(level: str | None, need: str) -> bool:
@@ -114,19 +130,82 @@ def visible_pairs_query(user, statuses: tuple[str, ...] | None = None):
 NEWEST_FIRST = (Pair.academic_year.desc(), Pair.id.desc())
 
 
-def programmes_listing(user, options: tuple):
-    """The programmes list's statement (:func:`visible_pairs_query` with ``options``) and its values:
-    built once per shape for a user with a scope (see ``web.paging.rows_of_page``)."""
+@dataclass(frozen=True, slots=True)
+class ProgrammeRow:
+    """A row of the programmes list: a pair, its programme and what the user may do with it."""
+
+    id: int  # the pair's
+    kind_code: str
+    academic_year: int
+    status: str
+    title: str  # :func:`pair_title`
+    programme_id: int | None
+    programme_status: str | None
+    level: str | None  # :func:`pair_access`
+
+    @property
+    def status_title(self) -> str:
+        return PAIR_STATUSES.get(self.status, self.status)
+
+
+def programmes_page(user, number: int, size: int) -> Page:
+    """Page ``number`` of :func:`visible_pairs_query` (:data:`NEWEST_FIRST`) as :class:`ProgrammeRow` rows.
+
+    The same pairs, programmes and access as the records' (a test compares them for every role), read
+    as plain rows: the page with its programme and total, then its members' names."""
     scope = access.scope(user, "pairs.view")
-    if not scope:
-        return visible_pairs_query(user).options(*options), None
-    return _listing_statement(scope.everything, options), {**scope.params(), "own_pairs": sorted(member_pair_ids(user))}
+    person_id = getattr(user, "person_id", None)
+    if not scope and person_id is None:
+        return Page([], 0, 1, size)  # sees no pair at all
+    params = {**(scope.params() if scope else {}), "person_id": person_id}
+    page = page_of_rows(*_programmes_page_statements(bool(scope), scope.everything, person_id is not None), params,
+                        number, size)
+    members = members_of_pairs([row.id for row in page.items])
+    scopes = pair_scopes(user)
+    # The access of each row is decided by the scopes; the ancestors of a row's organisation are
+    # read at once, and only when a scope's roots do not hold it already (a school's own pairs).
+    load_ancestors({row.org_id for row in page.items
+                    if any(found and row.org_id not in found.roots for found in scopes)})
+    page.items = [_programme_row(user, scopes, row, members.get(row.id, [])) for row in page.items]
+    return page
+
+
+def _programme_row(user, scopes: tuple, row, members: list) -> ProgrammeRow:
+    person_id = getattr(user, "person_id", None)
+
+    def role() -> str | None:  # :func:`member_role` among the row's members
+        return next((m.role for m in members if person_id is not None and m.person_id == person_id), None)
+
+    mentors = names_of(members, "mentor", Person.short_name) or "—"
+    mentees = names_of(members, "mentee", Person.short_name) or "—"
+    return ProgrammeRow(row.id, row.kind_code, row.academic_year, row.status, f"{mentors} → {mentees}",
+                        row.programme_id, row.programme_status, access_level(user, row.org_id, role, scopes))
 
 
 @cache
-def _listing_statement(everything: bool, options: tuple):
-    own = Pair.id.in_(bindparam("own_pairs", expanding=True))
-    return select(Pair).where(or_(own, Pair.org_id.in_(scope_select(everything)))).options(*options)
+def _programmes_page_statements(scoped: bool, everything: bool, own: bool):
+    """The page's statement and its count, once per shape, the values bound at execution."""
+    pair, programme = Pair.__table__, Programme.__table__
+    visible = []
+    if own:
+        visible.append(pair.c.id.in_(select(PairMember.pair_id).where(
+            PairMember.person_id == bindparam("person_id", type_=Integer))))
+    if scoped:
+        visible.append(pair.c.org_id.in_(scope_select(everything)))
+    where = or_(*visible)
+    keys = (
+        select(pair.c.id, func.count().over().label("total")).where(where)
+        .order_by(pair.c.academic_year.desc(), pair.c.id.desc())
+        .limit(bindparam("page_limit", type_=Integer)).offset(bindparam("page_offset", type_=Integer))
+        .subquery("page_keys")
+    )
+    page = (
+        select(pair.c.id, pair.c.org_id, pair.c.kind_code, pair.c.academic_year, pair.c.status,
+               programme.c.id.label("programme_id"), programme.c.status.label("programme_status"), keys.c.total)
+        .join_from(keys, pair, pair.c.id == keys.c.id).outerjoin(programme, programme.c.pair_id == pair.c.id)
+        .order_by(pair.c.academic_year.desc(), pair.c.id.desc())
+    )
+    return page, select(func.count()).select_from(pair).where(where)
 
 
 def visible_pairs(user, statuses: tuple[str, ...] | None = None) -> list[Pair]:
