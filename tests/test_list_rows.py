@@ -159,3 +159,97 @@ def test_a_link_built_once_is_the_link_of_each_id(app):
             link = id_url(endpoint, name)
             for object_id in (1, 7, 98765432, 987654321, 2**31 - 1):
                 assert link(object_id) == url_for(endpoint, **{name: object_id})
+
+
+# ---------------------------------------------------------------- the banks
+
+
+@pytest.fixture
+def banks(world):
+    """Both banks in both schools of the municipality and in another one: shared surnames (the first
+    name and the id break the tie), people without consent (suspended), tags, forms and statuses."""
+    from nastavnik.banks.models import MenteeProfile, MentorProfile, Tag
+    from tests.factories import make_consent
+
+    tags = [Tag(title="оценивание"), Tag(title="цифровые инструменты"), Tag(title="классное руководство")]
+    db.session.add_all(tags)
+    people = []
+    for n, org in enumerate([world.school] * 6 + [world.school2] * 3 + [world.other_school] * 3):
+        person = make_person(org, last_name=["Орлова", "Белов", "Орлова"][n % 3], first_name=["Анна", "Яна"][n % 2],
+                             middle_name="" if n % 4 else "Игоревна")
+        if n % 5:  # every fifth has no consent: suspended
+            make_consent(person)
+        people.append(person)
+    people[7].archived_at = datetime(2025, 1, 1, tzinfo=UTC)
+    for n, person in enumerate(people):
+        db.session.add(MentorProfile(person_id=person.id, org_id=person.org_id, status=["active", "paused"][n % 2],
+                                     kind_codes=["teacher_teacher", "teacher_student,teacher_teacher"][n % 2],
+                                     capacity=2, load=n % 3, origin=["teacher", "graduate"][n % 2],
+                                     tags=tags[n % 3:n % 3 + 1]))
+        db.session.add(MenteeProfile(person_id=person.id, org_id=person.org_id, academic_year=2025,
+                                     kind_code=["teacher_teacher", "teacher_student"][n % 2],
+                                     status=["in_bank", "unmatched", "matched"][n % 3], request_text=f"запрос {n}",
+                                     entered_on=date(2025, 9, 1 + n), tags=tags[:n % 3]))
+    world.users["curator_mentor"] = make_user("curator_mentor", "curator", world.school2,
+                                              person=world.users["mentor"].person)
+    db.session.commit()
+    return tags
+
+
+def _bank_filters(world, tags) -> list:
+    from nastavnik.banks.services import BankFilters
+
+    return [BankFilters(), BankFilters(q="орлова"), BankFilters(q="анна игоревна"), BankFilters(q="зз"),
+            BankFilters(org_id=world.school2.id), BankFilters(kind="teacher_student"), BankFilters(status="suspended"),
+            BankFilters(status="active"), BankFilters(status="in_bank"), BankFilters(tag_id=tags[1].id),
+            BankFilters(q="яна", kind="teacher_teacher", tag_id=tags[0].id)]
+
+
+@pytest.mark.parametrize("mentees", [True, False], ids=["mentees", "mentors"])
+@pytest.mark.parametrize("username", ["admin", "municipal", "director", "curator", "observer", "mentor",
+                                      "curator_other", "curator_mentor"])
+def test_a_bank_list_shows_the_records_of_its_definition(app, world, banks, username, mentees):
+    from dataclasses import replace
+
+    from nastavnik import access
+    from nastavnik.banks import services as svc
+    from nastavnik.consents.services import suspended_person_ids
+    from nastavnik.timeutil import today
+
+    user = world.users[username]
+    search = svc.search_mentees if mentees else svc.search_mentors
+    columns = (("kind_code", "category", "request_text", "academic_year", "entered_on") if mentees
+               else ("origin", "kind_codes", "load", "capacity", "kinds", "free_slots"))
+
+    def shown(profile, person, org_title, suspended):
+        return (profile.id, profile.person_id, profile.status, person.full_name, org_title, bool(suspended),
+                *(getattr(profile, c) for c in columns))
+
+    for filters in _bank_filters(world, banks):
+        for size in SIZES:
+            for number in (1, 2, 3, 9):
+                with app.test_request_context():
+                    scope = access.scope(user, "banks.view")
+                    wanted = replace(filters, page=number)
+                    records, total = search(scope, wanted, size)
+                    paused = suspended_person_ids([p.person_id for p in records], today())
+                    expected = [shown(p, p.person, p.person.org.title, p.person_id in paused) for p in records]
+                    got = replace(filters, page=number)
+                    rows, found = svc.bank_page(mentees, scope, got, size)
+                    assert (found, got.page) == (total, wanted.page), (filters, size, number)
+                    assert [shown(r, r, r.org_title, r.suspended) for r in rows] == expected, (filters, size, number)
+                    if username == "curator" and not any((filters.q, filters.org_id, filters.kind, filters.status,
+                                                          filters.tag_id)) and size == 100:
+                        assert len(rows) == 6 and any(r.suspended for r in rows)  # the world is what it says
+
+
+def test_the_bank_pages_show_names_schools_links_and_who_is_suspended(client, world, banks, as_user):
+    from nastavnik.banks.models import MenteeProfile, MentorProfile
+
+    as_user("curator")
+    for url, model in (("/banks/mentors", MentorProfile), ("/banks/mentees", MenteeProfile)):
+        html = client.get(url).get_data(as_text=True)
+        first = db.session.scalars(db.select(model).where(model.org_id == world.school.id).order_by(model.id)).first()
+        assert f'<a href="{url}/{first.id}">{first.person.full_name}</a><br><small>{world.school.title}</small>' in html
+        assert "приостановлен: нет согласия" in html
+    assert "Подобрать наставника" in client.get("/banks/mentees").get_data(as_text=True)

@@ -35,7 +35,7 @@ from nastavnik.banks.models import (
     Tag,
 )
 from nastavnik.banks.people_import import ImportFileError, parse_people, read_table
-from nastavnik.consents.services import processing_allowed, suspended_person_ids
+from nastavnik.consents.services import processing_allowed
 from nastavnik.extensions import db
 from nastavnik.matching import MatchingError
 from nastavnik.orgs.models import Organisation
@@ -48,6 +48,7 @@ from nastavnik.versioning import Conflict
 from nastavnik.web import xlsx
 from nastavnik.web.converters import db_id
 from nastavnik.web.htmx import redirect_to, render_page_or_partial, render_partial
+from nastavnik.web.urls import id_url
 
 CONFLICT = "Запись изменил другой пользователь, пока вы её редактировали. Ниже — текущие данные; внесите изменение ещё раз."
 
@@ -120,16 +121,18 @@ def _list_context(kind_label: str, statuses: dict) -> dict:
     )
 
 
-def _paged(search, filters: svc.BankFilters) -> dict:
+def _paged(mentees: bool, filters: svc.BankFilters) -> dict:
     size = current_app.config["PAGE_SIZE"]
-    profiles, total = search(access.scope(current_user, "banks.view"), filters, size)
+    profiles, total = svc.bank_page(mentees, access.scope(current_user, "banks.view"), filters, size)
     return {
         "profiles": profiles,
         "total": total,
         "pages": max(math.ceil(total / size), 1),
         # Shown, not hidden: the curator sees who is paused and why (152-ФЗ).
-        "tag_titles": svc.tag_titles(profiles),
-        "suspended": suspended_person_ids([p.person_id for p in profiles], today()),
+        "tag_titles": svc.tag_titles(profiles, mentees),
+        "suspended": {p.person_id for p in profiles if p.suspended},
+        "profile_url": id_url("banks.mentee" if mentees else "banks.mentor", "profile_id"),
+        "suggest_url": id_url("banks.suggest", "profile_id"),
     }
 
 
@@ -137,7 +140,7 @@ def _paged(search, filters: svc.BankFilters) -> dict:
 @access.rule("banks.view")
 def mentees():
     context = _list_context("mentees", MENTEE_STATUSES)
-    context |= _paged(svc.search_mentees, context["filters"])
+    context |= _paged(True, context["filters"])
     return render_page_or_partial("banks/mentees.html", "banks/_mentees_table.html", **context)
 
 
@@ -145,7 +148,7 @@ def mentees():
 @access.rule("banks.view")
 def mentors():
     context = _list_context("mentors", MENTOR_STATUSES)
-    context |= _paged(svc.search_mentors, context["filters"])
+    context |= _paged(False, context["filters"])
     context["origins"] = MENTOR_ORIGINS
     return render_page_or_partial("banks/mentors.html", "banks/_mentors_table.html", **context)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import NamedTuple
 
-from sqlalchemy import Date, and_, bindparam, case, func, literal, or_, select, true
+from sqlalchemy import Date, Integer, String, and_, bindparam, case, func, literal, or_, select, true
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 
@@ -38,7 +38,7 @@ from nastavnik.consents.services import (
 )
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
-from nastavnik.orgs.services import scoped
+from nastavnik.orgs.services import scope_select, scoped
 from nastavnik.pairs.models import LIVE_STATUSES, Pair, PairMember
 from nastavnik.participants.models import Person
 from nastavnik.periods import AcademicYear
@@ -46,7 +46,7 @@ from nastavnik.plugins.manager import registry
 from nastavnik.programmes.models import Programme
 from nastavnik.timeutil import today, utcnow
 from nastavnik.versioning import save_versioned
-from nastavnik.web.paging import known_total, page_rows, rows_of_page
+from nastavnik.web.paging import known_total, page_of_rows, page_rows, rows_of_page
 from nastavnik.web.uploads import write_whole
 from nastavnik.web.words import plural
 
@@ -158,13 +158,16 @@ def _tag_titles_statement(mentees: bool):
     )
 
 
-def tag_titles(profiles: Sequence[MenteeProfile | MentorProfile]) -> dict[int, list[str]]:
-    """Profile id → its tags' titles, for a page of a bank in one query (not one per row)."""
+def tag_titles(profiles: Sequence[MenteeProfile | MentorProfile | BankRow], mentees: bool | None = None,
+               ) -> dict[int, list[str]]:
+    """Profile id → its tags' titles, for a page of a bank in one query (not one per row);
+    ``mentees``: which bank, when the profiles are rows rather than records."""
     if not profiles:
         return {}
     titles: dict[int, list[str]] = {}
-    rows = db.session.execute(_tag_titles_statement(isinstance(profiles[0], MenteeProfile)),
-                              {"profile_ids": [p.id for p in profiles]})
+    if mentees is None:
+        mentees = isinstance(profiles[0], MenteeProfile)
+    rows = db.session.connection().execute(_tag_titles_statement(mentees), {"profile_ids": [p.id for p in profiles]})
     for profile_id, title in rows:
         titles.setdefault(profile_id, []).append(title)
     return titles
@@ -205,6 +208,92 @@ def search_mentors(org_ids: set[int], f: BankFilters, page_size: int) -> tuple[l
     if f.tag_id:
         query = query.where(MentorProfile.tags.any(Tag.id == f.tag_id))
     return _page(query, MentorProfile, f, page_size)
+
+
+# ---------------------------------------------------------------- the list pages, as rows
+# What a bank's list shows of a page, read as plain rows: :func:`search_mentees` and
+# :func:`search_mentors` are the definition (a test compares every page of both for each role and
+# filter), but building 25 profile records with their person and organisation cost more than the SQL.
+
+NAME_WORDS = 4  # words of the name search that count (see :func:`_name_filter`)
+
+
+class BankRow(SimpleNamespace):
+    """A row of a bank's list: the profile's columns, ``full_name``, ``org_title`` (the person's
+    organisation) and ``suspended`` (the consent rule says no, as :func:`suspended_person_ids`)."""
+
+    @property
+    def full_name(self) -> str:
+        return Person.full_name.fget(self)
+
+    @property
+    def kinds(self) -> list[str]:
+        return MentorProfile.kinds.fget(self)
+
+    @property
+    def free_slots(self) -> int:
+        return MentorProfile.free_slots.fget(self)
+
+
+def bank_page(mentees: bool, scope, f: BankFilters, page_size: int) -> tuple[list[BankRow], int]:
+    """Page ``f.page`` of a bank as :class:`BankRow` rows and the total (``f.page`` clamped to the last
+    page): what :func:`search_mentees` / :func:`search_mentors` find, in the same order."""
+    if not scope:
+        f.page = 1
+        return [], 0
+    words = f.q.split()[:NAME_WORDS]
+    status = "suspended" if f.status == "suspended" else bool(f.status)
+    statement, count = _bank_statements(mentees, scope.everything, len(words), bool(f.org_id), bool(f.kind), status,
+                                        bool(f.tag_id))
+    params = {**scope.params(), "org_id": f.org_id, "status": f.status, "tag_id": f.tag_id, "day": today(),
+              "kind": f.kind if mentees else f"%{f.kind}%"}
+    params |= {f"word_{n}": f"%{word.lower()}%" for n, word in enumerate(words)}
+    page = page_of_rows(statement, count, params, f.page, page_size)
+    f.page = page.number
+    return [BankRow(**row._mapping) for row in page.items], page.total
+
+
+@cache
+def _bank_statements(mentees: bool, everything: bool, words: int, org: bool, kind: bool, status, tag: bool):
+    """The page's statement and its count, once per shape of the filters, their values bound at execution."""
+    model = MenteeProfile if mentees else MentorProfile
+    where = [model.org_id.in_(scope_select(everything))]
+    for n in range(words):
+        like = bindparam(f"word_{n}", type_=String)
+        where.append(or_(func.lower(Person.last_name).like(like), func.lower(Person.first_name).like(like),
+                         func.lower(Person.middle_name).like(like)))
+    if org:
+        where.append(model.org_id == bindparam("org_id", type_=Integer))
+    if kind:
+        where.append(MenteeProfile.kind_code == bindparam("kind", type_=String) if mentees
+                     else MentorProfile.kind_codes.like(bindparam("kind", type_=String)))
+    allowed = processing_allowed_clause(bindparam("day", type_=Date))
+    if status == "suspended":
+        where.append(~allowed)
+    elif status:
+        where += [model.status == bindparam("status", type_=String), allowed]
+    if tag:
+        where.append(model.tags.any(Tag.id == bindparam("tag_id", type_=Integer)))
+    order = (Person.last_name, Person.first_name, model.id)
+    keys = (
+        select(model.id, func.count().over().label("total")).join(Person, model.person_id == Person.id)
+        .where(*where).order_by(*order)
+        .limit(bindparam("page_limit", type_=Integer)).offset(bindparam("page_offset", type_=Integer))
+        .subquery("page_keys")
+    )
+    columns = ((MenteeProfile.kind_code, MenteeProfile.category, MenteeProfile.request_text,
+                MenteeProfile.academic_year, MenteeProfile.entered_on) if mentees
+               else (MentorProfile.origin, MentorProfile.kind_codes, MentorProfile.load, MentorProfile.capacity))
+    title = func.coalesce(func.nullif(Organisation.short_name, ""), Organisation.name)  # Organisation.title
+    page = (
+        select(model.id, model.person_id, model.status, *columns, Person.last_name, Person.first_name,
+               Person.middle_name, title.label("org_title"), (~allowed).label("suspended"), keys.c.total)
+        .join_from(keys, model, model.id == keys.c.id).join(Person, model.person_id == Person.id)
+        .outerjoin(Organisation, Organisation.id == Person.org_id)
+        .order_by(*order)
+    )
+    counted = select(func.count()).select_from(model).join(Person, model.person_id == Person.id).where(*where)
+    return page, counted
 
 
 # ---------------------------------------------------------------- entering a bank
