@@ -253,3 +253,18 @@ def test_the_bank_pages_show_names_schools_links_and_who_is_suspended(client, wo
         assert f'<a href="{url}/{first.id}">{first.person.full_name}</a><br><small>{world.school.title}</small>' in html
         assert "приостановлен: нет согласия" in html
     assert "Подобрать наставника" in client.get("/banks/mentees").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("username", ["admin", "municipal", "curator", "observer", "curator_other"])
+def test_a_bank_filter_offers_the_tags_the_user_sees(app, world, username):
+    from nastavnik.banks import vocabulary
+    from nastavnik.banks.models import Tag
+
+    db.session.add_all([Tag(title="общий"), Tag(title="в архиве", archived=True), Tag(title="школы", org_id=world.school.id),
+                        Tag(title="района", org_id=world.authority.id), Tag(title="чужой", org_id=world.other_school.id)])
+    db.session.commit()
+    user = world.users[username]
+    with app.test_request_context():
+        expected = [(t.id, t.title, t.group, t.archived, t.org_id) for t in vocabulary.visible_tags(user, active_only=True)]
+        assert [tuple(row) for row in vocabulary.visible_tag_options(user)] == expected
+        assert "общий" in {row[1] for row in expected} and "в архиве" not in {row[1] for row in expected}

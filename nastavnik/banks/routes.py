@@ -113,7 +113,7 @@ def _list_context(kind_label: str, statuses: dict) -> dict:
         orgs=org_options(access.scope(current_user, "banks.view")),
         kinds=registry().kinds,
         statuses=statuses | svc.BANK_STATUS_SUSPENDED,
-        tags=vocabulary.visible_tags(current_user, active_only=True),
+        tags=vocabulary.visible_tag_options(current_user),
         registry=registry(),
         can_edit=access.can(current_user, "banks.edit"),
         can_export=access.can(current_user, "banks.export"),
