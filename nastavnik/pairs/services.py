@@ -439,8 +439,9 @@ def pairs_page(user, filters: PairFilters, number: int, size: int) -> Page:
     """Page ``number`` of :func:`list_pairs_query` (newest first) as :class:`PairRow` rows.
 
     The same pairs in the same order as the records' page (a test compares them for every role):
-    read as plain rows in two statements — the page with its order and total, then the names of its
-    members — because building the records of 25 pairs and 50 people cost more than the SQL."""
+    read as plain rows — the page with its order, then the names of its members, and a count only
+    when the page does not tell the total — because building the records of 25 pairs and 50 people
+    cost more than the SQL."""
     scope = access.scope(user, "pairs.view")
     if not scope and user.person_id is None:
         return Page([], 0, 1, size)  # sees no pair at all
@@ -470,17 +471,16 @@ def _page_statements(scoped: bool, everything: bool, own: bool, status: bool, or
         where.append(pair.c.org_id == bindparam("org_id", type_=Integer))
     if kind:
         where.append(pair.c.kind_code == bindparam("kind", type_=String))
-    # The page's keys are found on the narrow columns, with the total of the rows beside them;
-    # only the page's 25 pairs are then joined to their order.
+    # The page's keys are found on the narrow columns; only its 25 pairs are then joined to their order.
     keys = (
-        select(pair.c.id, func.count().over().label("total")).where(*where)
+        select(pair.c.id).where(*where)
         .order_by(pair.c.created_at.desc(), pair.c.id.desc())
         .limit(bindparam("page_limit", type_=Integer)).offset(bindparam("page_offset", type_=Integer))
         .subquery("page_keys")
     )
     page = (
         select(pair.c.id, pair.c.kind_code, pair.c.is_group, pair.c.status, order.c.number, order.c.issued_on,
-               keys.c.total)
+              )
         .join_from(keys, pair, pair.c.id == keys.c.id).outerjoin(order, order.c.id == pair.c.order_id)
         .order_by(pair.c.created_at.desc(), pair.c.id.desc())
     )

@@ -152,7 +152,8 @@ def programmes_page(user, number: int, size: int) -> Page:
     """Page ``number`` of :func:`visible_pairs_query` (:data:`NEWEST_FIRST`) as :class:`ProgrammeRow` rows.
 
     The same pairs, programmes and access as the records' (a test compares them for every role), read
-    as plain rows: the page with its programme and total, then its members' names."""
+    as plain rows: the page with its programmes, then its members' names (and a count when the page
+    does not tell the total)."""
     scope = access.scope(user, "pairs.view")
     person_id = getattr(user, "person_id", None)
     if not scope and person_id is None:
@@ -194,14 +195,14 @@ def _programmes_page_statements(scoped: bool, everything: bool, own: bool):
         visible.append(pair.c.org_id.in_(scope_select(everything)))
     where = or_(*visible)
     keys = (
-        select(pair.c.id, func.count().over().label("total")).where(where)
+        select(pair.c.id).where(where)
         .order_by(pair.c.academic_year.desc(), pair.c.id.desc())
         .limit(bindparam("page_limit", type_=Integer)).offset(bindparam("page_offset", type_=Integer))
         .subquery("page_keys")
     )
     page = (
         select(pair.c.id, pair.c.org_id, pair.c.kind_code, pair.c.academic_year, pair.c.status,
-               programme.c.id.label("programme_id"), programme.c.status.label("programme_status"), keys.c.total)
+               programme.c.id.label("programme_id"), programme.c.status.label("programme_status"))
         .join_from(keys, pair, pair.c.id == keys.c.id).outerjoin(programme, programme.c.pair_id == pair.c.id)
         .order_by(pair.c.academic_year.desc(), pair.c.id.desc())
     )

@@ -111,9 +111,10 @@ def page_of_rows(statement, count_statement, params: dict, number: int, size: in
     shows as rows rather than records (a school's page: building 25 records and their members costs
     more than the statements themselves).
 
-    ``statement`` takes the bound ``page_limit`` and ``page_offset`` and carries the total of its
-    rows in a column ``total`` (``count(*) OVER ()`` where the page's keys are found): a page that
-    has rows tells its total, and only a page past the end asks ``count_statement``."""
+    ``statement`` takes the bound ``page_limit`` and ``page_offset``; ``count_statement`` counts its
+    rows, and runs only when the page does not tell the total (:func:`known_total`). (A total beside
+    each row, ``count(*) OVER ()``, would save that statement but costs a region's list its index:
+    every row is then gathered before the 25 are kept.)"""
     number = max(number, 1)
     connection = db.session.connection()
 
@@ -121,11 +122,11 @@ def page_of_rows(statement, count_statement, params: dict, number: int, size: in
         return connection.execute(statement, {**params, "page_limit": size, "page_offset": (number - 1) * size}).all()
 
     rows = read(number)
-    if rows:
-        return Page(rows, rows[0].total, number, size)
-    total = 0 if number == 1 else connection.execute(count_statement, params).scalar() or 0
-    last = max(math.ceil(total / size), 1)
-    if number > last:
-        number = last
-        rows = read(number)
+    total = known_total(number, size, len(rows))
+    if total is None:
+        total = connection.execute(count_statement, params).scalar() or 0
+        last = max(math.ceil(total / size), 1)
+        if number > last:
+            number = last
+            rows = read(number)
     return Page(rows, total, number, size)
