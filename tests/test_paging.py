@@ -81,3 +81,27 @@ def test_a_statement_built_once_pages_as_the_same_query_with_its_values(seven, c
     page = paginate(built_once, Person, ORDER, number, 3, {"school": school_id})
     same = paginate(seven, Person, ORDER, number, 3)
     assert ([p.id for p in page.items], page.total, page.number) == ([p.id for p in same.items], same.total, same.number)
+
+
+@pytest.mark.parametrize(
+    ("number", "size", "names", "total", "shown", "counted"),
+    [
+        (1, 10, [f"Фамилия{n}" for n in range(7)], 7, 1, False),
+        (1, 3, ["Фамилия0", "Фамилия1", "Фамилия2"], 7, 1, True),
+        (3, 3, ["Фамилия6"], 7, 3, False),
+        (9, 3, ["Фамилия6"], 7, 3, True),  # past the end: clamped to the last page
+    ],
+)
+def test_a_page_of_plain_rows_and_its_total(seven, counts, number, size, names, total, shown, counted):
+    from sqlalchemy import bindparam, func
+
+    from nastavnik.web.paging import page_of_rows
+
+    school_id = db.session.scalar(seven.with_only_columns(Person.org_id).limit(1))
+    where = Person.org_id == bindparam("school")
+    rows = select(Person.id, Person.last_name).where(where).order_by(*ORDER).limit(bindparam("page_limit")).offset(
+        bindparam("page_offset"))
+    page = page_of_rows(rows, select(func.count()).where(where), {"school": school_id}, number, size)
+    assert [row.last_name for row in page.items] == names
+    assert (page.total, page.number) == (total, shown)
+    assert bool(counts) is counted
