@@ -57,6 +57,7 @@ CARD_CASES = [
 def _card_context(template, n):
     from types import SimpleNamespace as NS
 
+    from nastavnik.pairs.services import PairRow
     from nastavnik.plugins.manager import registry
 
     pair = NS(id=1, mentors=[], mentees=[], org_id=1)
@@ -72,9 +73,8 @@ def _card_context(template, n):
         "programmes/_dashboard_card.html": {"missing": [pair] * n, "missing_total": n, "own": [],
                                             "pair_title": lambda p: "пара"},
         "pairs/_table.html": {"can_edit": True, "forming": n, "page": NS(number=1, pages=1, total=n),
-                              "pairs": [NS(**vars(pair), status="forming", kind_code="teacher_teacher",
-                                           is_group=False, order=None, status_title="формируется")] * n,
-                              "registry": registry()},
+                              "pairs": [PairRow(1, "teacher_teacher", False, "forming", None, None, "", "")] * n,
+                              "registry": registry(), "pair_url": lambda pair_id: f"/pairs/{pair_id}"},
     }[template]
 
 
