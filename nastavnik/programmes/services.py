@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from flask import abort
-from sqlalchemy import Integer, bindparam, exists, or_, select
+from sqlalchemy import Integer, bindparam, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import load_only, selectinload
 
