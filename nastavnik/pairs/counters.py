@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from nastavnik.banks.models import MENTOR_ORIGINS, MentorProfile
 from nastavnik.extensions import db
@@ -19,9 +19,10 @@ from nastavnik.orgs.models import Organisation
 from nastavnik.pairs.models import Pair, PairMember
 from nastavnik.participants.counters import (
     COLLEGE_KINDS,
+    Grouped,
+    GroupedCounter,
     aged,
-    batched,
-    grouped_counts,
+    count_where,
     on_roll,
     scope_params,
     young_specialist,
@@ -122,49 +123,43 @@ MEMBER_BATCHES = {
 }
 
 
-def _member_batch(name: str):
-    def build(scope: CounterScope) -> dict[str, dict[int, int]]:
-        r145 = MEMBER_BATCHES["members_r145"]
-        conditions = _member_conditions(MEMBER_BATCHES[name])
-        wanted = [c for c in conditions if name == "members_r145" or c not in r145]
-        def joined(query):
-            query = (query.select_from(Pair).join(PairMember, PairMember.pair_id == Pair.id)
-                     .join(Person, Person.id == PairMember.person_id)
-                     .join(Organisation, Organisation.id == Person.org_id))
-            if name == "members_breakdown":  # the mentors' origin is in their bank record
-                query = query.outerjoin(MentorProfile, MentorProfile.id == PairMember.mentor_profile_id)
-            return query
-
-        return grouped_counts(
-            scope, name, joined, Pair.org_id, _member_counts(tuple(wanted), conditions),
-            lambda: (Pair.org_id.in_(scope.org_ids), live_in_period(), on_roll()),
-        )
-
-    return build
+@cache
+def _member_aggregates(batch: str) -> dict:
+    """The distinct counts of the batch's counters, made once per process like their conditions."""
+    r145 = MEMBER_BATCHES["members_r145"]
+    conditions = _member_conditions(MEMBER_BATCHES[batch])
+    wanted = [c for c in conditions if batch == "members_r145" or c not in r145]
+    return {code: count_where(conditions[code], Person.id) for code in wanted}
 
 
-_MEMBER_COUNTS: dict[tuple, dict] = {}
+def _member_rows(batch: str):
+    def rows(query):
+        query = (query.select_from(Pair).join(PairMember, PairMember.pair_id == Pair.id)
+                 .join(Person, Person.id == PairMember.person_id)
+                 .join(Organisation, Organisation.id == Person.org_id))
+        if batch == "members_breakdown":  # the mentors' origin is in their bank record
+            query = query.outerjoin(MentorProfile, MentorProfile.id == PairMember.mentor_profile_id)
+        return query
+
+    return rows
 
 
-def _member_counts(codes: tuple, conditions: dict) -> dict:
-    """The distinct counts of ``codes``, built once per process like their conditions."""
-    if codes not in _MEMBER_COUNTS:
-        _MEMBER_COUNTS[codes] = {code: func.count(func.distinct(case((conditions[code], Person.id)))) for code in codes}
-    return _MEMBER_COUNTS[codes]
+MEMBERS = {  # distinct people of pairs live in the period, on roll, per the pair's organisation
+    batch: Grouped(batch, Pair.org_id, lambda batch=batch: _member_aggregates(batch), _member_rows(batch),
+                   lambda org_ids: (Pair.org_id.in_(org_ids), live_in_period(), on_roll()))
+    for batch in MEMBER_BATCHES
+}
 
 
-def _member_counter(code: str):
+def _member_counter(code: str) -> GroupedCounter:
     batch = "members_r145" if code in MEMBER_BATCHES["members_r145"] else "members_breakdown"
-    return lambda scope: batched(scope, batch, _member_batch(batch))[code]
+    return GroupedCounter(MEMBERS[batch], code)
 
 
 @cache
 def _pair_counts() -> dict:
     fixed, start, end = Pair.status.in_(FIXED), bindparam("period_start"), bindparam("period_end")
-
-    def n(condition):
-        return func.sum(case((condition, 1), else_=0))
-
+    n = count_where
     return {
         "pairs_live": n(live_in_period()),
         "pairs_started": n(and_(fixed, Pair.starts_on.between(start, end))),
@@ -175,14 +170,12 @@ def _pair_counts() -> dict:
     }
 
 
-def _pairs(scope: CounterScope) -> dict[str, dict[int, int]]:
-    """The pairs of the scope in one pass: live in the period, started, ended, active on the date."""
-    return grouped_counts(scope, "pairs", lambda q: q, Pair.org_id, _pair_counts(),
-                          lambda: (Pair.org_id.in_(scope.org_ids),))
+PAIRS = Grouped("pairs", Pair.org_id, _pair_counts, lambda query: query,
+                lambda org_ids: (Pair.org_id.in_(org_ids),))  # the pairs of the scope in one pass
 
 
-def _pair_counter(code: str):
-    return lambda scope: batched(scope, "pairs", _pairs)[code]
+def _pair_counter(code: str) -> GroupedCounter:
+    return GroupedCounter(PAIRS, code)
 
 
 def kind_counters(kind_code: str, title: str) -> list[Counter]:

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import Date, Float, and_, bindparam, case, func, or_, select
+from sqlalchemy import Date, Float, and_, bindparam, case, func, literal_column, null, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -150,38 +150,113 @@ def scope_statement(scope: CounterScope, name: str, build):
     return statement
 
 
-def grouped_counts(scope: CounterScope, name: str, query_from, group_column, expressions: dict,
-                   conditions) -> dict[str, dict[int, int]]:
-    """One statement: ``{code: {org_id: n}}`` for every ``code: aggregate`` in ``expressions``, over the rows
-    that meet ``conditions()``, run with the scope's values of the named parameters (:func:`scope_params`).
+class Grouped:
+    """Counters counted in one pass over the same rows, grouped by organisation: the batch ``name``.
 
-    Its only other input is the scope's subquery of organisations, so the statement ``name`` is made once
-    per process for each subquery (a municipality's, a school's …): making a statement of this size and
-    its SQLAlchemy cache key cost more than running it for a municipality.
+    ``aggregates()`` gives each counter's aggregate, its condition inside (``SUM(CASE WHEN … THEN 1 ELSE 0
+    END)``, ``COUNT(DISTINCT CASE WHEN … THEN id END)``), made once per process; ``rows(query)`` adds the
+    FROM and its joins; ``where(org_ids)`` keeps the rows counted in a scope. Everything else is a named
+    parameter (:func:`scope_params`). The counters are written once, here, and counted two ways from it:
+    the whole batch in one statement (:meth:`counts`, a counter on its own), or only the counters a report
+    needs, of several batches, in one statement (:func:`count_together`).
     """
-    codes = list(expressions)
+
+    def __init__(self, name: str, group_column, aggregates, rows, where):
+        self.name, self.group_column, self.aggregates, self.rows, self.where = name, group_column, aggregates, rows, where
+
+    def statement(self, org_ids, codes, tag: int | None = None, width: int = 0):
+        """SELECT [tag,] org, the aggregates of ``codes`` [, NULL up to ``width`` aggregates] … GROUP BY org."""
+        aggregates = self.aggregates()
+        columns = [aggregates[code] for code in codes] + [null()] * (width - len(codes))
+        leading = [] if tag is None else [literal_column(str(int(tag)))]
+        return (self.rows(select(*leading, self.group_column, *columns)).where(*self.where(org_ids))
+                .group_by(self.group_column))
+
+    def counts(self, scope: CounterScope) -> dict[str, dict[int, int]]:
+        """Every counter of the batch for ``scope``: ``{code: {org_id: n}}``, in one statement.
+
+        Its only input besides the named parameters is the scope's subquery of organisations, so the
+        statement is made once per process for each subquery (a municipality's, a school's …): making a
+        statement of this size and its SQLAlchemy cache key cost more than running it for a municipality.
+        """
+        codes = tuple(self.aggregates())
+        query = scope_statement(scope, self.name, lambda: self.statement(scope.org_ids, codes))
+        result: dict[str, dict[int, int]] = {code: {} for code in codes}
+        for org_id, *values in db.session.execute(query, scope_params(scope)):
+            _tally(result, codes, org_id, values)
+        return result
+
+
+def _tally(result: dict, codes, org_id: int, values) -> None:
+    for code, value in zip(codes, values, strict=False):  # values may be padded with NULLs
+        if value:
+            result[code][org_id] = int(value)
+
+
+class GroupedCounter:
+    """The ``compute`` of a counter of a :class:`Grouped` batch. On its own it reads its batch's statement
+    for the scope (one statement for every counter of the batch); when a report has counted it together
+    with others (:func:`count_together`, found as ``compute.count_together``), it reads that result."""
+
+    def __init__(self, batch: Grouped, code: str):
+        self.batch, self.code = batch, code
+
+    def __call__(self, scope: CounterScope) -> dict[int, int]:
+        together = vars(scope).get("_counted_together", {})
+        if self.code in together:
+            return together[self.code]
+        return batched(scope, self.batch.name, self.batch.counts)[self.code]
+
+    def __repr__(self) -> str:
+        return f"GroupedCounter({self.batch.name}, {self.code})"
+
+    @staticmethod
+    def count_together(scope: CounterScope, counters) -> None:
+        count_together(scope, counters)
+
+
+def count_together(scope: CounterScope, counters) -> None:
+    """Count the given counters (:class:`GroupedCounter`) of any batches in ONE statement, for the scope; each
+    counter then reads its figure from the scope (a report asks the people, members and pairs batches for
+    a few counters each: three statements, and aggregates nobody asked for, cost more than the counting).
+
+    The statement is a UNION ALL of one grouped SELECT per batch, made by :meth:`Grouped.statement` from
+    the batch's own aggregates and conditions, with only the counters asked for; each row is tagged with
+    its batch. It is made once per process for each set of counters and subquery of organisations.
+    """
+    wanted: dict[str, tuple[Grouped, set[str]]] = {}
+    for counter in counters:
+        wanted.setdefault(counter.batch.name, (counter.batch, set()))[1].add(counter.code)
+    parts = [(batch, tuple(code for code in batch.aggregates() if code in codes))
+             for _, (batch, codes) in sorted(wanted.items())]
+    if not parts:
+        return
+    width = max(len(codes) for _, codes in parts)
 
     def build():
-        return (query_from(select(group_column, *(expressions[c] for c in codes))).where(*conditions())
-                .group_by(group_column))
+        selects = [batch.statement(scope.org_ids, codes, tag, width) for tag, (batch, codes) in enumerate(parts)]
+        return selects[0] if len(selects) == 1 else union_all(*selects)
 
-    query = scope_statement(scope, name, build)
-    result: dict[str, dict[int, int]] = {code: {} for code in codes}
-    for org_id, *values in db.session.execute(query, scope_params(scope)):
-        for code, value in zip(codes, values, strict=True):
-            if value:
-                result[code][org_id] = int(value)
-    return result
+    name = ("together", *((batch.name, codes) for batch, codes in parts))
+    result: dict[str, dict[int, int]] = {code: {} for _, codes in parts for code in codes}
+    for tag, org_id, *values in db.session.execute(scope_statement(scope, name, build), scope_params(scope)):
+        _tally(result, parts[tag][1], org_id, values)
+    vars(scope).setdefault("_counted_together", {}).update(result)
+
+
+def count_where(condition, column=None):
+    """SQL aggregate: the rows that meet ``condition`` (with ``column``, its distinct values among them), as
+    ``COUNT(*) FILTER (WHERE …)``: the same number as ``SUM(CASE WHEN … THEN 1 ELSE 0 END)`` or ``COUNT(DISTINCT
+    CASE WHEN … THEN column END)``, and cheaper, since the rows that fail never reach the aggregate (SQLite ≥ 3.30,
+    PostgreSQL ≥ 9.4)."""
+    return (func.count() if column is None else func.count(func.distinct(column))).filter(condition)
 
 
 @cache
 def _people_counts() -> dict:
     college = Organisation.kind.in_(COLLEGE_KINDS)
     pupil = and_(Person.kind == "student", ~college)
-
-    def n(condition):
-        return func.sum(case((condition, 1), else_=0))
-
+    n = count_where
     return {
         "pupils_total": n(pupil),
         "pupils_10_18": n(and_(pupil, aged(10, 18))),
@@ -192,16 +267,14 @@ def _people_counts() -> dict:
     }
 
 
-def _people(scope: CounterScope) -> dict[str, dict[int, int]]:
-    """Everyone counted on roll, in one pass over the people of the scope."""
-    return grouped_counts(
-        scope, "people", lambda q: q.join(Organisation, Organisation.id == Person.org_id), Person.org_id,
-        _people_counts(), lambda: (Person.org_id.in_(scope.org_ids), on_roll()),
-    )
+PEOPLE = Grouped(
+    "people", Person.org_id, _people_counts, lambda query: query.join(Organisation, Organisation.id == Person.org_id),
+    lambda org_ids: (Person.org_id.in_(org_ids), on_roll()),
+)  # everyone counted on roll, in one pass over the people of the scope
 
 
-def _person_counter(code: str):
-    return lambda scope: batched(scope, "people", _people)[code]
+def _person_counter(code: str) -> GroupedCounter:
+    return GroupedCounter(PEOPLE, code)
 
 
 # --- Counters ------------------------------------------------------------------------------------

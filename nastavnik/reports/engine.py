@@ -75,7 +75,9 @@ def run_counters(codes, scope, providers: dict[str, str] | None = None) -> Count
     """Each counter once, on its own: a missing or failing one is noted, the others go on."""
     reg, counts = registry(), Counts()
     providers = {**EXPECTED_PROVIDERS, **(providers or {})}
-    for code in sorted(set(codes)):
+    codes = sorted(set(codes))
+    count_together(reg, codes, scope)
+    for code in codes:
         counter = reg.counters.get(code)
         if counter is None:
             counts.problems[code] = MISSING.format(providers.get(code) or "не известен")
@@ -88,6 +90,25 @@ def run_counters(codes, scope, providers: dict[str, str] | None = None) -> Count
             db.session.rollback()
             counts.problems[code] = FAILED.format(code, owner)
     return counts
+
+
+def count_together(reg, codes, scope) -> None:
+    """Counters that can be counted together (their ``compute`` has a ``count_together``: the people,
+    members and pairs batches) are counted first, in one statement per kind, and leave their figures on
+    the scope, where each counter then reads its own. Should that statement fail, each counter runs on
+    its own afterwards, with its own «нет данных» if it fails again."""
+    groups: dict = {}
+    for code in codes:
+        compute = getattr(reg.counters.get(code), "compute", None)
+        together = getattr(compute, "count_together", None)
+        if together is not None:
+            groups.setdefault(together, []).append(compute)
+    for together, computes in groups.items():
+        try:
+            together(scope, computes)
+        except Exception:  # noqa: BLE001 - the counters then run one by one, as without it
+            log.exception("Счётчики %s не посчитаны вместе", ", ".join(map(repr, computes)))
+            db.session.rollback()
 
 
 # --- The organisations of a scope -------------------------------------------------------------------
