@@ -153,16 +153,20 @@ def scope_statement(scope: CounterScope, name: str, build):
 class Grouped:
     """Counters counted in one pass over the same rows, grouped by organisation: the batch ``name``.
 
-    ``aggregates()`` gives each counter's aggregate, its condition inside (``SUM(CASE WHEN … THEN 1 ELSE 0
-    END)``, ``COUNT(DISTINCT CASE WHEN … THEN id END)``), made once per process; ``rows(query)`` adds the
-    FROM and its joins; ``where(org_ids)`` keeps the rows counted in a scope. Everything else is a named
-    parameter (:func:`scope_params`). The counters are written once, here, and counted two ways from it:
-    the whole batch in one statement (:meth:`counts`, a counter on its own), or only the counters a report
-    needs, of several batches, in one statement (:func:`count_together`).
+    ``aggregates()`` gives each counter's aggregate, its condition inside (``COUNT(*) FILTER (WHERE …)``,
+    :func:`count_where`), made once per process; ``rows(query)`` adds the FROM and its joins;
+    ``where(org_ids)`` keeps the rows counted in a scope. Everything else is a named parameter
+    (:func:`scope_params`, and the batch's own ``params(scope)``). The counters are written once, in their
+    module, and counted two ways from it: the whole batch in one statement (:meth:`counts`, a counter on
+    its own), or only the counters a report needs, of several batches, in one statement (:func:`count_together`).
     """
 
-    def __init__(self, name: str, group_column, aggregates, rows, where):
+    def __init__(self, name: str, group_column, aggregates, rows, where, params=None):
         self.name, self.group_column, self.aggregates, self.rows, self.where = name, group_column, aggregates, rows, where
+        self.extra_params = params  # scope -> values of the batch's own named parameters, if it has any
+
+    def params(self, scope: CounterScope) -> dict:
+        return {**scope_params(scope), **(self.extra_params(scope) if self.extra_params else {})}
 
     def statement(self, org_ids, codes, tag: int | None = None, width: int = 0):
         """SELECT [tag,] org, the aggregates of ``codes`` [, NULL up to ``width`` aggregates] … GROUP BY org."""
@@ -182,7 +186,7 @@ class Grouped:
         codes = tuple(self.aggregates())
         query = scope_statement(scope, self.name, lambda: self.statement(scope.org_ids, codes))
         result: dict[str, dict[int, int]] = {code: {} for code in codes}
-        for org_id, *values in db.session.execute(query, scope_params(scope)):
+        for org_id, *values in db.session.execute(query, self.params(scope)):
             _tally(result, codes, org_id, values)
         return result
 
@@ -239,7 +243,8 @@ def count_together(scope: CounterScope, counters) -> None:
 
     name = ("together", *((batch.name, codes) for batch, codes in parts))
     result: dict[str, dict[int, int]] = {code: {} for _, codes in parts for code in codes}
-    for tag, org_id, *values in db.session.execute(scope_statement(scope, name, build), scope_params(scope)):
+    params = {key: value for batch, _ in parts for key, value in batch.params(scope).items()}
+    for tag, org_id, *values in db.session.execute(scope_statement(scope, name, build), params):
         _tally(result, parts[tag][1], org_id, values)
     vars(scope).setdefault("_counted_together", {}).update(result)
 

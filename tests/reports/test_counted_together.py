@@ -169,3 +169,49 @@ def test_when_counting_together_fails_each_counter_runs_alone(region, monkeypatc
     counts = engine.run_counters(codes, counter_scope([region.authority.id], day, start, end))
     assert counts.values == expected and not counts.problems
     assert "не посчитаны вместе" in caplog.text
+
+
+def test_monitoring_and_partner_counters_counted_together(world):
+    """The satisfaction counters (their own period parameters, the rules' joins) and the partners' counters
+    (a plugin's batches) in the report's one statement: the same as each alone."""
+    from nastavnik.monitoring import services
+    from nastavnik.monitoring.models import Recipient, Settings
+    from nastavnik.timeutil import utcnow
+    from tests.monitoring.conftest import TODAY, make_campaign, make_pair, make_questionnaire
+    from tests.partners.helpers import make_agreement, make_partner, make_partner_mentor
+
+    partner, other = make_partner(world.municipality), make_partner(world.municipality, name="ООО «Свет»")
+    make_agreement(world.school, partner)
+    make_agreement(world.school, other, number="2-С")
+    make_agreement(world.school2, partner, starts_on=TODAY - timedelta(days=400), ends_on=TODAY - timedelta(days=200))
+    guest = make_partner_mentor(partner).person
+    for mentor, mentee in [(guest, make_person(world.school)), (make_person(world.school), world.teacher),
+                           (make_person(world.school2), make_person(world.school2))]:
+        make_pair(mentor.org if mentor.org_id != partner.id else world.school, mentor, mentee)
+    make_pair(world.school, guest, make_person(world.school), kind="student_student")
+    db.session.commit()
+    for org, scores in ((world.school, [9, 5, 7]), (world.school2, [3])):
+        questionnaire = make_questionnaire(org, [{"kind": "scale10"}])
+        campaign = make_campaign(questionnaire, org)
+        item = questionnaire.latest.items[0]
+        recipients = db.session.scalars(select_recipients(Recipient, campaign.id)).all()
+        for recipient, value in zip(recipients, scores, strict=False):
+            services.submit(campaign, recipient, {item.id: [(float(value), None)]}, channel="app", day=TODAY)
+    db.session.add(Settings(org_id=world.school.id, threshold_percent=60))
+    db.session.commit()
+    codes = ["surveyed_mentees", "satisfied_mentees", "surveyed_mentors", "satisfied_mentors", "partners_total",
+             "partners_with_mentors", "pupils_total", "staff_total", "mentors_total", "pairs_live"]
+    start, end = TODAY - timedelta(days=30), utcnow().date()  # the responses are stamped now (UTC)
+    for root_ids in ([world.school.id], [world.authority.id], [world.region.id], [world.school2.id]):
+        expected = {code: alone(code, root_ids, TODAY, start, end) for code in codes}
+        for subset in (codes, codes[:6], ["satisfied_mentees"], ["partners_total", "pairs_live"]):
+            assert together(subset, root_ids, TODAY, start, end) == {code: expected[code] for code in subset}
+        if root_ids == [world.authority.id]:
+            assert sum(expected["surveyed_mentees"].values()) == 4 and expected["satisfied_mentees"] == {world.school.id: 2}
+            assert expected["partners_total"] == {world.school.id: 2} and expected["partners_with_mentors"]
+
+
+def select_recipients(model, campaign_id):
+    from sqlalchemy import select
+
+    return select(model).where(model.campaign_id == campaign_id).order_by(model.id)
