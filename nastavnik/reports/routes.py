@@ -89,6 +89,7 @@ def by_org_rows(data: dict) -> list[tuple[str, str, Markup]]:
     checks it against the template this replaced."""
     indicators = [(i["code"], i["share"]) for i in data["indicators"]]
     blank = [None, None, None, ""]
+    number, share = _formatted(""), _formatted("%")
     rows = []
     for org_id, title, group in data["orgs"]:
         values = data["values"].get(str(org_id), {})
@@ -98,13 +99,29 @@ def by_org_rows(data: dict) -> list[tuple[str, str, Markup]]:
             if is_share:
                 titled = f' title="{escape(note)}"' if note else ""
                 in_words = f'<span class="sr-only"> ({escape(note)})</span>' if note and v is None else ""
-                cells.append(f'{_CELL_START}<td class="num">{escape(figure_filter(n))}</td><td class="num">'
-                             f'{escape(figure_filter(d))}</td><td class="num"{titled}>{escape(figure_filter(v, "%"))}'
-                             f"{in_words}</td>{_SHARE_END}")
+                cells.append(f'{_CELL_START}<td class="num">{number(n)}</td><td class="num">{number(d)}</td>'
+                             f'<td class="num"{titled}>{share(v)}{in_words}</td>{_SHARE_END}')
             else:
-                cells.append(f'{_CELL_START}<td class="num">{escape(figure_filter(v))}</td>{_CELL_END}')
-        rows.append((title, group, Markup("".join(cells))))  # noqa: S704 - every text inside is escaped
+                cells.append(f'{_CELL_START}<td class="num">{number(v)}</td>{_CELL_END}')
+        rows.append((title, group, Markup("".join(cells))))  # noqa: S704 - notes escaped; figures are digits
     return rows
+
+
+def _formatted(unit: str):
+    """``figure_filter`` for one unit, each count formatted once (a table repeats the same small numbers;
+    shares, floats, are not kept: -0.0 equals 0 but is written otherwise). Its texts are digits, spaces,
+    commas, minus signs and «—»: nothing to escape."""
+    done: dict[int, str] = {}
+
+    def formatted(value) -> str:
+        if type(value) is not int:
+            return figure_filter(value, unit)
+        text = done.get(value)
+        if text is None:
+            text = done[value] = figure_filter(value, unit)
+        return text
+
+    return formatted
 
 
 # The whitespace the table's template put around its cells (kept so that the page is the same to the byte).

@@ -68,6 +68,8 @@ def table_data(groups) -> dict:
          "M1": [None, None, None, "не введено"]},
         {},  # an organisation with no figures at all
         {"S1": [100.0, 3, 3, ""], "C1": [None, None, None, "нет данных"], "M1": [7, None, None, hostile]},
+        {"S1": [0.0, 0, 3, ""], "S2": [-0.0, 0, 2.0, ""], "C1": [-2, -2, -2, ""], "M1": [-0.0, None, None, ""]},
+        {"S1": [-0.0, 0, 3, ""], "S2": [0, 0, 2, ""], "C1": [0.0, 0.0, 0.0, ""], "M1": [1e20, None, None, ""]},
     ]
     orgs = [[10 + i, f"Школа № {i} {hostile}", groups[i % len(groups)]] for i in range(len(cells))]
     return {"indicators": indicators, "orgs": orgs, "values": {str(o[0]): c for o, c in zip(orgs, cells, strict=True)},
@@ -84,4 +86,4 @@ def test_the_table_is_the_old_templates_to_the_byte(app):
             old = app.jinja_env.from_string(OLD_TEMPLATE).render(data=data, old_rows=old_rows)
         assert new == old
         assert "&lt;b&gt;&#34;О&#39;Нил&#34; &amp; сын&lt;/b&gt;" in new and "<b>\"О'Нил" not in new
-        assert len(routes.by_org_rows(data)) == 4
+        assert len(routes.by_org_rows(data)) == 6 and "-0,0" in new
