@@ -122,13 +122,18 @@ def scope_orgs(root_id: int) -> list[tuple[int, str, str]]:
         .where(Organisation.id.in_(subtree_select([root_id])))
     ).all()
     by_id = {o.id: o for o in orgs}
+    groups: dict[int | None, str] = {}  # parent id -> the municipality above it (a region has 2,000 schools)
 
-    def group(org) -> str:
-        while org is not None and org.kind != "municipality":
-            org = by_id.get(org.parent_id)
-        return (org.short_name or org.name) if org is not None else ""
+    def group(parent_id) -> str:
+        if parent_id not in groups:
+            org = by_id.get(parent_id)
+            while org is not None and org.kind != "municipality":
+                org = by_id.get(org.parent_id)
+            groups[parent_id] = (org.short_name or org.name) if org is not None else ""
+        return groups[parent_id]
 
-    rows = [(o.id, o.short_name or o.name, group(o)) for o in orgs if o.kind in EDUCATION_KINDS and not o.archived]
+    rows = [(org_id, short_name or name, group(parent_id))
+            for org_id, parent_id, kind, name, short_name, archived in orgs if kind in EDUCATION_KINDS and not archived]
     return sorted(rows, key=lambda r: (r[2], r[1]))
 
 
@@ -159,18 +164,27 @@ def indicator_figures(indicator: Indicator, counts: Counts, entries, org_ids: li
     if problem:
         return [Figure(None, note=problem) for _ in org_ids]
     parts = [counts.values.get(code, {}) for code in numerators]
+    numerator = _numerator(parts)
     if formula == "sum":
-        return [Figure(n, n) for n in (sum(part.get(org_id, 0) for part in parts) for org_id in org_ids)]
+        return [Figure(n, n) for n in map(numerator, org_ids)]
     denominators = counts.values.get(indicator.denominator, {})
     figures = []
     for org_id in org_ids:
-        n = sum(part.get(org_id, 0) for part in parts)
+        n = numerator(org_id)
         override = entries.get((indicator_id, org_id, "denominator"))
         if override is not None:
             figures.append(share(n, override.value, f"D вручную: {override.source}"))
         else:
             figures.append(share(n, denominators.get(org_id, 0)))
     return figures
+
+
+def _numerator(parts: list[dict[int, int]]):
+    """org id -> the sum of its counts in ``parts`` (most numerators are one counter: no sum to make)."""
+    if len(parts) == 1:
+        part = parts[0]
+        return lambda org_id: part.get(org_id, 0)
+    return lambda org_id: sum(part.get(org_id, 0) for part in parts)
 
 
 def total_figure(indicator: Indicator, figures: list[Figure]) -> Figure:

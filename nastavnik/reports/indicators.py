@@ -9,7 +9,7 @@ the partner counters with partners.
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from nastavnik.extensions import db
 from nastavnik.reports.models import Indicator, IndicatorTarget
@@ -102,10 +102,10 @@ def active_indicators() -> list[Indicator]:
     checked when none is in use: the roll-up page runs this on every request)."""
 
     def load():
-        return list(db.session.scalars(
+        return list(db.session.scalars(  # every page shows each indicator's target: joined, one statement
             select(Indicator).where(~Indicator.archived).order_by(Indicator.position, Indicator.id)
-            .options(selectinload(Indicator.targets))  # every page shows each indicator's target
-        ))
+            .options(joinedload(Indicator.targets))
+        ).unique())
 
     found = load()
     if found:

@@ -159,12 +159,12 @@ def write_by_org(book, f: Formats, data: dict, meta: Meta, sheet_name: str = "П
     _page(sheet, top + 2, last_col, first)
     row = top + 2
     first_row = row
+    cells = _org_cells(f, columns)
     for org_id, title, group in data["orgs"]:
         sheet.write_string(row, 0, title, f.text)
         if grouped:
             sheet.write_string(row, 1, group or "", f.text)
-        values = data["values"].get(str(org_id), {})
-        _write_org_row(sheet, f, row, columns, values)
+        _write_org_row(sheet, f, row, cells, data["values"].get(str(org_id), {}))
         row += 1
     last_row = row - 1
     sheet.write_string(row, 0, "Итого", f.total_text)
@@ -187,18 +187,27 @@ def write_by_org(book, f: Formats, data: dict, meta: Meta, sheet_name: str = "П
             row += 1
 
 
-def _write_org_row(sheet, f, row, columns, values) -> None:
+def _org_cells(f, columns) -> list[tuple[str, int, int, object, bool]]:
+    """Each figure cell of an organisation's row, worked out once for the sheet, not once per organisation:
+    (indicator code, the figure's place in [value, N, D, note], column, format, a share's percentage?)."""
+    cells = []
+    for indicator, part, c in columns:
+        place = {"value": 0, "n": 1, "d": 2}[part]
+        percent = part == "value" and indicator["share"]
+        cells.append((indicator["code"], place, c, f.pct if percent else f.count, percent))
+    return cells
+
+
+def _write_org_row(sheet, f, row, cells, values) -> None:
     """One organisation: numbers only (a share as a percent-formatted fraction), blanks for «нет данных» —
     the reason is written once under the table, not 2,000 times."""
-    for indicator, part, c in columns:
-        value, n, d, _ = values.get(indicator["code"], _EMPTY)
-        figure = n if part == "n" else d if part == "d" else value
+    write_number, write_blank, blank_format = sheet.write_number, sheet.write_blank, f.count
+    for code, place, c, fmt, percent in cells:
+        figure = values.get(code, _EMPTY)[place]
         if figure is None:
-            sheet.write_blank(row, c, None, f.count)
-        elif part == "value" and indicator["share"]:
-            sheet.write_number(row, c, figure / 100, f.pct)
+            write_blank(row, c, None, blank_format)
         else:
-            sheet.write_number(row, c, figure, f.count)
+            write_number(row, c, figure / 100 if percent else figure, fmt)
 
 
 _EMPTY = (None, None, None, "")
