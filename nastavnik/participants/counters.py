@@ -243,7 +243,9 @@ def count_together(scope: CounterScope, counters) -> None:
 
     name = ("together", *((batch.name, codes) for batch, codes in parts))
     result: dict[str, dict[int, int]] = {code: {} for _, codes in parts for code in codes}
-    params = {key: value for batch, _ in parts for key, value in batch.params(scope).items()}
+    params = scope_params(scope)
+    for batch, _ in parts:
+        params.update(batch.extra_params(scope) if batch.extra_params else {})
     for tag, org_id, *values in db.session.execute(scope_statement(scope, name, build), params):
         _tally(result, parts[tag][1], org_id, values)
     vars(scope).setdefault("_counted_together", {}).update(result)
