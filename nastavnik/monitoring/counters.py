@@ -21,7 +21,7 @@ from nastavnik.monitoring.models import Campaign, CampaignOrg, Questionnaire, Re
 from nastavnik.monitoring.results import EPSILON
 from nastavnik.monitoring.services import DEFAULT_SETTINGS, recipient_counts
 from nastavnik.orgs.models import Organisation
-from nastavnik.participants.counters import Grouped, GroupedCounter
+from nastavnik.participants.counters import batched, scope_statement
 from nastavnik.periods import ru_date
 from nastavnik.plugins.registry import Counter, CounterScope, FulfilmentCheck, FulfilmentRule
 
@@ -34,20 +34,18 @@ def _received_in(scope: CounterScope) -> tuple[datetime, datetime]:
     return datetime.combine(scope.start, time.min, UTC), datetime.combine(scope.end + timedelta(days=1), time.min, UTC)
 
 
-def _latest_responses(scope: CounterScope, *roles: str, start=None, end=None, org_ids=None):
+def _latest_responses(scope: CounterScope, *roles: str, start=None, end=None):
     """Ids of each respondent's latest satisfaction response received in the period, in each of ``roles``
-    (``start`` and ``end``: the period's moments, or parameters standing for them; ``org_ids``: the scope's
-    organisations, or a subquery standing for them)."""
+    (``start`` and ``end``: the period's moments, or parameters standing for them)."""
     if start is None:
         start, end = _received_in(scope)
-    org_ids = scope.org_ids if org_ids is None else org_ids
     return (
         select(func.max(Response.id))
         .join(Recipient, Recipient.id == Response.recipient_id)
         .join(Campaign, Campaign.id == Response.campaign_id)
         .join(Questionnaire, Questionnaire.id == Campaign.questionnaire_id)
         .where(Questionnaire.purpose == "satisfaction", Response.role.in_(roles), Recipient.person_id.is_not(None),
-               Response.org_id.in_(org_ids), Response.submitted_at >= start, Response.submitted_at < end)
+               Response.org_id.in_(scope.org_ids), Response.submitted_at >= start, Response.submitted_at < end)
         .group_by(Recipient.person_id, Response.role)
     )
 
@@ -59,30 +57,20 @@ def _ancestors_and_rules():
     return [aliased(Organisation) for _ in range(DEPTH)], [aliased(Settings) for _ in range(DEPTH)]
 
 
-def _with_rules(query):
-    """``query`` (over responses) joined to the rules of the response's organisation and those above it."""
+def _threshold_of_response_org():
+    """(joins, expression): the nearest rule above the response's organisation, in the same statement."""
     orgs, rules = _ancestors_and_rules()
+    query = select(Response.org_id, func.count())
     previous = Response.org_id
     for org, rule in zip(orgs, rules, strict=True):
         query = query.outerjoin(org, org.id == previous).outerjoin(rule, rule.org_id == org.id)
         previous = org.parent_id
-    return query
-
-
-def _threshold():
-    """The nearest rule's threshold above the response's organisation, as a fraction (see :func:`_with_rules`)."""
-    rules = _ancestors_and_rules()[1]
     percent = func.coalesce(*(rule.threshold_percent for rule in rules), DEFAULT_SETTINGS["threshold_percent"])
-    return percent / 100.0
-
-
-def _threshold_of_response_org():
-    """(joins, expression): the nearest rule above the response's organisation, in the same statement."""
-    return _with_rules(select(Response.org_id, func.count())), _threshold()
+    return query, percent / 100.0
 
 
 def count_respondents(scope: CounterScope, role: str, satisfied: bool = False) -> dict[int, int]:
-    """One counter on its own (the reference :data:`RESPONDENTS` must agree with)."""
+    """One counter on its own (the reference :func:`_respondents` must agree with)."""
     latest = _latest_responses(scope, role)
     if not satisfied:
         query = select(Response.org_id, func.count()).where(Response.id.in_(latest)).group_by(Response.org_id)
@@ -93,36 +81,40 @@ def count_respondents(scope: CounterScope, role: str, satisfied: bool = False) -
 
 
 @cache
-def _respondents_counts() -> dict:
-    """The four counts, made once per process (only the scope is added per call)."""
-    satisfied = Response.score >= _threshold() - EPSILON
+def _respondents_counts():
+    """The rule's joins and the four counts, made once per process (only the scope is added per call)."""
+    query, threshold = _threshold_of_response_org()
+    satisfied = Response.score >= threshold - EPSILON
     columns = {}
     for role in ROLES:
         columns[f"surveyed_{role}s"] = func.count(case((Response.role == role, 1)))
         columns[f"satisfied_{role}s"] = func.count(case((and_(Response.role == role, satisfied), 1)))
-    return columns
+    return query.with_only_columns(Response.org_id, *columns.values()), tuple(columns)
 
 
-def _respondents_where(org_ids):
-    latest = _latest_responses(None, *ROLES, start=bindparam("received_from"), end=bindparam("received_before"),
-                               org_ids=org_ids)
-    return (Response.id.in_(latest),)
+def _respondents(scope: CounterScope) -> dict[str, dict[int, int]]:
+    """The four counters in one statement: a report asks for all four, and each statement costs more to
+    build and send than to run. The outer joins of the rule keep every response, so «surveyed» counts
+    the same rows as :func:`count_respondents`."""
+    query, codes = _respondents_counts()
 
+    def build():  # once per subquery of organisations; the period is a parameter
+        latest = _latest_responses(scope, *ROLES, start=bindparam("received_from"), end=bindparam("received_before"))
+        return query.where(Response.id.in_(latest)).group_by(Response.org_id)
 
-def _received_params(scope: CounterScope) -> dict:
     start, end = _received_in(scope)
-    return {"received_from": start, "received_before": end}
+    result: dict[str, dict[int, int]] = {code: {} for code in codes}
+    rows = db.session.execute(scope_statement(scope, "monitoring_respondents", build),
+                              {"received_from": start, "received_before": end})
+    for org_id, *values in rows:
+        for code, value in zip(codes, values, strict=True):
+            if value:
+                result[code][org_id] = value
+    return result
 
 
-# The four counters in one statement: a report asks for all four, and each statement costs more to build and
-# send than to run; or, with the people and pairs counters, in the report's one statement (count_together).
-# The outer joins of the rule keep every response, so «surveyed» counts the same rows as count_respondents.
-RESPONDENTS = Grouped("monitoring_respondents", Response.org_id, _respondents_counts, _with_rules,
-                      _respondents_where, params=_received_params)
-
-
-def _respondent_counter(code: str) -> GroupedCounter:
-    return GroupedCounter(RESPONDENTS, code)
+def _respondent_counter(code: str):
+    return lambda scope: batched(scope, "monitoring_respondents", _respondents)[code]
 
 
 def counters() -> list[Counter]:

@@ -156,17 +156,13 @@ class Grouped:
     ``aggregates()`` gives each counter's aggregate, its condition inside (``COUNT(*) FILTER (WHERE …)``,
     :func:`count_where`), made once per process; ``rows(query)`` adds the FROM and its joins;
     ``where(org_ids)`` keeps the rows counted in a scope. Everything else is a named parameter
-    (:func:`scope_params`, and the batch's own ``params(scope)``). The counters are written once, in their
-    module, and counted two ways from it: the whole batch in one statement (:meth:`counts`, a counter on
-    its own), or only the counters a report needs, of several batches, in one statement (:func:`count_together`).
+    (:func:`scope_params`). The counters are written once, in their module, and counted two ways from it:
+    the whole batch in one statement (:meth:`counts`, a counter on its own), or only the counters a report
+    needs, of several batches, in one statement (:func:`count_together`).
     """
 
-    def __init__(self, name: str, group_column, aggregates, rows, where, params=None):
+    def __init__(self, name: str, group_column, aggregates, rows, where):
         self.name, self.group_column, self.aggregates, self.rows, self.where = name, group_column, aggregates, rows, where
-        self.extra_params = params  # scope -> values of the batch's own named parameters, if it has any
-
-    def params(self, scope: CounterScope) -> dict:
-        return {**scope_params(scope), **(self.extra_params(scope) if self.extra_params else {})}
 
     def statement(self, org_ids, codes, tag: int | None = None, width: int = 0):
         """SELECT [tag,] org, the aggregates of ``codes`` [, NULL up to ``width`` aggregates] … GROUP BY org."""
@@ -186,7 +182,7 @@ class Grouped:
         codes = tuple(self.aggregates())
         query = scope_statement(scope, self.name, lambda: self.statement(scope.org_ids, codes))
         result: dict[str, dict[int, int]] = {code: {} for code in codes}
-        for org_id, *values in db.session.execute(query, self.params(scope)):
+        for org_id, *values in db.session.execute(query, scope_params(scope)):
             _tally(result, codes, org_id, values)
         return result
 
@@ -227,6 +223,11 @@ def count_together(scope: CounterScope, counters) -> None:
     The statement is a UNION ALL of one grouped SELECT per batch, made by :meth:`Grouped.statement` from
     the batch's own aggregates and conditions, with only the counters asked for; each row is tagged with
     its batch. It is made once per process for each set of counters and subquery of organisations.
+
+    The people, members and pairs batches are Grouped; the satisfaction and partner counters keep their
+    own small statements. Measured on PostgreSQL, a union with their joins (five levels of rules) costs more
+    than it saves: planned whole, it has to be planned again on each run, or its generic plan (prepared
+    statements) turns parallel and runs slower than the statements apart.
     """
     wanted: dict[str, tuple[Grouped, set[str]]] = {}
     for counter in counters:
@@ -243,10 +244,7 @@ def count_together(scope: CounterScope, counters) -> None:
 
     name = ("together", *((batch.name, codes) for batch, codes in parts))
     result: dict[str, dict[int, int]] = {code: {} for _, codes in parts for code in codes}
-    params = scope_params(scope)
-    for batch, _ in parts:
-        params.update(batch.extra_params(scope) if batch.extra_params else {})
-    for tag, org_id, *values in db.session.execute(scope_statement(scope, name, build), params):
+    for tag, org_id, *values in db.session.execute(scope_statement(scope, name, build), scope_params(scope)):
         _tally(result, parts[tag][1], org_id, values)
     vars(scope).setdefault("_counted_together", {}).update(result)
 

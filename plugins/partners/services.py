@@ -21,7 +21,7 @@ from nastavnik import access
 from nastavnik.extensions import db
 from nastavnik.orgs.models import Organisation
 from nastavnik.pairs.models import Pair, PairMember
-from nastavnik.participants.counters import Grouped, GroupedCounter
+from nastavnik.participants.counters import scope_statement
 from nastavnik.participants.models import Person
 from nastavnik.timeutil import today
 from plugins.partners.models import Activity, Agreement, PartnerMentor, PartnerProfile
@@ -263,49 +263,49 @@ def _aliases():
 
 
 # The two counters of indicator 5 Р-145 run on every report: their statements are made once per subquery of
-# organisations, the period a parameter, and a report counts them in its one statement with the people and
-# pairs counters (participants.counters.Grouped: made once there too, for each set of counters).
+# organisations, the period a parameter (scope_statement; making them cost more than running them).
 PERIOD = {"start": bindparam("period_start"), "end": bindparam("period_end")}
 
 
-@cache
-def _partners_with_mentors() -> dict:
-    return {"partners_with_mentors": func.count(func.distinct(_aliases()[2].org_id))}
+def count_partners_with_mentors(scope) -> dict[int, int]:
+    """Per school: partner organisations that supplied at least one mentor to its pairs in the period."""
+    def build():
+        mentor = _aliases()[2]
+        return (
+            select(Pair.org_id, func.count(func.distinct(mentor.org_id)))
+            .join(PairMember, and_(PairMember.pair_id == Pair.id, PairMember.role == "mentor"))
+            .join(mentor, mentor.id == PairMember.person_id)
+            .where(
+                Pair.org_id.in_(scope.org_ids),
+                mentor.kind == "partner_employee",
+                _pair_in_period(PERIOD["start"], PERIOD["end"]),
+            )
+            .group_by(Pair.org_id)
+        )
+
+    rows = db.session.execute(scope_statement(scope, "partners_with_mentors", build),
+                              {"period_start": scope.start, "period_end": scope.end})
+    return {org_id: n for org_id, n in rows}
 
 
-def _mentor_members(query):
-    mentor = _aliases()[2]
-    return (query.join(PairMember, and_(PairMember.pair_id == Pair.id, PairMember.role == "mentor"))
-            .join(mentor, mentor.id == PairMember.person_id))
+def count_partners_total(scope) -> dict[int, int]:
+    """Per school: partner organisations with a cooperation agreement in force at any time in the period."""
+    def build():
+        start, end = PERIOD["start"], PERIOD["end"]
+        return (
+            select(Agreement.org_id, func.count(func.distinct(Agreement.partner_id)))
+            .where(
+                Agreement.org_id.in_(scope.org_ids),
+                Agreement.starts_on <= end,
+                or_(Agreement.ends_on.is_(None), Agreement.ends_on >= start),
+                or_(Agreement.terminated_on.is_(None), Agreement.terminated_on > start),
+            )
+            .group_by(Agreement.org_id)
+        )
 
-
-# Per school: partner organisations that supplied at least one mentor to its pairs in the period.
-count_partners_with_mentors = GroupedCounter(Grouped(
-    "partners_with_mentors", Pair.org_id, _partners_with_mentors, _mentor_members,
-    lambda org_ids: (Pair.org_id.in_(org_ids), _aliases()[2].kind == "partner_employee",
-                     _pair_in_period(PERIOD["start"], PERIOD["end"])),
-), "partners_with_mentors")
-
-
-@cache
-def _partners_total() -> dict:
-    return {"partners_total": func.count(func.distinct(Agreement.partner_id))}
-
-
-def _agreements_in_force(org_ids):
-    start, end = PERIOD["start"], PERIOD["end"]
-    return (
-        Agreement.org_id.in_(org_ids),
-        Agreement.starts_on <= end,
-        or_(Agreement.ends_on.is_(None), Agreement.ends_on >= start),
-        or_(Agreement.terminated_on.is_(None), Agreement.terminated_on > start),
-    )
-
-
-# Per school: partner organisations with a cooperation agreement in force at any time in the period.
-count_partners_total = GroupedCounter(Grouped(
-    "partners_total", Agreement.org_id, _partners_total, lambda query: query, _agreements_in_force,
-), "partners_total")
+    rows = db.session.execute(scope_statement(scope, "partners_total", build),
+                              {"period_start": scope.start, "period_end": scope.end})
+    return {org_id: n for org_id, n in rows}
 
 
 def count_pupils_in_partner_pairs(scope) -> dict[int, int]:
