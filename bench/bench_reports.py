@@ -8,7 +8,8 @@
 
     python bench/bench_reports.py [--url URL] [--scale 1.0]
 
-Each side is timed best of five (this machine's timings vary by about a third from run to run).
+Each side is timed best of five (this machine's timings vary by about a third from run to run): CPU time on
+SQLite, which runs in this process, wall time on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -30,14 +31,17 @@ from sqlalchemy import text  # noqa: E402
 from bench.region import bench_app, build_region, log_in  # noqa: E402
 
 REPEAT = 5
+# SQLite runs inside this process: its CPU time is the work's cost whatever else the shared machine runs
+# (as in bench_dashboard, bench_exports, bench_lists). PostgreSQL works in its own process: the wall's clock.
+CLOCK = time.perf_counter
 
 
 def best(fn) -> float:
     times = []
     for _ in range(REPEAT):
-        start = time.perf_counter()
+        start = CLOCK()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(CLOCK() - start)
     return min(times)
 
 
@@ -141,6 +145,8 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     args = parser.parse_args()
     region = build_region(args.url, scale=args.scale)
+    global CLOCK
+    CLOCK = time.process_time if region.url.startswith("sqlite") else time.perf_counter
     app = bench_app(region.url)
     from nastavnik.extensions import db
     from nastavnik.periods import AcademicYear
@@ -172,7 +178,8 @@ def main() -> None:
         m_ours, m_base = peak_mb(ours), peak_mb(baseline)
         print(f"regional indicators .xlsx ({len(region.school_ids)} organisations, {dialect}): "
               f"{t_ours * 1000:.0f} ms vs bare SQL + raw xlsxwriter {t_base * 1000:.0f} ms — ratio "
-              f"{t_ours / t_base:.2f} (goal ≤ 1.3); Python peak {m_ours:.1f} MB vs {m_base:.1f} MB")
+              f"{t_ours / t_base:.2f} (goal ≤ 1.3); Python peak {m_ours:.1f} MB vs {m_base:.1f} MB "
+              f"({'CPU' if CLOCK is time.process_time else 'wall'} time, best of {REPEAT})")
 
         client = app.test_client()
         log_in(client, region.logins["municipal"])
