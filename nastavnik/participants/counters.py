@@ -10,7 +10,21 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import Date, Float, and_, bindparam, case, func, literal_column, null, or_, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Float,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -167,7 +181,8 @@ class Grouped:
     def statement(self, org_ids, codes, tag: int | None = None, width: int = 0):
         """SELECT [tag,] org, the aggregates of ``codes`` [, NULL up to ``width`` aggregates] … GROUP BY org."""
         aggregates = self.aggregates()
-        columns = [aggregates[code] for code in codes] + [null()] * (width - len(codes))
+        # typed: PostgreSQL types a union's columns pair by pair, and NULL beside NULL would be text
+        columns = [aggregates[code] for code in codes] + [cast(null(), BigInteger)] * (width - len(codes))
         leading = [] if tag is None else [literal_column(str(int(tag)))]
         return (self.rows(select(*leading, self.group_column, *columns)).where(*self.where(org_ids))
                 .group_by(self.group_column))
