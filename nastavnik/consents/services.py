@@ -5,7 +5,21 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import Date, Integer, String, and_, bindparam, case, delete, exists, func, or_, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from nastavnik.consents.models import Consent
@@ -164,7 +178,7 @@ GROUPS = ("missing", "expiring", "expired", "withdrawn")
 
 
 def _lacking_people(in_scope, day, soon):
-    """The people of ``in_scope`` whose consent state is not «valid», with that state (``_state_column``'s
+    """A SELECT of the people of ``in_scope`` whose consent state is not «valid», with that state (``_state_column``'s
     rule, the day and the end of «скоро истекает» values or bound parameters).
 
     Planned as two joins, not a subquery per person: those who hold a consent valid past ``soon`` are
@@ -187,27 +201,31 @@ def _lacking_people(in_scope, day, soon):
         .where(in_scope, Person.kind != "parent", Person.archived_at.is_(None), Person.anonymised_at.is_(None),
                ~valid_past_soon)
         .group_by(Person.id, Person.last_name, Person.first_name)
-        .subquery()
     )
 
 
 def _lacking_query(in_scope, by_group: bool):
-    """The statement of :func:`lacking`, its day, page and group bound at execution."""
-    people = _lacking_people(in_scope, bindparam("day", type_=Date), bindparam("soon", type_=Date))
-    order = (people.c.last_name, people.c.first_name, people.c.id)
-    numbered = (
-        select(people.c.id, people.c.state,
-               func.row_number().over(partition_by=people.c.state, order_by=order).label("number"),
-               func.count().over(partition_by=people.c.state).label("total"))
+    """The statement of :func:`lacking`, its day, page and group bound at execution: the rows of the
+    page (id, group, NULL) in each group shown, and each group's total (NULL, group, total).
+
+    Each group's page is its own ORDER BY … LIMIT over the people found once (a CTE): a sort that keeps
+    only the page's rows, where numbering all 25,000 of a region by name (a window) sorted them all."""
+    people = _lacking_people(in_scope, bindparam("day", type_=Date), bindparam("soon", type_=Date)).cte("lacking")
+    shown = [bindparam("group", type_=String)] if by_group else list(GROUPS)
+    no_total = null().cast(Integer).label("total")
+    pages = [
+        select(people.c.id, people.c.state, people.c.last_name, people.c.first_name)
+        .where(people.c.state == code)
+        .order_by(people.c.last_name, people.c.first_name, people.c.id)
+        .limit(bindparam("size", type_=Integer)).offset(bindparam("skip", type_=Integer))
         .subquery()
-    )
-    in_page = numbered.c.number.between(bindparam("first", type_=Integer), bindparam("last", type_=Integer))
-    if by_group:  # its page, and the first of every other group for their totals
-        in_page = or_(numbered.c.number == 1, (numbered.c.state == bindparam("group", type_=String)) & in_page)
-    return (
-        select(numbered.c.id, numbered.c.state, numbered.c.number, numbered.c.total).where(in_page)
-        .order_by(numbered.c.state, numbered.c.number)
-    )
+        for code in shown
+    ]
+    totals = select(null().cast(Integer), people.c.state, null().cast(String), null().cast(String),
+                    func.count()).group_by(people.c.state)
+    rows = union_all(*(select(*page.c, no_total) for page in pages), totals).subquery()
+    return select(rows.c.id, rows.c.state, rows.c.total).order_by(
+        rows.c.state, rows.c.last_name, rows.c.first_name, rows.c.id)
 
 
 @cache
@@ -220,11 +238,10 @@ def _lacking_statement(everything: bool, by_group: bool):
 def lacking(org_ids, day: date, expiring_days: int, group: str | None, first: int, size: int):
     """Who lacks a valid consent to processing, by group: (ids by group, count by group).
 
-    One statement, whatever the scope: each person's state is computed once, and window functions
-    number the people of each group by name and count them — the ids returned are those numbered
-    ``first``…``first + size - 1`` in each group (or in ``group`` only).
+    One statement, whatever the scope: each person's state is computed once; the ids returned are
+    those ``first``…``first + size - 1`` by name in each group (or in ``group`` only).
     """
-    params = {"day": day, "soon": day + timedelta(days=expiring_days), "first": first, "last": first + size - 1}
+    params = {"day": day, "soon": day + timedelta(days=expiring_days), "skip": first - 1, "size": size}
     if group:
         params["group"] = group
     if isinstance(org_ids, Scope):
@@ -235,10 +252,11 @@ def lacking(org_ids, day: date, expiring_days: int, group: str | None, first: in
     rows = db.session.execute(statement, params).all() if org_ids else []
     ids: dict[str, list[int]] = {code: [] for code in GROUPS}
     totals: dict[str, int] = dict.fromkeys(GROUPS, 0)
-    for person_id, code, number, total in rows:
-        if first <= number < first + size and group in (None, code):
+    for person_id, code, total in rows:
+        if person_id is None:
+            totals[code] = total
+        else:
             ids[code].append(person_id)
-        totals[code] = total
     return ids, totals
 
 
