@@ -588,7 +588,10 @@ def mentor_export_rows(org_ids, day: date) -> Iterator[bank_export.MentorBankRow
     # Competences one per line (as bank_export's _lines: empty titles left out), joined in SQL.
     competences = _tag_titles(mentor_tag, mentor_tag.c.mentor_id, MentorProfile.id, "\n", Tag.title != "")
     query = _export_query(MentorProfile, (*MENTOR_COLUMNS, competences.label("competences")), org_ids, day)
-    for rows in _streamed(query).partitions():
+    result = _streamed(query)
+    # fetchmany, not partitions(): a batch is let go before the next is read, so no more than one is
+    # held at a time (partitions() keeps the last one until the next has been read).
+    while rows := result.fetchmany(EXPORT_BATCH):
         mentees_of = _live_mentees_by_mentor([row.person_id for row in rows], day)
         for (person_id, kind_codes, variation_codes, achievements, interests, time_place, case_url, age_min,
              age_max, titles, last, first, middle, phone, email, place, *consent) in rows:
@@ -614,6 +617,7 @@ def mentor_export_rows(org_ids, day: date) -> Iterator[bank_export.MentorBankRow
                 mentee_names=mentees_of.get(person_id, []),
                 case_url=case_url,
             )
+        rows = mentees_of = None
 
 
 def _mentor_form(kinds: dict[str, str], kind_codes: str, variation_codes: str) -> str:
@@ -625,24 +629,52 @@ def _mentor_form(kinds: dict[str, str], kind_codes: str, variation_codes: str) -
 
 def _live_mentees_by_mentor(person_ids: list[int], day: date) -> dict[int, list[str]]:
     """The names of each mentor's mentees in live pairs (only those who consent), for a batch of rows."""
-    a = _export_aliases()
     rows = db.session.connection().execute(
-        select(a.mentor.person_id, Pair.status, Person.last_name, Person.first_name, Person.middle_name,
-               *_consent_columns(a.consent))
-        .join(Pair, Pair.id == a.mentor.pair_id)
-        .join(a.member, (a.member.pair_id == Pair.id) & (a.member.role == "mentee"))
-        .join(Person, Person.id == a.member.person_id)
-        .outerjoin(a.consent, a.consent.id == valid_consent_id(Person.id, day))
-        # The status is checked below, not here: without statistics SQLite would walk every live pair
-        # of the region through the status index instead of the 500 mentors' few pairs.
-        .where(a.mentor.person_id.in_(person_ids), a.mentor.role == "mentor")
-        .order_by(Pair.id, a.member.id)
+        _live_mentees_statement(db.session.get_bind().dialect.name == "postgresql"),
+        {"person_ids": person_ids, "day": day},
     )
     by_mentor: dict[int, list[str]] = {}
     for mentor_id, status, last, first, middle, *consent in rows:
         if status in LIVE_STATUSES and _consents(day, *consent):
             by_mentor.setdefault(mentor_id, []).append(_full_name(last, first, middle))
     return by_mentor
+
+
+@cache
+def _live_mentees_statement(postgresql: bool):
+    """The batch's mentors' pairs, each mentee of each with their valid consent: built once, the ids and
+    the day bound at execution.
+
+    The pair's status is checked in Python, not here: without statistics SQLite would walk every live pair
+    of the region through the status index instead of the 500 mentors' few pairs. PostgreSQL, for its part,
+    hashed the whole pair and pair_member tables for the batch's thousand pairs (the region's export: 52
+    times); on PostgreSQL each pair's mentees are therefore read by a LATERAL subquery, through the pair's
+    key and the members' pair index (OFFSET 0 keeps the planner from turning it back into a join)."""
+    a = _export_aliases()
+    columns = (Pair.status, Person.last_name, Person.first_name, Person.middle_name, *_consent_columns(a.consent))
+
+    def with_mentees(statement):  # a pair's mentees, each with the consent valid on the day
+        return (
+            statement.join(a.member, (a.member.pair_id == Pair.id) & (a.member.role == "mentee"))
+            .join(Person, Person.id == a.member.person_id)
+            .outerjoin(a.consent, a.consent.id == valid_consent_id(Person.id, bindparam("day", type_=Date)))
+        )
+
+    batch = (a.mentor.person_id.in_(bindparam("person_ids", expanding=True)), a.mentor.role == "mentor")
+    if not postgresql:
+        return (
+            with_mentees(select(a.mentor.person_id, *columns).join(Pair, Pair.id == a.mentor.pair_id))
+            .where(*batch).order_by(Pair.id, a.member.id)
+        )
+    each = (
+        with_mentees(select(*columns, a.member.id.label("member_id")).select_from(Pair))
+        .where(Pair.id == a.mentor.pair_id).offset(0).lateral("mentee")
+    )
+    return (
+        select(a.mentor.person_id, *(column for column in each.c if column.key != "member_id"))
+        .select_from(a.mentor).join(each, true())
+        .where(*batch).order_by(a.mentor.pair_id, each.c.member_id)
+    )
 
 
 BANK_STATUS_SUSPENDED = {"suspended": SUSPENDED}

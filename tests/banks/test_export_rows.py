@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from nastavnik.banks import bank_export
@@ -209,3 +210,22 @@ def test_every_consent_is_checked_again_by_the_model_s_rule(app, world, monkeypa
     assert mentees and mentors
     assert not any(row.has_consent or row.mentor_name for row in mentees)
     assert not any(row.has_consent or row.mentee_names for row in mentors)
+
+
+@pytest.mark.parametrize("batch", [1, 2, 500])
+def test_mentor_rows_read_in_batches_are_those_of_the_records(app, world, monkeypatch, batch):
+    """The mentors are read a batch at a time and each batch's mentees looked up apart (on PostgreSQL
+    through a LATERAL subquery per pair): whatever the batch, the same lines, with a group's mentees
+    in the order of the pair and of its members."""
+    _bank(world)
+    mentor = db.session.scalar(select(MentorProfile).join(MentorProfile.person).where(
+        MentorProfile.person.has(last_name="Андреева")))
+    group = [make_mentee(world.school, name) for name in ("Яковлева", "Абрамова")]
+    _pair(world, "active", [mentor.person], [m.person for m in group])
+    db.session.commit()
+    monkeypatch.setattr(svc, "EXPORT_BATCH", batch)
+    org_ids = [world.school.id, world.school2.id]
+    expected = _cells(_mentor_rows_from_records(org_ids), bank_export.MENTOR_COLUMNS)
+    assert _cells(svc.mentor_export_rows(org_ids, TODAY), bank_export.MENTOR_COLUMNS) == expected
+    a = next(row for row in expected if row[1].startswith("Андреева"))
+    assert a[12].endswith("Яковлева Пётр Сергеевич\nАбрамова Пётр Сергеевич")
