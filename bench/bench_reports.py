@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 import time
 import tracemalloc
@@ -141,7 +142,8 @@ def raw_xlsx(rows) -> bytes:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--url")
+    # as every region-scale bench: `make bench-postgres` names its database in the environment
+    parser.add_argument("--url", default=os.environ.get("NASTAVNIK_BENCH_DATABASE_URL") or None)
     parser.add_argument("--scale", type=float, default=1.0)
     args = parser.parse_args()
     region = build_region(args.url, scale=args.scale)

@@ -230,9 +230,10 @@ def programme_of(pair: Pair) -> Programme | None:
 
 def programmes_by_pair(pair_ids, brief: bool = False) -> dict[int, Programme]:
     """The pairs' programmes; ``brief``: only what a list shows (not the long texts)."""
+    pair_ids = list(pair_ids)  # a generator is never falsy: an empty one sent a statement for nothing
     if not pair_ids:
         return {}
-    rows = db.session.scalars(_programmes_statement(brief), {"pair_ids": list(pair_ids)}).all()
+    rows = db.session.scalars(_programmes_statement(brief), {"pair_ids": pair_ids}).all()
     return {p.pair_id: p for p in rows}
 
 
