@@ -632,10 +632,6 @@ def _mentee_may_be_processed(day):
     return exists(person.offset(0))
 
 
-def unmatched_mentees(org_ids, day: date | None = None) -> list[MenteeProfile]:
-    return list(db.session.scalars(unmatched_query(org_ids, day).order_by(*UNMATCHED_ORDER)))
-
-
 def support_records_of(mentee_ids) -> dict[int, list[SupportRecord]]:
     """The support records of a page of mentees, in one query."""
     records: dict[int, list[SupportRecord]] = {}
