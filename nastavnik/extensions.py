@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, SessionTransaction
 
 # Stable constraint names so Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING = {
@@ -47,3 +47,28 @@ def _sqlite_connection(dbapi_connection, connection_record):
             pass
         finally:
             cursor.close()
+
+
+# Whether the session's transaction has written anything: a request that only read may then end it
+# with COMMIT (see app.end_reads_with_commit). A flush, or any statement but a SELECT sent through
+# the session, counts as a write until the transaction ends.
+@event.listens_for(db.session, "after_flush")
+def _flushed(session: Session, flush_context) -> None:
+    session.info["wrote"] = True
+
+
+@event.listens_for(db.session, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        state.session.info["wrote"] = True
+
+
+@event.listens_for(db.session, "after_transaction_end")
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop("wrote", None)
+
+
+def has_written(session: Session) -> bool:
+    """Whether ``session``'s transaction wrote or holds changes not yet flushed."""
+    return bool(session.info.get("wrote") or session.new or session.dirty or session.deleted)
