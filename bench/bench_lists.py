@@ -130,6 +130,8 @@ def bare_views(app: Flask) -> None:
     def render_template_string(_, **context):  # noqa: ARG001 - the same call in every view below
         return render_template("bare/page.html" if request.args.get("layout") else "bare/plain.html", **context)
 
+    # Each bare view reads through engine.begin(), which ends with COMMIT as the app's reading requests do
+    # (app.end_reads_with_commit): a ROLLBACK would drop the connection's prepared statements, the app's too.
     def route(path):
         def register(view):
             return bare.route(path)(access.login_only(view))
@@ -143,7 +145,7 @@ def bare_views(app: Flask) -> None:
     def replay(key):
         """The very statements the app's page sent (but loading the user), run raw; their rows shown."""
         rows = []
-        with db.engine.connect() as conn:
+        with db.engine.begin() as conn:
             for statement, parameters in REPLAY[key]:
                 rows += conn.exec_driver_sql(statement, parameters).all()
         cells = [(number, tuple(row)) for number, row in enumerate(rows)]
@@ -155,7 +157,7 @@ def bare_views(app: Flask) -> None:
     @route("/participants")
     def participants():
         scope, day = scope_sql(request.args["roots"]), date.today()
-        with db.engine.connect() as conn:
+        with db.engine.begin() as conn:
             where = f"person.org_id IN {scope} AND person.kind != 'parent' AND person.archived_at IS NULL"
             total = conn.execute(text(f"SELECT count(*) FROM person WHERE {where}")).scalar()
             rows = conn.execute(text(
@@ -173,7 +175,7 @@ def bare_views(app: Flask) -> None:
 
     def bank(table: str, link: str):
         scope = scope_sql(request.args["roots"])
-        with db.engine.connect() as conn:
+        with db.engine.begin() as conn:
             where = f"{table}.org_id IN {scope}"
             total = conn.execute(text(f"SELECT count(*) FROM {table} WHERE {where}")).scalar()
             columns = ("kind_code, category, academic_year, entered_on, status" if table == "mentee_profile"
@@ -219,7 +221,7 @@ def bare_views(app: Flask) -> None:
     @route("/pairs")
     def pairs():
         where = visible_pairs()
-        with db.engine.connect() as conn:
+        with db.engine.begin() as conn:
             total = conn.execute(text(f"SELECT count(*) FROM pair WHERE {where}")).scalar()
             forming = conn.execute(text(f"SELECT count(*) FROM pair WHERE {where} AND status = 'forming'")).scalar()
             rows = conn.execute(text(
@@ -233,7 +235,7 @@ def bare_views(app: Flask) -> None:
     @route("/programmes")
     def programmes():
         where = visible_pairs()
-        with db.engine.connect() as conn:
+        with db.engine.begin() as conn:
             total = conn.execute(text(f"SELECT count(*) FROM pair WHERE {where}")).scalar()
             rows = conn.execute(text(
                 f"SELECT pair.id, pair.kind_code, pair.academic_year, pair.status, programme.id, programme.status "
@@ -248,7 +250,7 @@ def bare_views(app: Flask) -> None:
     def unmatched():
         scope = scope_sql(request.args["roots"])
         where = f"m.org_id IN {scope} AND m.status IN ('unmatched', 'in_bank')"
-        with db.engine.connect() as conn:
+        with db.engine.begin() as conn:
             total = conn.execute(text(f"SELECT count(*) FROM mentee_profile m WHERE {where}")).scalar()
             rows = conn.execute(text(
                 "SELECT m.id, p.last_name, p.first_name, p.middle_name, m.kind_code, m.status FROM mentee_profile m "
@@ -275,7 +277,7 @@ def bare_views(app: Flask) -> None:
                  f"WHEN {has(f'{live} AND c.valid_until BETWEEN {str(day)!r} AND {str(soon)!r}')} THEN 'expiring' "
                  f"WHEN {has(f'c.withdrawn_on <= {str(day)!r}')} THEN 'withdrawn' "
                  f"WHEN {has(f'{live} AND c.valid_until < {str(day)!r}')} THEN 'expired' ELSE 'missing' END")
-        with db.engine.connect() as conn:
+        with db.engine.begin() as conn:
             rows = conn.execute(text(
                 f"SELECT n.id, n.state, n.total, p.last_name, p.first_name, p.middle_name, p.kind, p.class_name, "
                 f"o.short_name FROM (SELECT id, state, row_number() OVER (PARTITION BY state ORDER BY last_name, "
@@ -298,7 +300,7 @@ def bare_views(app: Flask) -> None:
                  f"(SELECT ancestor_id FROM organisation_link WHERE descendant_id IN ({int(request.args['roots'])}))")
         where = f"(r.org_id IN {scope} OR (r.org_id IN {above} AND r.level != 'school'))"
         day = date.today()
-        with db.engine.connect() as conn:
+        with db.engine.begin() as conn:
             total = conn.execute(text(f"SELECT count(*) FROM roadmap r WHERE {where}")).scalar()
             rows = conn.execute(text(
                 f"SELECT r.id, r.title, o.short_name, r.level, r.academic_year FROM roadmap r "
@@ -320,7 +322,7 @@ def bare_views(app: Flask) -> None:
     def audit():
         scope = scope_sql(request.args["roots"])
         where = "" if request.args["roots"] == "all" else f"WHERE org_id IN {scope}"
-        with db.engine.connect() as conn:
+        with db.engine.begin() as conn:
             rows = conn.execute(text(
                 f"SELECT id, at, actor, action, entity, person_id, changes FROM audit_entry {where} "
                 f"ORDER BY at DESC, id DESC LIMIT 51 OFFSET {(page_number() - 1) * 50}")).all()
