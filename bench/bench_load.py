@@ -46,11 +46,12 @@ from bench.region import bench_app
 waitress.serve(bench_app({url!r}), host="127.0.0.1", port={port}, threads={threads}, _quiet=True)
 """
 HELLO_SERVER = """
-import logging, waitress
+import gc, logging, waitress
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 from flask import Flask
 app = Flask("hello")
 app.add_url_rule("/", "hello", lambda: "Привет")
+gc.freeze()  # as the app's server (bench_app, wsgi.py)
 waitress.serve(app, host="127.0.0.1", port={port}, threads={threads}, _quiet=True)
 """
 

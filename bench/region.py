@@ -47,6 +47,7 @@ API (importable: ``from bench.region import build_region``):
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import random
@@ -129,7 +130,9 @@ def bench_app(url: str, **config):
     from nastavnik.config import Config
 
     values = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False} | config
-    return create_app(type("BenchConfig", (Config,), values))
+    app = create_app(type("BenchConfig", (Config,), values))
+    gc.freeze()  # as wsgi.py does
+    return app
 
 
 def log_in(client, username: str, password: str = PASSWORD):
