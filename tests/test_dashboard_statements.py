@@ -8,8 +8,11 @@ non-empty: a municipal roadmap handed to the schools, a stalled pair, a pair wit
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask_login import login_user
+from sqlalchemy import select
 
 from nastavnik.app import create_app
 from nastavnik.auth.models import User
@@ -67,6 +70,7 @@ def test_dashboard_statements_do_not_grow_with_the_number_of_schools(tmp_path):
 def test_roadmap_card_counts_in_sql_equal_the_items_rules(app, world):
     """attention_summary (SQL) names and counts the same items as attention_items (the models' rules)."""
     from nastavnik.periods import AcademicYear
+    from nastavnik.roadmaps.models import RoadmapItem
     from nastavnik.roadmaps.services import attention_items, attention_summary, create_roadmap, templates
     from nastavnik.timeutil import today
 
@@ -74,11 +78,19 @@ def test_roadmap_card_counts_in_sql_equal_the_items_rules(app, world):
     for start in (AcademicYear.of(day).start_year, AcademicYear.of(day).start_year - 1):
         create_roadmap(templates()["kezhma_municipal_2022"], world.authority, start)
     db.session.commit()
-    for username in ("municipal", "curator"):
-        user = world.users[username]
-        overdue, upcoming = attention_items(user, day)
-        summary = attention_summary(user, day)
-        assert summary.totals["overdue"] == len(overdue) and summary.totals["upcoming"] == len(upcoming)
-        assert [i.id for i in summary.overdue] == [i.id for i in overdue[:5]]
-        assert [i.id for i in summary.upcoming] == [i.id for i in upcoming[:5]]
-        assert summary.totals["overdue"] + summary.totals["upcoming"] > 0
+    # both lists, then only the overdue one (years on, nothing is upcoming), then neither (years before)
+    for on in (day, day + timedelta(days=3 * 365), day - timedelta(days=4 * 365)):
+        for username in ("municipal", "curator"):
+            user = world.users[username]
+            overdue, upcoming = attention_items(user, on)
+            db.session.expire_all()  # the card loads what it shows itself
+            summary = attention_summary(user, on)
+            assert summary.totals["overdue"] == len(overdue) and summary.totals["upcoming"] == len(upcoming)
+            assert [i.id for i in summary.overdue] == [i.id for i in overdue[:5]]
+            assert [i.id for i in summary.upcoming] == [i.id for i in upcoming[:5]]
+            assert (summary.totals["overdue"] + summary.totals["upcoming"] > 0) == (on >= day)
+            for item in summary.overdue + summary.upcoming:  # «не выполнено в 2 из 4 ОО»: the schools' copies
+                copies = set(db.session.scalars(select(RoadmapItem.id).where(RoadmapItem.parent_item_id == item.id)))
+                assert {copy.id for copy in item.shares} == (copies if item.roadmap.level != "school" else set())
+            if username == "municipal" and on == day:
+                assert any(item.shares for item in summary.overdue + summary.upcoming)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import Date, and_, bindparam, case, exists, func, or_, select
+from sqlalchemy import Date, and_, bindparam, case, exists, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -1233,17 +1233,25 @@ def attention_figures(scope, day: date) -> dict:
         )
     } if wanted else {}
 
-    def first(code: str, build) -> list[int]:
-        if not totals[code]:
-            return []
-        statement, scope_params = scoped(build, scope)
-        return list(db.session.scalars(statement, scope_params | params))
-
+    overdue_ids, upcoming_ids = _first_ids(scope, params, bool(totals["overdue"]), bool(totals["upcoming"]))
     return {
         "totals": dict(totals), "org_count": len(rows),
         "by_org": {code: [[titles.get(org_id, ""), n] for org_id, n in pairs] for code, pairs in top.items()},
-        "overdue_ids": first("overdue", _first_overdue), "upcoming_ids": first("upcoming", _first_upcoming),
+        "overdue_ids": overdue_ids, "upcoming_ids": upcoming_ids,
     }
+
+
+def _first_ids(scope, params: dict, overdue: bool, upcoming: bool) -> tuple[list[int], list[int]]:
+    """The first overdue and the first upcoming items' ids: one statement for both lists, none for an
+    empty one."""
+    build = _first_both if overdue and upcoming else _first_overdue if overdue else _first_upcoming if upcoming else None
+    if build is None:
+        return [], []
+    statement, scope_params = scoped(build, scope)
+    found: tuple[list, list] = ([], [])  # (due date, id) of each list, tagged 0 and 1
+    for tag, item_id, due in db.session.execute(statement, scope_params | params):
+        found[tag].append((due, item_id))
+    return tuple([item_id for _, item_id in sorted(ids)] for ids in found)
 
 
 def _attention_counts(scope):
@@ -1256,24 +1264,33 @@ def _attention_counts(scope):
     )
 
 
-def _first_items(candidates, condition):
+def _first_items(candidates, condition, tag: int):
+    """(tag, id, due date) of the first items that meet ``condition``, by due date."""
+    # Sorted by an expression, not the column: with the column PostgreSQL walked the due-date
+    # index of the whole database looking for five rows of the scope (27 ms for a municipality).
+    due = func.coalesce(RoadmapItem.due_end, RoadmapItem.due_start)
     return (
-        select(RoadmapItem.id).join(Roadmap, RoadmapItem.roadmap_id == Roadmap.id)
+        select(literal_column(str(int(tag))).label("tag"), RoadmapItem.id, due.label("due")).join(Roadmap, RoadmapItem.roadmap_id == Roadmap.id)
         .where(candidates, condition)
-        # Sorted by an expression, not the column: with the column PostgreSQL walked the due-date
-        # index of the whole database looking for five rows of the scope (27 ms for a municipality).
-        .order_by(func.coalesce(RoadmapItem.due_end, RoadmapItem.due_start), RoadmapItem.id).limit(CARD_ITEMS)
+        .order_by(due, RoadmapItem.id).limit(CARD_ITEMS)
     )
 
 
 def _first_overdue(scope):
     candidates, overdue, _ = _attention_conditions(scope)
-    return _first_items(candidates, overdue)
+    return _first_items(candidates, overdue, 0)
 
 
 def _first_upcoming(scope):
     candidates, _, upcoming = _attention_conditions(scope)
-    return _first_items(candidates, upcoming)
+    return _first_items(candidates, upcoming, 1)
+
+
+def _first_both(scope):
+    """Both lists in one statement (each its own sorted, limited part: the rows come back in any order)."""
+    candidates, overdue, upcoming = _attention_conditions(scope)
+    parts = [_first_items(candidates, condition, tag).subquery() for tag, condition in enumerate((overdue, upcoming))]
+    return union_all(*(select(*part.c) for part in parts))
 
 
 def attention_from(figures: dict) -> Attention:
@@ -1283,14 +1300,27 @@ def attention_from(figures: dict) -> Attention:
     items = {item.id: item for item in db.session.scalars(
         select(RoadmapItem).where(RoadmapItem.id.in_(wanted))
         # the card shows no item's link to a register: not loaded (it is eager elsewhere)
-        .options(joinedload(RoadmapItem.roadmap), lazyload(RoadmapItem.link),
-                 selectinload(RoadmapItem.child_items).lazyload(RoadmapItem.link))
+        .options(joinedload(RoadmapItem.roadmap), lazyload(RoadmapItem.link))
     )} if wanted else {}
+    _load_shares([item for item in items.values() if item.roadmap is not None and item.roadmap.level != "school"])
     return Attention(
         [items[i] for i in figures["overdue_ids"] if i in items], [items[i] for i in figures["upcoming_ids"] if i in items],
         Counter(figures["totals"]), {code: [tuple(pair) for pair in pairs] for code, pairs in figures["by_org"].items()},
         figures["org_count"],
     )
+
+
+def _load_shares(items: list[RoadmapItem]) -> None:
+    """The schools' copies of these municipal items (``RoadmapItem.shares``), in one query; a school's
+    own item has none, and its card sends no query for them."""
+    if not items:
+        return
+    copies: dict[int, list[RoadmapItem]] = {item.id: [] for item in items}
+    for copy_ in db.session.scalars(select(RoadmapItem).where(RoadmapItem.parent_item_id.in_(list(copies)))
+                                    .options(lazyload(RoadmapItem.link))):
+        copies[copy_.parent_item_id].append(copy_)
+    for item in items:
+        set_committed_value(item, "child_items", copies[item.id])
 
 
 def attention_summary(user, day: date) -> Attention:
