@@ -79,7 +79,8 @@ def cached(name: str, scope, compute: Callable[[], Any]) -> Figures:
     key = f"{name}:{scope_key(scope)}"
     now = utcnow()
     table = FigureCache.__table__
-    with db.engine.connect() as conn:  # its own connection: the page's session stays untouched
+    # its own connection, the page's session untouched; COMMIT, as every read (app.end_reads_with_commit)
+    with db.engine.begin() as conn:
         row = conn.execute(table.select().where(table.c.key == key)).first()
     if row is not None:
         computed_at = _aware(row.computed_at)

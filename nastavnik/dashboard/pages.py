@@ -76,7 +76,10 @@ def _session_holds(token: str) -> bool:
     user_id, _, version = token.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return False
-    with db.engine.connect() as conn:  # not the ORM session: this is the whole of the request's work
+    # Not the ORM session: this is the whole of the request's work, one SELECT, so no transaction is
+    # opened around it (no BEGIN and COMMIT to wait for; nor a ROLLBACK, which would drop the
+    # connection's prepared statements: see app.end_reads_with_commit).
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         account = conn.execute(_ACCOUNT, {"id": int(user_id)}).first()
     return account is not None and account.is_active_account and account.session_version == int(version)
 
