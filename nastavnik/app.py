@@ -11,12 +11,13 @@ from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy import exc as sqlalchemy_exc
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from nastavnik import __version__, access
 from nastavnik.config import Config, from_environment
-from nastavnik.extensions import csrf, db, has_written, htmx, login_manager, migrate
+from nastavnik.extensions import csrf, db, has_written, htmx, login_manager, migrate, ping_when_idle
 from nastavnik.periods import AcademicYear, ru_date, ru_years
 from nastavnik.plugins.manager import build_plugin_manager, registry
 from nastavnik.plugins.templating import nav_links, run_hook
@@ -67,11 +68,25 @@ def configure_config(app: Flask, config) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'nastavnik.sqlite'}"
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"],
+                                                             app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
     configure_deployment(app)
+
+
+def engine_options(uri: str, options: dict) -> dict:
+    """The connection pool's settings for the database at ``uri`` (``options`` given win)."""
+    url = make_url(uri)
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return dict(options)  # one connection, shared
+    # A pooled connection for each of the server's threads (8, as the README runs waitress). With five,
+    # the pool opened and closed extra connections under load: each a new PostgreSQL backend, without
+    # the prepared statements (a SQLite connection setting its pragmas again).
+    # (A connection idle for a while is checked before use: extensions.ping_when_idle.)
+    return {"pool_size": 10} | options
 
 
 def configure_deployment(app: Flask) -> None:
@@ -98,6 +113,9 @@ def configure_extensions(app: Flask) -> None:
     from nastavnik.orgs.services import install as install_tree
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            ping_when_idle(engine)
     migrate.init_app(app, db, directory=str(SHARED / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -8,7 +8,7 @@ import os
 class Config:
     SECRET_KEY: str | None = None  # read from instance/secret_key or NASTAVNIK_SECRET_KEY
     SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite in instance/
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # and, by the database, see app.engine_options
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # uploads: 10 МБ
     UPLOAD_EXTENSIONS = ("xlsx", "csv", "docx")
     SESSION_COOKIE_HTTPONLY = True

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and bound in create_app."""
 
 import sqlite3
+import time
 
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -9,6 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, ORMExecuteState, Session, SessionTransaction
 
 # Stable constraint names so Alembic migrations are the same on SQLite and PostgreSQL.
@@ -72,3 +74,28 @@ def _ended(session: Session, transaction: SessionTransaction) -> None:
 def has_written(session: Session) -> bool:
     """Whether ``session``'s transaction wrote or holds changes not yet flushed."""
     return bool(session.info.get("wrote") or session.new or session.dirty or session.deleted)
+
+
+PING_AFTER_IDLE = 10.0  # seconds
+
+
+def ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use when it has been idle for ``PING_AFTER_IDLE`` seconds: the
+    database server may have restarted since (a dead one is replaced, as ``pool_pre_ping`` would). One
+    returned a moment ago is used as is: pinging on every checkout cost a round trip on every request,
+    half of what a kept coordinator page asks of PostgreSQL under load."""
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkin")
+    def _returned(dbapi_connection, record) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, proxy) -> None:
+        returned = record.info.get("returned_at")
+        if returned is None or time.monotonic() - returned < PING_AFTER_IDLE:
+            return  # just opened, or in use a moment ago
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError("соединение с базой данных потеряно") from error  # the pool opens another

@@ -76,10 +76,13 @@ def _session_holds(token: str) -> bool:
     user_id, _, version = token.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return False
-    # Not the ORM session: this is the whole of the request's work, one SELECT, so no transaction is
-    # opened around it (no BEGIN and COMMIT to wait for; nor a ROLLBACK, which would drop the
-    # connection's prepared statements: see app.end_reads_with_commit).
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    # Not the ORM session: this is the whole of the request's work, one SELECT, so on PostgreSQL no
+    # transaction is opened around it (no BEGIN and COMMIT to wait for; nor a ROLLBACK, which would drop
+    # the connection's prepared statements: see app.end_reads_with_commit). SQLite opens none for a
+    # SELECT anyway, and switching its mode costs two PRAGMAs.
+    with db.engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            conn.execution_options(isolation_level="AUTOCOMMIT")
         account = conn.execute(_ACCOUNT, {"id": int(user_id)}).first()
     return account is not None and account.is_active_account and account.session_version == int(version)
 
