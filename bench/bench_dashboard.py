@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import event, text  # noqa: E402
 
-from bench import finish  # noqa: E402
+from bench import best_in_turns, finish  # noqa: E402
 from bench.bench_lists import scope_sql  # noqa: E402
 from bench.region import bench_app, build_region, log_in  # noqa: E402
 
@@ -73,16 +73,6 @@ def main(argv: list[str] | None = None) -> int:
             times.append(clock() - started)
         return min(times) * 1000
 
-    def best_in_turns(*functions, runs) -> list[float]:
-        """The best time of each, taken in turns, so that all see the same load of a shared machine."""
-        times: list[list[float]] = [[] for _ in functions]
-        for _ in range(runs):
-            for found, function in zip(times, functions, strict=True):
-                started = clock()
-                function()
-                found.append(clock() - started)
-        return [min(found) * 1000 for found in times]
-
     print(f"{'role':10} {'page ms':>8} {'cold ms':>8} {'GROUP BY':>9} {'ratio':>6} {'statements':>10}")
     failures = []
     for role in ROLES:
@@ -108,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         statements.clear()
         page()
         sent = len(statements)
-        page_ms, bare_ms = best_in_turns(page, bare, runs=args.runs)
+        page_ms, bare_ms = (1000 * t for t in best_in_turns(page, bare, runs=args.runs, clock=clock))
         cold_ms = best(cold, max(args.runs // 2, 1))
         ratio = page_ms / bare_ms
         verdict = "" if page_ms <= max(MAX_RATIO * bare_ms, FLOOR_MS[role]) else "  FAIL"

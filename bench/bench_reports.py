@@ -29,6 +29,7 @@ import xlsxwriter  # noqa: E402
 import xlsxwriter.utility  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
+from bench import best_in_turns  # noqa: E402
 from bench.region import bench_app, build_region, log_in  # noqa: E402
 
 REPEAT = 5
@@ -48,17 +49,6 @@ def best(fn) -> float:
         fn()
         times.append(CLOCK() - start)
     return min(times)
-
-
-def best_in_turns(*fns, runs: int = 2 * REPEAT) -> list[float]:
-    """The best time of each function, run in turns, so that all see the same load of a shared machine."""
-    times: list[list[float]] = [[] for _ in fns]
-    for _ in range(runs):
-        for found, fn in zip(times, fns, strict=True):
-            start = CLOCK()
-            fn()
-            found.append(CLOCK() - start)
-    return [min(found) for found in times]
 
 
 def peak_mb(fn) -> float:
@@ -216,7 +206,7 @@ def main() -> None:
 
     for _ in range(WARM):
         group_by()
-    t_page, t_group = best_in_turns(page, group_by)
+    t_page, t_group = best_in_turns(page, group_by, runs=2 * REPEAT, clock=CLOCK)
     print(f"municipal roll-up page: {t_page * 1000:.0f} ms vs bare GROUP BY {t_group * 1000:.0f} ms — ratio "
           f"{t_page / t_group:.2f} (goal ≤ 2; best of {2 * REPEAT}, taken in turns)")
 
