@@ -168,8 +168,8 @@ def end_reads_with_commit(exc: BaseException | None) -> None:
     nothing, instead of the ROLLBACK that ending the session sends. psycopg forgets a connection's
     prepared statements at every ROLLBACK (the transaction may have dropped what they name), so on
     PostgreSQL the statements every page repeats, prepared after five runs on a connection, were
-    planned again on every request: a third of a school dashboard's time. Whatever a request wrote
-    and did not commit itself is rolled back as before."""
+    planned again on every request: half of a school dashboard's time (72 → 36 ms). Whatever a
+    request wrote and did not commit itself is rolled back as before."""
     if exc is not None or not db.session.registry.has():
         return
     session = db.session()
