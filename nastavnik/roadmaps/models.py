@@ -181,11 +181,14 @@ class RoadmapItem(db.Model):
         return [flag for flag in self.flags or [] if flag not in (self.checked_flags or [])]
 
     @property
+    def may_have_shares(self) -> bool:
+        """An item of a municipal (or regional) roadmap: the kind that is handed to the schools."""
+        return self.roadmap is not None and self.roadmap.level != "school"
+
+    @property
     def shares(self) -> list[RoadmapItem]:
         """The schools' copies of a municipal item; none for a school's own item (no query then)."""
-        if self.roadmap is None or self.roadmap.level == "school":
-            return []
-        return self.child_items
+        return self.child_items if self.may_have_shares else []
 
     @property
     def rolled_up(self) -> bool:

@@ -1270,7 +1270,8 @@ def _first_items(candidates, condition, tag: int):
     # index of the whole database looking for five rows of the scope (27 ms for a municipality).
     due = func.coalesce(RoadmapItem.due_end, RoadmapItem.due_start)
     return (
-        select(literal_column(str(int(tag))).label("tag"), RoadmapItem.id, due.label("due")).join(Roadmap, RoadmapItem.roadmap_id == Roadmap.id)
+        select(literal_column(str(int(tag))).label("tag"), RoadmapItem.id, due.label("due"))
+        .join(Roadmap, RoadmapItem.roadmap_id == Roadmap.id)
         .where(candidates, condition)
         .order_by(due, RoadmapItem.id).limit(CARD_ITEMS)
     )
@@ -1302,7 +1303,7 @@ def attention_from(figures: dict) -> Attention:
         # the card shows no item's link to a register: not loaded (it is eager elsewhere)
         .options(joinedload(RoadmapItem.roadmap), lazyload(RoadmapItem.link))
     )} if wanted else {}
-    _load_shares([item for item in items.values() if item.roadmap is not None and item.roadmap.level != "school"])
+    _load_shares([item for item in items.values() if item.may_have_shares])
     return Attention(
         [items[i] for i in figures["overdue_ids"] if i in items], [items[i] for i in figures["upcoming_ids"] if i in items],
         Counter(figures["totals"]), {code: [tuple(pair) for pair in pairs] for code, pairs in figures["by_org"].items()},
