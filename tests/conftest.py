@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -229,6 +230,17 @@ def world(app) -> World:
     _db.session.commit()
     return World(region, municipality, authority, school, school2, other_m, other_school, teacher, student,
                  other_teacher, users)
+
+
+def eventually(condition, seconds: float = 10.0) -> bool:
+    """Whether ``condition()`` comes true within ``seconds``: what another process does (a PostgreSQL
+    notice, say) arrives a moment after its commit, not at once."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def login(client, username: str, password: str = PASSWORD):

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.orm import Session
 
 from nastavnik.auth.models import User
-from nastavnik.dashboard import pages
+from nastavnik.dashboard import pages, watch
 from nastavnik.extensions import db
+from tests.conftest import eventually
 from tests.factories import make_person
+
+POSTGRES = os.environ.get("NASTAVNIK_TEST_DATABASE_URL", "").startswith("postgresql")
 
 
 @pytest.fixture
@@ -21,6 +28,7 @@ def coordinator(app, world, as_user, monkeypatch):
     client.clock = clock
     yield client
     pages.clear()
+
 
 
 def _new_teacher(world):
@@ -75,8 +83,80 @@ def test_a_kept_page_is_not_served_once_the_session_is_over(coordinator, world, 
     else:
         user.is_active_account = False
     db.session.commit()
-    response = coordinator.get("/")
-    assert response.status_code == 302 and "/auth/login" in response.location
+    # On PostgreSQL the page is dropped when the notice arrives, a moment after the commit.
+    assert eventually(lambda: coordinator.get("/").status_code == 302)
+    assert "/auth/login" in coordinator.get("/").location
+
+
+@pytest.fixture
+def heard(app, coordinator):
+    """PostgreSQL: this process hears every ended session (watch.py), and the coordinator's page is kept."""
+    assert coordinator.get("/").status_code == 200  # keeping the first page starts the watch
+    assert eventually(lambda: watch.hears_all(db.engine)), "the watch did not hear its own heartbeat"
+    page = coordinator.get("/").text  # the first page went when the LISTEN began; this one is kept
+    assert coordinator.get("/").text == page
+    return page
+
+
+@pytest.fixture
+def statements(db):
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", count)
+
+
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL stage only: LISTEN and NOTIFY")
+def test_while_ended_sessions_are_heard_a_kept_page_asks_the_database_nothing(heard, coordinator, statements):
+    assert coordinator.get("/").text == heard
+    assert statements == []
+
+
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL stage only: LISTEN and NOTIFY")
+def test_sessions_ended_by_another_process_drop_the_kept_page(heard, coordinator, world, monkeypatch, app):
+    monkeypatch.setattr(pages, "_session_holds", lambda token: True)  # only the notice can drop the page
+    other = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])  # another worker's own connection
+    try:
+        with Session(other) as session:
+            session.get(User, world.users["municipal"].id).end_sessions()
+            session.commit()
+    finally:
+        other.dispose()
+    db.session.expire_all()  # the test's requests share its session, which still holds the old account
+    assert eventually(lambda: coordinator.get("/").status_code == 302)
+
+
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL stage only: LISTEN and NOTIFY")
+def test_when_the_watch_loses_its_connection_kept_pages_are_checked_again(heard, coordinator, statements, monkeypatch):
+    monkeypatch.setattr(watch, "RETRY", 0.1)
+    listener = watch._watches[db.engine].backend_pid
+    with db.engine.begin() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": listener})
+    assert eventually(lambda: not watch.hears_all(db.engine))
+    statements.clear()
+    coordinator.get("/")  # the page kept before is gone; this one is made and kept again
+    statements.clear()
+    assert coordinator.get("/").status_code == 200
+    assert [s for s in statements if "user_account" in s], "a kept page is checked while notices may be missed"
+    assert eventually(lambda: watch.hears_all(db.engine))  # and the watch listens again
+
+
+def test_a_page_made_while_a_session_ended_is_not_kept(coordinator, world, monkeypatch):
+    from nastavnik.dashboard import routes
+
+    real = routes.render_template
+
+    def notice_arrives_meanwhile(*args, **kwargs):
+        pages._drop_account(str(world.users["municipal"].id))  # as the watch does on a notice
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(routes, "render_template", notice_arrives_meanwhile)
+    assert coordinator.get("/").status_code == 200
+    assert not pages._pages  # the session the page was made for may be over
 
 
 def test_a_kept_page_is_not_served_to_another_browser_with_the_copied_cookie(coordinator):

@@ -27,7 +27,7 @@ from sqlalchemy import MetaData, create_engine
 from nastavnik.app import create_app
 from nastavnik.config import TestingConfig
 from nastavnik.extensions import db
-from tests.conftest import IN_REPO_PLUGINS
+from tests.conftest import IN_REPO_PLUGINS, eventually
 from tests.factories import PASSWORD, make_consent, make_org, make_person, make_user
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,6 +63,7 @@ class Browser:
 
     def log_in(self, username: str, password: str = PASSWORD) -> int:
         return self.request("/auth/login", {"username": username, "password": password})[0]
+
 
 
 def _answers(port: int) -> bool:
@@ -152,6 +153,15 @@ def test_two_workers_share_throttling_figures_tree_sessions_and_versions(workers
                                             "parent_id": seeded["authority"], "inn": ""})
     assert status == 303
     assert "СОШ № 2" in municipal_b.request("/participants/")[1]  # in the organisation filter
+
+    # The coordinator logs out through one worker: the page the other keeps for that session is not
+    # handed to a copy of the cookie (on PostgreSQL its notice drops it; on SQLite the check refuses it).
+    assert 'id="page-as-of"' in municipal_a.request("/")[1]  # kept by the first worker
+    copied = http.cookiejar.CookieJar()
+    for cookie in municipal_a.cookies:
+        copied.set_cookie(cookie)
+    assert Browser(second, municipal_a.cookies).request("/auth/logout", {})[0] == 303
+    assert eventually(lambda: Browser(first, copied).request("/")[0] == 302)
 
     # A stale edit is refused whichever worker it reaches.
     person = seeded["person"]

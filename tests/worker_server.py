@@ -21,6 +21,7 @@ class WorkerConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashing for tests
     LOGIN_MAX_FAILURES = 3
     FIGURES_CACHE_MIN_ORGS = 0  # keep every scope's figures, to show the store is shared
+    DASHBOARD_CACHE_MIN_ORGS = 2  # keep the coordinator's page (the authority and its school)
 
 
 def main() -> None:

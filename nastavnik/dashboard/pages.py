@@ -13,9 +13,11 @@ pages unreachable), the session's CSRF token, whether htmx asked, and the browse
 User-Agent: what flask-login's strong session protection compares, so a copied cookie from another
 browser finds no page and goes the usual way, where flask-login ends that session. A kept page is
 served before the account is loaded — that load is most of what is left — so the account is checked
-here, as flask-login would: it still exists, is on, and has the cookie's session version. Whatever
-fails goes the usual way. A page that showed a flashed message is neither kept nor served from here. Anything the user posts in this process drops their
-pages; another worker process may show its own copy until it expires, as its stamp says.
+here, as flask-login would: it still exists, is on, and has the cookie's session version — unless
+this process hears every ended session on PostgreSQL (watch.py), which drops the account's pages as
+its sessions end. Whatever fails goes the usual way. A page that showed a flashed message is neither
+kept nor served from here. Anything the user posts in this process drops their pages; another worker
+process may show its own copy until it expires, as its stamp says.
 """
 
 from __future__ import annotations
@@ -24,16 +26,18 @@ import threading
 import time
 from collections import OrderedDict
 
-from flask import Response, current_app, request, session
+from flask import Response, current_app, g, request, session
 from sqlalchemy import bindparam, select
 
 from nastavnik.auth.models import User
+from nastavnik.dashboard import watch
 from nastavnik.extensions import db
 
 MAX_PAGES = 256  # sessions; a page is 20–60 KB
 
 _pages: OrderedDict[tuple, tuple[float, str]] = OrderedDict()
 _lock = threading.Lock()
+_dropped = [0]  # how many times pages were dropped: a page made meanwhile may be stale, and is not kept
 _now = time.monotonic  # tests move the clock
 _ACCOUNT = select(User.session_version, User.is_active_account).where(User.id == bindparam("id"))
 
@@ -53,6 +57,7 @@ def may_keep() -> bool:
 
 def kept_page() -> Response | None:
     """The page kept for this session, if it is still fresh (``?fresh=1`` asks for a new one)."""
+    g.kept_pages_dropped = _dropped[0]
     if not may_keep() or request.args.get("fresh"):
         return None
     key = _key()
@@ -64,7 +69,7 @@ def kept_page() -> Response | None:
             del _pages[key]
             return None
         _pages.move_to_end(key)
-    if not _session_holds(key[0]):
+    if not watch.hears_all(db.engine) and not _session_holds(key[0]):
         return None
     response = Response(found[1], mimetype="text/html")
     response.headers["Vary"] = "HX-Request"
@@ -92,7 +97,10 @@ def keep(page: str) -> None:
     key = _key()
     if key is None:
         return
+    watch.start(db.engine, _drop_account, clear)
     with _lock:
+        if g.get("kept_pages_dropped") != _dropped[0]:
+            return  # an account's sessions may have ended while this page was made
         _pages[key] = (_now() + current_app.config["DASHBOARD_CACHE_SECONDS"], page)
         _pages.move_to_end(key)
         while len(_pages) > MAX_PAGES:
@@ -104,13 +112,19 @@ def forget_on_change() -> None:
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     user = session.get("_user_id")
-    if not user:
-        return
+    if user:
+        _drop_account(user.partition(":")[0])
+
+
+def _drop_account(account_id: str) -> None:
+    """Drop every page kept for the account ``account_id`` (its id, as text)."""
     with _lock:
-        for key in [k for k in _pages if k[0] == user]:
+        for key in [k for k in _pages if k[0].partition(":")[0] == account_id]:
             del _pages[key]
+        _dropped[0] += 1
 
 
 def clear() -> None:
     with _lock:
         _pages.clear()
+        _dropped[0] += 1

@@ -1,0 +1,115 @@
+"""Ended sessions, heard by every worker process at once: PostgreSQL's LISTEN and NOTIFY.
+
+A kept coordinator's page (pages.py) may be handed back only while its session holds. Asking the
+database on every request costs a round trip, and on PostgreSQL under load (bench/bench_load.py) that
+round trip was most of a kept page's cost: 570 pages a second with it, 960 without. So a transaction
+that ends an account's sessions (logout, password reset, switch-off: the session version or the «on»
+flag changes; accounts are switched off, never deleted) also sends NOTIFY with the account's id, delivered when it
+commits. Each process listens on a connection of its own and drops that account's kept pages as the
+notice arrives, a moment after the commit.
+
+Kept pages are checked against the database as before whenever the process cannot be sure it hears
+every notice: until its LISTEN is in place, after its connection broke, and whenever its own
+heartbeat (a notice it sends itself every ``HEARTBEAT`` seconds) has not come back in time. SQLite
+has no NOTIFY; there the check stays, a read of a local file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import weakref
+from collections.abc import Callable
+
+from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Engine
+
+from nastavnik.auth.models import User
+
+CHANNEL = "nastavnik_sessions"
+HEARTBEAT = 5.0  # seconds between the listener's notices to itself
+RETRY = 5.0  # seconds before listening again after the connection broke
+
+log = logging.getLogger(__name__)
+_now = time.monotonic
+_watches: weakref.WeakKeyDictionary[Engine, Watch] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+@event.listens_for(User, "after_update")
+def _account_changed(mapper, connection, account: User) -> None:
+    """Tell every process (at commit) that ``account``'s sessions may have ended."""
+    state = inspect(account)
+    ended = state.attrs.session_version.history.has_changes() or state.attrs.is_active_account.history.has_changes()
+    if ended and connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_notify(:channel, :id)"), {"channel": CHANNEL, "id": str(account.id)})
+
+
+def hears_all(engine: Engine) -> bool:
+    """Whether this process is sure, right now, to hear every session ended on ``engine``'s database."""
+    watch = _watches.get(engine)
+    return watch is not None and watch.hears()
+
+
+def start(engine: Engine, on_ended: Callable[[str], None], on_lost: Callable[[], None]) -> None:
+    """Listen on ``engine``'s database (PostgreSQL only), once per engine and process: ``on_ended(id)``
+    for each account whose sessions ended, ``on_lost()`` whenever notices may have been missed."""
+    if engine.dialect.name != "postgresql":
+        return
+    with _lock:
+        watch = _watches.get(engine)
+        if watch is not None and watch.pid == os.getpid() and watch.is_alive():
+            return
+        watch = _watches[engine] = Watch(engine, on_ended, on_lost)
+    watch.start()
+
+
+class Watch(threading.Thread):
+    """One process's listener on one database; it ends when its engine is gone."""
+
+    def __init__(self, engine: Engine, on_ended: Callable[[str], None], on_lost: Callable[[], None]) -> None:
+        super().__init__(name="nastavnik-sessions-watch", daemon=True)
+        self.pid = os.getpid()  # a forked worker starts its own
+        self._engine = weakref.ref(engine)  # the app's: the watch must not keep it alive
+        self._on_ended, self._on_lost = on_ended, on_lost
+        self._heard: float | None = None  # when the last heartbeat came back
+        self.backend_pid: int | None = None  # the listening connection's server process
+
+    def hears(self) -> bool:
+        heard = self._heard
+        return heard is not None and _now() - heard < 3 * HEARTBEAT
+
+    def run(self) -> None:
+        while self._engine() is not None:
+            try:
+                self._listen()
+            except Exception:  # the database went away or refused: kept pages are checked until it is back
+                log.warning("сеансы: уведомления PostgreSQL не слышны, страницы сверяются с базой", exc_info=True)
+            self._heard = None
+            self._on_lost()
+            time.sleep(RETRY)
+
+    def _listen(self) -> None:
+        engine = self._engine()
+        if engine is None:
+            return
+        pooled = engine.raw_connection()
+        pooled.detach()  # its own connection, outside the pool, for as long as the watch lives
+        conn = pooled.dbapi_connection
+        del engine, pooled
+        try:
+            conn.autocommit = True
+            conn.execute(f"LISTEN {CHANNEL}")
+            self._on_lost()  # anything kept before the LISTEN may have missed its notice
+            me = self.backend_pid = conn.info.backend_pid
+            while self._engine() is not None:
+                conn.execute("SELECT pg_notify(%s, '')", (CHANNEL,))
+                for notice in conn.notifies(timeout=HEARTBEAT):
+                    if notice.payload:
+                        self._on_ended(notice.payload)
+                    elif notice.pid == me:
+                        self._heard = _now()
+        finally:
+            conn.close()
