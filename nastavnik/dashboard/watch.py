@@ -10,8 +10,9 @@ notice arrives, a moment after the commit.
 
 Kept pages are checked against the database as before whenever the process cannot be sure it hears
 every notice: until its LISTEN is in place, after its connection broke, and whenever its own
-heartbeat (a notice it sends itself every ``HEARTBEAT`` seconds) has not come back in time. SQLite
-has no NOTIFY; there the check stays, a read of a local file.
+heartbeat (a notice it sends every ``HEARTBEAT`` seconds, as any other is sent) has not come back in
+time — as behind PgBouncer in transaction mode, where a LISTEN hears nothing. SQLite has no NOTIFY;
+there the check stays, a read of a local file.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import logging
 import os
 import threading
 import time
+import uuid
 import weakref
 from collections.abc import Callable
 
@@ -74,6 +76,7 @@ class Watch(threading.Thread):
         self.pid = os.getpid()  # a forked worker starts its own
         self._engine = weakref.ref(engine)  # the app's: the watch must not keep it alive
         self._on_ended, self._on_lost = on_ended, on_lost
+        self._token = f"heartbeat {uuid.uuid4().hex}"  # this watch's own notices
         self._heard: float | None = None  # when the last heartbeat came back
         self.backend_pid: int | None = None  # the listening connection's server process
 
@@ -103,13 +106,29 @@ class Watch(threading.Thread):
             conn.autocommit = True
             conn.execute(f"LISTEN {CHANNEL}")
             self._on_lost()  # anything kept before the LISTEN may have missed its notice
-            me = self.backend_pid = conn.info.backend_pid
-            while self._engine() is not None:
-                conn.execute("SELECT pg_notify(%s, '')", (CHANNEL,))
+            self.backend_pid = conn.info.backend_pid
+            while self._beat():
                 for notice in conn.notifies(timeout=HEARTBEAT):
-                    if notice.payload:
-                        self._on_ended(notice.payload)
-                    elif notice.pid == me:
+                    if notice.payload == self._token:
                         self._heard = _now()
+                    elif notice.payload.isdigit():
+                        self._on_ended(notice.payload)
         finally:
             conn.close()
+
+    def _beat(self) -> bool:
+        """Send this watch's heartbeat, as any notice is sent: through a pooled connection, not the
+        listening one (behind PgBouncer in transaction mode a LISTEN hears nothing, and only a notice
+        sent on the listening connection itself would come back). False once the engine is gone."""
+        engine = self._engine()
+        if engine is None:
+            return False
+        pooled = engine.raw_connection()
+        try:
+            cursor = pooled.cursor()
+            cursor.execute("SELECT pg_notify(%s, %s)", (CHANNEL, self._token))
+            cursor.close()
+            pooled.commit()
+        finally:
+            pooled.close()
+        return True
