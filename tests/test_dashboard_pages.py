@@ -131,18 +131,16 @@ def test_sessions_ended_by_another_process_drop_the_kept_page(heard, coordinator
 
 
 @pytest.mark.skipif(not POSTGRES, reason="PostgreSQL stage only: LISTEN and NOTIFY")
-def test_when_the_watch_loses_its_connection_kept_pages_are_checked_again(heard, coordinator, statements, monkeypatch):
-    monkeypatch.setattr(watch, "RETRY", 0.1)
+def test_when_the_watch_loses_its_connection_kept_pages_are_checked_again(heard, coordinator, statements):
     listener = watch._watches[db.engine].backend_pid
     with db.engine.begin() as conn:
         conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": listener})
-    assert eventually(lambda: not watch.hears_all(db.engine))
-    statements.clear()
+    assert eventually(lambda: not watch.hears_all(db.engine))  # it listens again after RETRY seconds
     coordinator.get("/")  # the page kept before is gone; this one is made and kept again
     statements.clear()
     assert coordinator.get("/").status_code == 200
     assert [s for s in statements if "user_account" in s], "a kept page is checked while notices may be missed"
-    assert eventually(lambda: watch.hears_all(db.engine))  # and the watch listens again
+    assert eventually(lambda: watch.hears_all(db.engine), seconds=3 * watch.RETRY)  # and the watch listens again
 
 
 def test_a_page_made_while_a_session_ended_is_not_kept(coordinator, world, monkeypatch):

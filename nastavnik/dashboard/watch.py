@@ -65,7 +65,7 @@ def start(engine: Engine, on_ended: Callable[[str], None], on_lost: Callable[[],
         if watch is not None and watch.pid == os.getpid() and watch.is_alive():
             return
         watch = _watches[engine] = Watch(engine, on_ended, on_lost)
-    watch.start()
+        watch.start()  # under the lock: a second request must not find it not yet alive and start another
 
 
 class Watch(threading.Thread):
@@ -85,11 +85,14 @@ class Watch(threading.Thread):
         return heard is not None and _now() - heard < 3 * HEARTBEAT
 
     def run(self) -> None:
+        told = False  # the log says once that notices are lost, not every RETRY seconds while they are
         while self._engine() is not None:
             try:
                 self._listen()
             except Exception:  # the database went away or refused: kept pages are checked until it is back
-                log.warning("сеансы: уведомления PostgreSQL не слышны, страницы сверяются с базой", exc_info=True)
+                if not told or self._heard is not None:
+                    log.warning("сеансы: уведомления PostgreSQL не слышны, страницы сверяются с базой", exc_info=True)
+                told = True
             self._heard = None
             self._on_lost()
             time.sleep(RETRY)

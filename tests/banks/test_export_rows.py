@@ -136,8 +136,8 @@ def _mentee_rows_from_records(org_ids):
 def _mentor_rows_from_records(org_ids):
     for p in _sorted_profiles(MentorProfile, org_ids):
         mentees = [m.person for pair in (m.pair for m in db.session.scalars(select(PairMember).where(
-            PairMember.person_id == p.person_id, PairMember.role == "mentor")).all()) if pair.status in LIVE_STATUSES
-            for m in pair.mentees]
+            PairMember.person_id == p.person_id, PairMember.role == "mentor").order_by(PairMember.pair_id)).all())
+            if pair.status in LIVE_STATUSES for m in pair.mentees]  # pairs in order, as the export lists them
         variations = svc.variation_titles(p.variation_codes.split(","))
         yield bank_export.MentorBankRow(
             full_name=p.person.full_name,
