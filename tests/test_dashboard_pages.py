@@ -143,6 +143,20 @@ def test_when_the_watch_loses_its_connection_kept_pages_are_checked_again(heard,
     assert eventually(lambda: watch.hears_all(db.engine), seconds=3 * watch.RETRY)  # and the watch listens again
 
 
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL stage only: LISTEN and NOTIFY")
+def test_a_watch_that_hears_nothing_keeps_checking_and_says_why(app, monkeypatch, caplog):
+    """Behind PgBouncer in transaction mode a LISTEN hears nothing: its heartbeat never comes back."""
+    monkeypatch.setattr(watch, "HEARTBEAT", 0.2)
+    monkeypatch.setattr(watch.Watch, "_beat", lambda self: self._engine() is not None)  # sent, never heard
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])  # a watch of its own, started here
+    try:
+        watch.start(engine, lambda account: None, lambda: None)
+        assert eventually(lambda: "контрольное уведомление" in caplog.text)
+        assert not watch.hears_all(engine)
+    finally:
+        engine.dispose()
+
+
 def test_a_page_made_while_a_session_ended_is_not_kept(coordinator, world, monkeypatch):
     from nastavnik.dashboard import routes
 

@@ -79,6 +79,7 @@ class Watch(threading.Thread):
         self._token = f"heartbeat {uuid.uuid4().hex}"  # this watch's own notices
         self._heard: float | None = None  # when the last heartbeat came back
         self.backend_pid: int | None = None  # the listening connection's server process
+        self._deaf_told = False
 
     def hears(self) -> bool:
         heard = self._heard
@@ -116,6 +117,10 @@ class Watch(threading.Thread):
                         self._heard = _now()
                     elif notice.payload.isdigit():
                         self._on_ended(notice.payload)
+                if self._heard is None and not self._deaf_told:  # said once: the check goes on meanwhile
+                    log.warning("сеансы: контрольное уведомление PostgreSQL не вернулось (PgBouncer в режиме "
+                                "transaction?); страницы координаторов сверяются с базой на каждом запросе")
+                    self._deaf_told = True
         finally:
             conn.close()
 
