@@ -147,7 +147,7 @@ def test_when_the_watch_loses_its_connection_kept_pages_are_checked_again(heard,
 def test_a_watch_that_hears_nothing_keeps_checking_and_says_why(app, monkeypatch, caplog):
     """Behind PgBouncer in transaction mode a LISTEN hears nothing: its heartbeat never comes back."""
     monkeypatch.setattr(watch, "HEARTBEAT", 0.2)
-    monkeypatch.setattr(watch.Watch, "_beat", lambda self: self._engine() is not None)  # sent, never heard
+    monkeypatch.setattr(watch.Listener, "_beat", lambda self: self._engine() is not None)  # sent, never heard
     engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])  # a watch of its own, started here
     try:
         watch.start(engine, lambda account: None, lambda: None)
@@ -155,6 +155,35 @@ def test_a_watch_that_hears_nothing_keeps_checking_and_says_why(app, monkeypatch
         assert not watch.hears_all(engine)
     finally:
         engine.dispose()
+
+
+def test_on_sqlite_a_watch_looks_at_the_file_for_ended_sessions(tmp_path, monkeypatch):
+    """Another process (here: another engine) ends a session in the database file: the watch sees it."""
+    monkeypatch.setattr(watch, "POLL", 0.05)
+    engine = create_engine(f"sqlite:///{tmp_path / 'shared.sqlite'}")
+    db.metadata.create_all(engine)
+    with Session(engine) as session:
+        session.add_all([User(username="a", display_name="А", password_hash="x"),
+                         User(username="b", display_name="Б", password_hash="x")])
+        session.commit()
+    ended, lost = [], []
+    try:
+        watch.start(engine, ended.append, lambda: lost.append(True))
+        assert eventually(lambda: watch.hears_all(engine)) and lost  # what was kept before it looked is dropped
+        other = create_engine(engine.url)
+        with Session(other) as session:
+            session.get(User, 2).end_sessions()
+            session.commit()
+        other.dispose()
+        assert eventually(lambda: ended == ["2"])
+    finally:
+        engine.dispose()
+
+
+def test_a_database_in_memory_is_not_watched():
+    engine = create_engine("sqlite://")
+    watch.start(engine, lambda account: None, lambda: None)
+    assert not watch.hears_all(engine)
 
 
 def test_a_page_made_while_a_session_ended_is_not_kept(coordinator, world, monkeypatch):

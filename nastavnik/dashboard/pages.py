@@ -14,8 +14,8 @@ User-Agent: what flask-login's strong session protection compares, so a copied c
 browser finds no page and goes the usual way, where flask-login ends that session. A kept page is
 served before the account is loaded — that load is most of what is left — so the account is checked
 here, as flask-login would: it still exists, is on, and has the cookie's session version — unless
-this process hears every ended session on PostgreSQL (watch.py), which drops the account's pages as
-its sessions end. Whatever fails goes the usual way. A page that showed a flashed message is neither
+this process is watching for ended sessions (watch.py), which drops the account's pages as its
+sessions end. Whatever fails goes the usual way. A page that showed a flashed message is neither
 kept nor served from here. Anything the user posts in this process drops their pages; another worker
 process may show its own copy until it expires, as its stamp says.
 """

@@ -1,24 +1,31 @@
-"""Ended sessions, heard by every worker process at once: PostgreSQL's LISTEN and NOTIFY.
+"""Ended sessions, heard by every worker process: PostgreSQL's LISTEN and NOTIFY, SQLite's file polled.
 
 A kept coordinator's page (pages.py) may be handed back only while its session holds. Asking the
-database on every request costs a round trip, and on PostgreSQL under load (bench/bench_load.py) that
-round trip was most of a kept page's cost: 570 pages a second with it, 960 without. So a transaction
-that ends an account's sessions (logout, password reset, switch-off: the session version or the «on»
-flag changes; accounts are switched off, never deleted) also sends NOTIFY with the account's id, delivered when it
-commits. Each process listens on a connection of its own and drops that account's kept pages as the
-notice arrives, a moment after the commit.
+database on every request costs a round trip, and under load (bench/bench_load.py) that round trip
+was most of a kept page's cost: on PostgreSQL 570 pages a second with it, 960 without; on SQLite 700
+and 1,020 (each query lets the server's other threads take Python's lock). So each process watches
+for accounts whose sessions end (logout, password reset, switch-off: the session version or the «on»
+flag changes; accounts are switched off, never deleted) and drops their kept pages, and a kept page
+is served without asking the database while the process is sure it is watching:
 
-Kept pages are checked against the database as before whenever the process cannot be sure it hears
-every notice: until its LISTEN is in place, after its connection broke, and whenever its own
-heartbeat (a notice it sends every ``HEARTBEAT`` seconds, as any other is sent) has not come back in
-time — as behind PgBouncer in transaction mode, where a LISTEN hears nothing. SQLite has no NOTIFY;
-there the check stays, a read of a local file.
+- PostgreSQL: the transaction that ends the sessions also sends NOTIFY with the account's id,
+  delivered when it commits; each process listens on a connection of its own, and its pages go a
+  moment after the commit. It is sure while its own heartbeat (a notice it sends every
+  ``HEARTBEAT`` seconds, as any other is sent) comes back in time — not behind PgBouncer in
+  transaction mode, where a LISTEN hears nothing.
+- SQLite (a database file; one machine): each process looks every ``POLL`` seconds whether anyone
+  committed to the file (``PRAGMA data_version``) and, if so, compares the accounts' session versions
+  with what it saw before; the pages go within ``POLL`` seconds of the commit.
+
+Whenever the process cannot be sure — before the watch has looked once, after its connection broke,
+when it has not looked for a while — kept pages are checked against the database as before.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 import time
 import uuid
@@ -32,7 +39,8 @@ from nastavnik.auth.models import User
 
 CHANNEL = "nastavnik_sessions"
 HEARTBEAT = 5.0  # seconds between the listener's notices to itself
-RETRY = 5.0  # seconds before listening again after the connection broke
+RETRY = 5.0  # seconds before watching again after the connection broke
+POLL = 1.0  # seconds between two looks at a SQLite file
 
 log = logging.getLogger(__name__)
 _now = time.monotonic
@@ -56,34 +64,39 @@ def hears_all(engine: Engine) -> bool:
 
 
 def start(engine: Engine, on_ended: Callable[[str], None], on_lost: Callable[[], None]) -> None:
-    """Listen on ``engine``'s database (PostgreSQL only), once per engine and process: ``on_ended(id)``
-    for each account whose sessions ended, ``on_lost()`` whenever notices may have been missed."""
-    if engine.dialect.name != "postgresql":
+    """Watch ``engine``'s database, once per engine and process: ``on_ended(id)`` for each account whose
+    sessions ended, ``on_lost()`` whenever an end may have been missed. Not for a database in memory,
+    which no other process sees (nor, on SQLite, another connection)."""
+    url = engine.url
+    kind = {"postgresql": Listener, "sqlite": Poller}.get(engine.dialect.name)
+    if kind is None or (kind is Poller and (url.database in (None, "", ":memory:") or "memory" in str(url.query))):
         return
     with _lock:
         watch = _watches.get(engine)
         if watch is not None and watch.pid == os.getpid() and watch.is_alive():
             return
-        watch = _watches[engine] = Watch(engine, on_ended, on_lost)
+        watch = _watches[engine] = kind(engine, on_ended, on_lost)
         watch.start()  # under the lock: a second request must not find it not yet alive and start another
 
 
 class Watch(threading.Thread):
-    """One process's listener on one database; it ends when its engine is gone."""
+    """One process's watch on one database; it ends when its engine is gone."""
 
     def __init__(self, engine: Engine, on_ended: Callable[[str], None], on_lost: Callable[[], None]) -> None:
         super().__init__(name="nastavnik-sessions-watch", daemon=True)
         self.pid = os.getpid()  # a forked worker starts its own
         self._engine = weakref.ref(engine)  # the app's: the watch must not keep it alive
         self._on_ended, self._on_lost = on_ended, on_lost
-        self._token = f"heartbeat {uuid.uuid4().hex}"  # this watch's own notices
-        self._heard: float | None = None  # when the last heartbeat came back
-        self.backend_pid: int | None = None  # the listening connection's server process
-        self._deaf_told = False
+        self._heard: float | None = None  # when the watch last made sure it misses nothing
 
     def hears(self) -> bool:
         heard = self._heard
-        return heard is not None and _now() - heard < 3 * HEARTBEAT
+        return heard is not None and _now() - heard < 3 * self.interval
+
+    @property
+    def interval(self) -> float:
+        """Seconds between two looks; a watch that has not looked for three is not trusted."""
+        raise NotImplementedError
 
     def run(self) -> None:
         told = False  # the log says once that notices are lost, not every RETRY seconds while they are
@@ -92,11 +105,30 @@ class Watch(threading.Thread):
                 self._listen()
             except Exception:  # the database went away or refused: kept pages are checked until it is back
                 if not told or self._heard is not None:
-                    log.warning("сеансы: уведомления PostgreSQL не слышны, страницы сверяются с базой", exc_info=True)
+                    log.warning("сеансы: наблюдение за базой прервано, страницы координаторов сверяются с базой",
+                                exc_info=True)
                 told = True
             self._heard = None
             self._on_lost()
             time.sleep(RETRY)
+
+    def _listen(self) -> None:
+        """Watch until the connection breaks (an exception) or the engine is gone (a return)."""
+        raise NotImplementedError
+
+
+class Listener(Watch):
+    """PostgreSQL: LISTEN on a connection of its own, a heartbeat every ``HEARTBEAT`` seconds."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self._token = f"heartbeat {uuid.uuid4().hex}"  # this watch's own notices
+        self.backend_pid: int | None = None  # the listening connection's server process
+        self._deaf_told = False
+
+    @property
+    def interval(self) -> float:
+        return HEARTBEAT
 
     def _listen(self) -> None:
         engine = self._engine()
@@ -140,3 +172,35 @@ class Watch(threading.Thread):
         finally:
             pooled.close()
         return True
+
+
+class Poller(Watch):
+    """SQLite: every ``POLL`` seconds, whether anyone committed to the file and whose sessions ended."""
+
+    @property
+    def interval(self) -> float:
+        return POLL
+
+    def _listen(self) -> None:
+        engine = self._engine()
+        if engine is None:
+            return
+        path = engine.url.database
+        del engine
+        conn = sqlite3.connect(path)  # its own, made in this thread; it only reads
+        try:
+            seen, accounts = None, None
+            while self._engine() is not None:
+                version = conn.execute("PRAGMA data_version").fetchone()[0]  # changes when another connection commits
+                if version != seen:
+                    now = dict(conn.execute("SELECT id, session_version || ':' || is_active_account FROM user_account"))
+                    if accounts is None:
+                        self._on_lost()  # anything kept before this first look may have missed its end
+                    else:
+                        for account_id in [a for a, state in accounts.items() if now.get(a) != state]:
+                            self._on_ended(str(account_id))
+                    seen, accounts = version, now
+                self._heard = _now()
+                time.sleep(POLL)
+        finally:
+            conn.close()
