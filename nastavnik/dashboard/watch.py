@@ -30,6 +30,7 @@ import threading
 import time
 import uuid
 import weakref
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 from sqlalchemy import event, inspect, text
@@ -79,8 +80,8 @@ def start(engine: Engine, on_ended: Callable[[str], None], on_lost: Callable[[],
         watch.start()  # under the lock: a second request must not find it not yet alive and start another
 
 
-class Watch(threading.Thread):
-    """One process's watch on one database; it ends when its engine is gone."""
+class Watch(threading.Thread, ABC):
+    """One process's watch on one database, on a connection of its own; it ends when its engine is gone."""
 
     def __init__(self, engine: Engine, on_ended: Callable[[str], None], on_lost: Callable[[], None]) -> None:
         super().__init__(name="nastavnik-sessions-watch", daemon=True)
@@ -94,9 +95,9 @@ class Watch(threading.Thread):
         return heard is not None and _now() - heard < 3 * self.interval
 
     @property
+    @abstractmethod
     def interval(self) -> float:
         """Seconds between two looks; a watch that has not looked for three is not trusted."""
-        raise NotImplementedError
 
     def run(self) -> None:
         told = False  # the log says once that notices are lost, not every RETRY seconds while they are
@@ -114,7 +115,23 @@ class Watch(threading.Thread):
 
     def _listen(self) -> None:
         """Watch until the connection breaks (an exception) or the engine is gone (a return)."""
-        raise NotImplementedError
+        engine = self._engine()
+        if engine is None:
+            return
+        conn = self._connect(engine)
+        del engine  # not held while watching
+        try:
+            self._watch(conn)
+        finally:
+            conn.close()
+
+    @abstractmethod
+    def _connect(self, engine: Engine):
+        """A DB-API connection of the watch's own to ``engine``'s database."""
+
+    @abstractmethod
+    def _watch(self, conn) -> None:
+        """Look on ``conn`` until the engine is gone, calling ``_on_ended`` and setting ``_heard``."""
 
 
 class Listener(Watch):
@@ -130,31 +147,26 @@ class Listener(Watch):
     def interval(self) -> float:
         return HEARTBEAT
 
-    def _listen(self) -> None:
-        engine = self._engine()
-        if engine is None:
-            return
+    def _connect(self, engine: Engine):
         pooled = engine.raw_connection()
-        pooled.detach()  # its own connection, outside the pool, for as long as the watch lives
-        conn = pooled.dbapi_connection
-        del engine, pooled
-        try:
-            conn.autocommit = True
-            conn.execute(f"LISTEN {CHANNEL}")
-            self._on_lost()  # anything kept before the LISTEN may have missed its notice
-            self.backend_pid = conn.info.backend_pid
-            while self._beat():
-                for notice in conn.notifies(timeout=HEARTBEAT):
-                    if notice.payload == self._token:
-                        self._heard = _now()
-                    elif notice.payload.isdigit():
-                        self._on_ended(notice.payload)
-                if self._heard is None and not self._deaf_told:  # said once: the check goes on meanwhile
-                    log.warning("сеансы: контрольное уведомление PostgreSQL не вернулось (PgBouncer в режиме "
-                                "transaction?); страницы координаторов сверяются с базой на каждом запросе")
-                    self._deaf_told = True
-        finally:
-            conn.close()
+        pooled.detach()  # out of the pool, for as long as the watch lives
+        return pooled.dbapi_connection
+
+    def _watch(self, conn) -> None:
+        conn.autocommit = True
+        conn.execute(f"LISTEN {CHANNEL}")
+        self._on_lost()  # anything kept before the LISTEN may have missed its notice
+        self.backend_pid = conn.info.backend_pid
+        while self._beat():
+            for notice in conn.notifies(timeout=HEARTBEAT):
+                if notice.payload == self._token:
+                    self._heard = _now()
+                elif notice.payload.isdigit():
+                    self._on_ended(notice.payload)
+            if self._heard is None and not self._deaf_told:  # said once: the check goes on meanwhile
+                log.warning("сеансы: контрольное уведомление PostgreSQL не вернулось (PgBouncer в режиме "
+                            "transaction?); страницы координаторов сверяются с базой на каждом запросе")
+                self._deaf_told = True
 
     def _beat(self) -> bool:
         """Send this watch's heartbeat, as any notice is sent: through a pooled connection, not the
@@ -181,26 +193,20 @@ class Poller(Watch):
     def interval(self) -> float:
         return POLL
 
-    def _listen(self) -> None:
-        engine = self._engine()
-        if engine is None:
-            return
-        path = engine.url.database
-        del engine
-        conn = sqlite3.connect(path)  # its own, made in this thread; it only reads
-        try:
-            seen, accounts = None, None
-            while self._engine() is not None:
-                version = conn.execute("PRAGMA data_version").fetchone()[0]  # changes when another connection commits
-                if version != seen:
-                    now = dict(conn.execute("SELECT id, session_version || ':' || is_active_account FROM user_account"))
-                    if accounts is None:
-                        self._on_lost()  # anything kept before this first look may have missed its end
-                    else:
-                        for account_id in [a for a, state in accounts.items() if now.get(a) != state]:
-                            self._on_ended(str(account_id))
-                    seen, accounts = version, now
-                self._heard = _now()
-                time.sleep(POLL)
-        finally:
-            conn.close()
+    def _connect(self, engine: Engine):
+        return sqlite3.connect(engine.url.database)  # made in this thread, which alone uses it; it only reads
+
+    def _watch(self, conn) -> None:
+        seen, accounts = None, None
+        while self._engine() is not None:
+            version = conn.execute("PRAGMA data_version").fetchone()[0]  # changes when another connection commits
+            if version != seen:
+                now = dict(conn.execute("SELECT id, session_version || ':' || is_active_account FROM user_account"))
+                if accounts is None:
+                    self._on_lost()  # anything kept before this first look may have missed its end
+                else:
+                    for account_id in [a for a, state in accounts.items() if now.get(a) != state]:
+                        self._on_ended(str(account_id))
+                seen, accounts = version, now
+            self._heard = _now()
+            time.sleep(POLL)
