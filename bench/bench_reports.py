@@ -257,8 +257,11 @@ def differences(data: dict, rows) -> list[str]:
         values = data["values"].get(str(row[0]), {})
         for code, (n, d) in COLUMNS.items():
             _, app_n, app_d, _ = values.get(code, [None, None, None, ""])
-            app, bare = (app_n or 0, app_d or 0) if d else (app_n or 0,), (row[n], row[d]) if d else (row[n],)
-            if tuple(app) != tuple(bare):
+            app, bare = [app_n or 0], [row[n]]
+            if d is not None:
+                app.append(app_d or 0)
+                bare.append(row[d])
+            if app != bare:
                 found.append(f"{row[1]} {code}: {app} ≠ {bare}")
     return found
 

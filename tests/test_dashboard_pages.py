@@ -30,7 +30,6 @@ def coordinator(app, world, as_user, monkeypatch):
     pages.clear()
 
 
-
 def _new_teacher(world):
     make_person(world.school, last_name="Новикова", first_name="Вера")
     db.session.commit()
@@ -83,13 +82,13 @@ def test_a_kept_page_is_not_served_once_the_session_is_over(coordinator, world, 
     else:
         user.is_active_account = False
     db.session.commit()
-    # On PostgreSQL the page is dropped when the notice arrives, a moment after the commit.
+    # Where a watch runs (PostgreSQL here), the page is dropped when the notice arrives, after the commit.
     assert eventually(lambda: coordinator.get("/").status_code == 302)
     assert "/auth/login" in coordinator.get("/").location
 
 
 @pytest.fixture
-def heard(app, coordinator):
+def heard(coordinator):
     """PostgreSQL: this process hears every ended session (watch.py), and the coordinator's page is kept."""
     assert coordinator.get("/").status_code == 200  # keeping the first page starts the watch
     assert eventually(lambda: watch.hears_all(db.engine)), "the watch did not hear its own heartbeat"

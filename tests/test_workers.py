@@ -65,7 +65,6 @@ class Browser:
         return self.request("/auth/login", {"username": username, "password": password})[0]
 
 
-
 def _answers(port: int) -> bool:
     try:
         return Browser(port).request("/auth/login")[0] == 200
@@ -155,7 +154,7 @@ def test_two_workers_share_throttling_figures_tree_sessions_and_versions(workers
     assert "СОШ № 2" in municipal_b.request("/participants/")[1]  # in the organisation filter
 
     # The coordinator logs out through one worker: the page the other keeps for that session is not
-    # handed to a copy of the cookie (on PostgreSQL its notice drops it; on SQLite the check refuses it).
+    # handed to a copy of the cookie (its watch drops it: a notice on PostgreSQL, a look at the file on SQLite).
     assert 'id="page-as-of"' in municipal_a.request("/")[1]  # kept by the first worker
     copied = http.cookiejar.CookieJar()
     for cookie in municipal_a.cookies:
